@@ -1,0 +1,77 @@
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Kustomization, KustomizationSpecSourceRefKind } from '../imports/kustomize.toolkit.fluxcd.io';
+import { GitRepository } from '../imports/source.toolkit.fluxcd.io';
+import { ClusterSpec } from '../lib/spec/schema';
+import { Stage } from '../lib/stages/stage';
+
+export interface FluxChartProps {
+  readonly spec: ClusterSpec;
+  /** The stages to deliver, in dependency order. */
+  readonly stages: readonly Stage[];
+  /**
+   * Reconcile interval of every stage.
+   * @default '10m'
+   */
+  readonly interval?: string;
+  /**
+   * Retry interval after a failed reconcile.
+   * @default '1m'
+   */
+  readonly retryInterval?: string;
+  /**
+   * How long a stage may take to become ready.
+   * @default '5m'
+   */
+  readonly timeout?: string;
+}
+
+/** Namespace and name of the Flux source for this repository (the `flux bootstrap` names). */
+export const FLUX_NAMESPACE = 'flux-system';
+const SOURCE_NAME = 'flux-system';
+
+/**
+ * Flux delivery of the stages: one GitRepository for this repository and one
+ * Kustomization per stage with `dependsOn` taken from the stage graph.
+ */
+export class FluxChart extends Chart {
+  constructor(scope: Construct, id: string, props: FluxChartProps) {
+    super(scope, id, { namespace: FLUX_NAMESPACE });
+    const interval = props.interval ?? '10m';
+    const retryInterval = props.retryInterval ?? '1m';
+    const timeout = props.timeout ?? '5m';
+    const sourceRef = { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: SOURCE_NAME };
+
+    new GitRepository(this, 'Source', {
+      metadata: { name: SOURCE_NAME },
+      spec: {
+        url: props.spec.git.url,
+        ref: { branch: props.spec.git.branch },
+        interval: '1m',
+        timeout: '60s',
+        secretRef: { name: SOURCE_NAME },
+      },
+    });
+
+    new Kustomization(this, 'Root', {
+      metadata: { name: SOURCE_NAME },
+      spec: { path: './flux', sourceRef, prune: true, wait: false, interval, retryInterval, timeout },
+    });
+
+    for (const stage of props.stages) {
+      new Kustomization(this, `Stage-${stage.name}`, {
+        metadata: { name: stage.name, annotations: { 'homelab.dev/purpose': stage.purpose } },
+        spec: {
+          path: `./dist/${stage.name}`,
+          sourceRef,
+          dependsOn: stage.dependsOn.length > 0 ? stage.dependsOn.map((d) => ({ name: d.name })) : undefined,
+          prune: true,
+          wait: true,
+          interval,
+          retryInterval,
+          timeout,
+        },
+      });
+    }
+  }
+}

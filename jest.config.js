@@ -1,0 +1,9 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>'],
+  testMatch: ['<rootDir>/main.test.ts', '<rootDir>/test/**/*.test.ts'],
+  // Type-checking is `tsc --noEmit` in `npm test`; jest only transpiles.
+  transform: { '^.+\\.ts$': 'ts-jest' },
+  testTimeout: 60000,
+};

@@ -1,0 +1,98 @@
+import { App, Chart } from 'cdk8s';
+import { stringify } from 'yaml';
+import { FluxChart } from '../charts/flux-chart';
+import { HostProvisioning } from './host/host-provisioning';
+import { FileSet } from './output/file-set';
+import { GeneratedFile } from './output/generated-file';
+import { ClusterSpec } from './spec/schema';
+import { StageRegistry } from './stages/stage';
+
+/** A Kubernetes object as rendered, with where it is written. */
+export interface RenderedObject {
+  /** Output path, e.g. `dist/networking/namespace-metallb-system.yaml`. */
+  readonly file: string;
+  /** The output group: a stage name, or `flux`. */
+  readonly group: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly manifest: any;
+}
+
+/** Everything one synth produces, before any check and before anything is written. */
+export interface RenderedCluster {
+  readonly spec: ClusterSpec;
+  readonly objects: readonly RenderedObject[];
+  readonly files: FileSet;
+  /** Objects per output group, in delivery order. */
+  readonly objectCounts: ReadonlyMap<string, number>;
+}
+
+/** `metallb-system: Namespace/metallb-system` style label for messages. */
+export function describeObject(manifest: { kind?: string; metadata?: { name?: string; namespace?: string } }): string {
+  const ns = manifest.metadata?.namespace ? `${manifest.metadata.namespace}/` : '';
+  return `${manifest.kind}/${ns}${manifest.metadata?.name}`;
+}
+
+/**
+ * Builds the construct tree for a spec and renders it to files in memory. Pure: no disk,
+ * no environment, no clock.
+ */
+export function renderCluster(spec: ClusterSpec, stages: StageRegistry): RenderedCluster {
+  const app = new App({ outdir: 'dist' });
+  const stageCharts: [string, Chart][] = stages.ordered.map((stage) => [
+    stage.name,
+    new stage.chart(app, chartId(stage.name), { spec }),
+  ]);
+  const flux = new FluxChart(app, 'Flux', { spec, stages: stages.ordered });
+  const hosts = new HostProvisioning(app, 'HostProvisioning', { spec });
+
+  const errors = app.node.findAll().flatMap((c) => c.node.validate().map((m) => `${c.node.path}: ${m}`));
+  if (errors.length > 0) {
+    throw new Error(`Construct validation failed:\n${errors.join('\n')}`);
+  }
+
+  const files = new FileSet();
+  const objects: RenderedObject[] = [];
+  const objectCounts = new Map<string, number>();
+  const renderChart = (group: string, folder: string, chart: Chart): void => {
+    const resources: string[] = [];
+    for (const manifest of chart.toJson()) {
+      const relative = objectFileName(manifest);
+      const file = `${folder}/${relative}`;
+      files.addWithHeader(file, stringify(manifest, { lineWidth: 0 }), '#');
+      objects.push({ file, group, manifest });
+      resources.push(relative);
+    }
+    files.addWithHeader(`${folder}/kustomization.yaml`, kustomization(resources), '#');
+    objectCounts.set(group, resources.length);
+  };
+  stageCharts.forEach(([name, chart]) => renderChart(name, `dist/${name}`, chart));
+  renderChart('flux', 'flux', flux);
+
+  for (const file of hosts.node.findAll().filter((c): c is GeneratedFile => c instanceof GeneratedFile)) {
+    files.addWithHeader(file.path, file.content, file.commentPrefix);
+  }
+  return { spec, objects, files, objectCounts };
+}
+
+/** Construct IDs are a contract: `networking-controllers` -> `NetworkingControllers`. */
+function chartId(stageName: string): string {
+  return stageName
+    .split('-')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
+}
+
+/** Cluster-scoped objects at the stage root, namespaced ones in a folder per namespace. */
+function objectFileName(manifest: { kind: string; metadata: { name: string; namespace?: string } }): string {
+  const base = `${manifest.kind.toLowerCase()}-${manifest.metadata.name}.yaml`;
+  return manifest.metadata.namespace ? `${manifest.metadata.namespace}/${base}` : base;
+}
+
+function kustomization(resources: string[]): string {
+  return stringify({
+    apiVersion: 'kustomize.config.k8s.io/v1beta1',
+    kind: 'Kustomization',
+    resources: [...resources].sort(),
+  });
+}
+

@@ -1,0 +1,129 @@
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import { UserError } from '../errors';
+import { crossFieldProblems } from './cross-field-rules';
+import { ClusterSpec, clusterSchema } from './schema';
+
+/**
+ * Parses and validates the text of a cluster description. Pure: the caller reads the file.
+ * Throws one UserError listing every problem; structural problems are reported first, and
+ * the cross-field rules run once the structure is valid.
+ *
+ * @param text the YAML text
+ * @param source the file name, for messages
+ */
+export function loadSpec(text: string, source: string): ClusterSpec {
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
+  if (doc.errors.length > 0) {
+    throw new UserError(
+      `${source} is not valid YAML:`,
+      doc.errors.map((e) => e.message.split('\n')[0].replace(/:$/, '')),
+    );
+  }
+  const raw: unknown = doc.toJS();
+  const parsed = clusterSchema.safeParse(raw ?? {});
+  if (!parsed.success) {
+    throw new UserError(
+      `${source} has ${plural(parsed.error.issues.length, 'problem')}:`,
+      parsed.error.issues.flatMap((issue) => describeIssue(issue, raw)),
+    );
+  }
+  const spec = deepFreeze(parsed.data) as ClusterSpec;
+  const problems = crossFieldProblems(spec);
+  if (problems.length > 0) {
+    throw new UserError(`${source} has ${plural(problems.length, 'problem')}:`, problems);
+  }
+  return spec;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** `nodes[1].hardware.cpuCores` from `['nodes', 1, 'hardware', 'cpuCores']`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((k, i) => (typeof k === 'number' ? `[${k}]` : `${i === 0 ? '' : '.'}${String(k)}`))
+    .join('');
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let current: unknown = root;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') {
+      return undefined;
+    }
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+function show(value: unknown): string {
+  if (typeof value === 'string') {
+    return JSON.stringify(value);
+  }
+  if (Array.isArray(value)) {
+    return `a list of ${value.length}`;
+  }
+  if (value !== null && typeof value === 'object') {
+    return 'an object';
+  }
+  return String(value);
+}
+
+/** The field names a strict object at `path` of the schema allows. */
+function allowedKeys(path: readonly PropertyKey[]): string[] {
+  let schema: z.core.$ZodType | undefined = clusterSchema;
+  for (const key of [...path, undefined]) {
+    while (schema && ['optional', 'default', 'pipe'].includes(schema._zod.def.type)) {
+      const def = schema._zod.def as unknown as { innerType?: z.core.$ZodType; in?: z.core.$ZodType };
+      schema = def.innerType ?? def.in;
+    }
+    if (key === undefined || !schema) {
+      break;
+    }
+    const def = schema._zod.def as unknown as {
+      type: string;
+      shape?: Record<string, z.core.$ZodType>;
+      element?: z.core.$ZodType;
+    };
+    schema = def.type === 'array' ? def.element : def.shape?.[String(key)];
+  }
+  const shape = (schema?._zod.def as { shape?: Record<string, unknown> } | undefined)?.shape;
+  return shape ? Object.keys(shape).filter((k) => k !== '$schema') : [];
+}
+
+function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string[] {
+  const where = formatPath(issue.path) || '(top level)';
+  const value = valueAt(raw, issue.path);
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return issue.keys.map(
+        (key) =>
+          `${formatPath([...issue.path, key])}: unknown field; allowed here: ${allowedKeys(issue.path).join(', ')}`,
+      );
+    case 'invalid_type':
+      return value === undefined
+        ? [`${where}: is required (${issue.expected})`]
+        : [`${where}: ${show(value)} is not allowed; expected ${issue.expected}`];
+    case 'invalid_value':
+      return [`${where}: ${show(value)} is not allowed; expected one of ${issue.values.map((v) => show(v)).join(', ')}`];
+    case 'too_small':
+    case 'too_big': {
+      const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
+      const word = issue.code === 'too_small' ? 'at least' : 'at most';
+      const unit = issue.origin === 'array' ? ' items' : issue.origin === 'string' ? ' characters' : '';
+      return [`${where}: ${show(value)} is not allowed; must be ${word} ${String(bound)}${unit}`];
+    }
+    default:
+      return [`${where}: ${show(value)} ${issue.message}`];
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    Object.values(value).forEach(deepFreeze);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,193 @@
+import { z } from 'zod';
+import { Ipv4Range, isIpv4 } from '../net/ipv4';
+
+/*
+ * The shape of cluster.yaml. This one definition gives the TypeScript types
+ * (ClusterSpec), the runtime validation (load-spec.ts) and cluster.schema.json
+ * (npm run schema) that editors use. Rules that relate two fields live in
+ * cross-field-rules.ts, not here.
+ */
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_NAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
+/** A k3s release as published, e.g. `v1.33.5+k3s1`. */
+export const K3S_VERSION = /^v(\d+)\.(\d+)\.(\d+)\+k3s(\d+)$/;
+/** WireGuard keys are 32 bytes, base64-encoded. */
+const WIREGUARD_KEY = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
+
+/** CPU architectures that k3s ships and that this project knows how to place images on. */
+export const ARCHITECTURES = ['amd64', 'arm64'] as const;
+
+const dnsLabel = z
+  .string()
+  .max(63)
+  .regex(DNS_LABEL, { message: 'must be a lower-case DNS label (a-z, 0-9, "-"; at most 63 characters)' });
+
+const ipv4 = z
+  .string()
+  .refine(isIpv4, { message: 'must be an IPv4 address such as 192.168.1.10' });
+
+const cidr = z.string().superRefine((value, ctx) => {
+  try {
+    Ipv4Range.fromCidr(value);
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', message: (e as Error).message });
+  }
+});
+
+const range = z.string().superRefine((value, ctx) => {
+  try {
+    Ipv4Range.parse(value);
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', message: (e as Error).message });
+  }
+});
+
+const k3sVersion = z
+  .string()
+  .regex(K3S_VERSION, { message: 'must be a k3s release such as v1.33.5+k3s1' });
+
+const port = z.number().int().min(1).max(65535);
+
+const nodeSchema = z
+  .object({
+    name: dnsLabel.describe('Host name; also the Kubernetes node name.'),
+    role: z
+      .enum(['server', 'agent'])
+      .describe('k3s role: exactly one node is the server (control plane); the others are agents (workers).'),
+    os: z.enum(['debian', 'k3os']).describe('debian is provisioned with Ansible; k3os nodes get a generated config.yaml.'),
+    arch: z.enum(ARCHITECTURES).describe('CPU architecture; images are checked to support it.'),
+    ip: ipv4.describe('Static LAN address of the node (outside the DHCP range).'),
+    k3sVersion: k3sVersion
+      .optional()
+      .describe('Only for a staged upgrade: this node\'s k3s version. Defaults to k3s.version.'),
+    hardware: z
+      .object({
+        model: z.string().min(1).describe('Free text, e.g. "Raspberry Pi 4B".'),
+        cpuCores: z.number().int().min(1),
+        memoryGiB: z.number().positive(),
+        eccMemory: z.boolean().default(false),
+        networkGbps: z.number().positive().default(1),
+      })
+      .strict(),
+    ipmi: z
+      .object({ address: ipv4.describe('Address of the BMC on the LAN.') })
+      .strict()
+      .optional()
+      .describe('Baseboard management controller, for sensors and the event log.'),
+    labels: z.record(z.string(), z.string()).default({}).describe('Extra Kubernetes node labels.'),
+  })
+  .strict();
+
+const loadBalancedPort = z
+  .object({
+    name: dnsLabel.max(15),
+    port,
+    protocol: z.enum(['TCP', 'UDP']),
+  })
+  .strict();
+
+const gameSchema = z
+  .object({
+    name: dnsLabel,
+    image: z.string().min(1).describe('Container image without tag, e.g. docker.io/itzg/minecraft-server.'),
+    version: z
+      .string()
+      .min(1)
+      .refine((v) => v !== 'latest', { message: 'must be a pinned version, not "latest"' })
+      .describe('Image tag, pinned.'),
+    ports: z.array(loadBalancedPort).min(1),
+    memoryMiB: z.number().int().min(256),
+    worldSizeGiB: z.number().int().min(1),
+    vip: ipv4.optional().describe('Load-balancer address; chosen from the pool when omitted.'),
+    env: z.record(z.string(), z.string()).default({}),
+  })
+  .strict();
+
+const wireguardPeer = z
+  .object({
+    name: dnsLabel,
+    publicKey: z.string().regex(WIREGUARD_KEY, { message: 'must be a WireGuard public key (44 characters of base64)' }),
+    address: cidr.describe('The tunnel address of the peer, e.g. 10.8.0.2/32.'),
+  })
+  .strict();
+
+export const clusterSchema = z
+  .object({
+    $schema: z.string().optional(),
+    name: dnsLabel.describe('Cluster name, used in labels and the Flux source name.'),
+    domain: z
+      .string()
+      .regex(DNS_NAME, { message: 'must be a lower-case DNS name with at least one dot, e.g. home.example.net' })
+      .describe('Apps are exposed as <app>.<domain>.'),
+    timezone: z.string().min(1).default('Etc/UTC').describe('IANA time zone for nodes and schedules.'),
+    git: z
+      .object({
+        url: z
+          .string()
+          .regex(/^(https:\/\/|ssh:\/\/)\S+$/, { message: 'must be an https:// or ssh:// URL' })
+          .describe('The repository Flux reconciles (this one).'),
+        branch: z.string().min(1).default('main'),
+      })
+      .strict(),
+    k3s: z
+      .object({
+        version: k3sVersion.describe('The one k3s version for every node, k3OS image and upgrade plan.'),
+      })
+      .strict(),
+    network: z
+      .object({
+        lan: z
+          .object({
+            cidr: cidr.describe('The home LAN, e.g. 192.168.10.0/24.'),
+            gateway: ipv4,
+            dns: z.array(ipv4).min(1),
+            dhcpRange: range.describe('Addresses the router hands out; nothing static may sit here.'),
+          })
+          .strict(),
+        podCidr: cidr.default('10.42.0.0/16'),
+        serviceCidr: cidr.default('10.43.0.0/16'),
+        loadBalancerPool: range.describe('MetalLB layer-2 pool on the LAN, for service VIPs.'),
+      })
+      .strict(),
+    nodes: z.array(nodeSchema).min(1),
+    placement: z
+      .object({
+        storageNode: dnsLabel.describe('The node that holds the data; pinned workloads run here.'),
+        standbyNode: dnsLabel.describe('The worker that runs hot-standby replicas of failover services.'),
+      })
+      .strict(),
+    services: z
+      .object({
+        ingress: z
+          .object({ enabled: z.boolean().default(true), vip: ipv4.optional() })
+          .strict()
+          .default({ enabled: true }),
+        wireguard: z
+          .object({
+            enabled: z.boolean().default(true),
+            vip: ipv4.optional(),
+            port: port.default(51820),
+            tunnelCidr: cidr.default('10.8.0.0/24'),
+            peers: z.array(wireguardPeer).default([]),
+          })
+          .strict()
+          .default({ enabled: true, port: 51820, tunnelCidr: '10.8.0.0/24', peers: [] }),
+        dlna: z.object({ enabled: z.boolean().default(true) }).strict().default({ enabled: true }),
+        games: z.array(gameSchema).default([]),
+        observability: z.object({ enabled: z.boolean().default(true) }).strict().default({ enabled: true }),
+      })
+      .strict(),
+  })
+  .strict();
+
+type DeepReadonly<T> = T extends (infer E)[]
+  ? readonly DeepReadonly<E>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
+
+/** The validated cluster description, defaults applied. Immutable. */
+export type ClusterSpec = DeepReadonly<z.output<typeof clusterSchema>>;
+export type NodeSpec = ClusterSpec['nodes'][number];
+export type GameSpec = ClusterSpec['services']['games'][number];

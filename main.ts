@@ -1,0 +1,181 @@
+/*
+ * The only impure file: it parses arguments, reads the spec and the existing outputs,
+ * runs the pure pipeline (lib/synth.ts) and writes the result atomically.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { UserError } from './lib/errors';
+import { compareFiles, FileChanges, FileSet } from './lib/output/file-set';
+import { clusterSchema } from './lib/spec/schema';
+import { synthesize, SynthResult } from './lib/synth';
+
+/** The folders synth owns completely: anything in them that it did not write is removed. */
+export const OUTPUT_DIRS = ['dist', 'flux', 'host-provisioning'] as const;
+
+const USAGE = `Usage: npm run synth -- [--spec FILE] [--out DIR]
+       npm run schema
+
+  --spec FILE     cluster description to read (default: cluster.yaml beside main.ts)
+  --out DIR       write DIR/dist, DIR/flux, DIR/host-provisioning (default: this repository)
+  --print-schema  print the JSON Schema of cluster.yaml and exit
+  --help          show this text`;
+
+export interface RunResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the command line. Never throws for user mistakes; returns what to print. */
+export async function run(argv: readonly string[]): Promise<RunResult> {
+  try {
+    return { exitCode: 0, stdout: await runOrThrow(argv), stderr: '' };
+  } catch (e) {
+    if (e instanceof UserError) {
+      return { exitCode: 1, stdout: '', stderr: `error: ${e.message}\n` };
+    }
+    throw e;
+  }
+}
+
+async function runOrThrow(argv: readonly string[]): Promise<string> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        spec: { type: 'string' },
+        out: { type: 'string' },
+        'print-schema': { type: 'boolean' },
+        help: { type: 'boolean' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (e) {
+    throw new UserError(`${(e as Error).message}\n\n${USAGE}`);
+  }
+  if (values.help) {
+    return `${USAGE}\n`;
+  }
+  if (values['print-schema']) {
+    return `${JSON.stringify(z.toJSONSchema(clusterSchema, { io: 'input' }), null, 2)}\n`;
+  }
+  const specPath = resolve(values.spec ?? join(__dirname, 'cluster.yaml'));
+  const outDir = resolve(values.out ?? __dirname);
+  const specText = readSpec(specPath);
+  const result = await synthesize(specText, relative(process.cwd(), specPath) || specPath);
+  const changes = compareFiles(readOutputs(outDir), result.cluster.files);
+  if (changes.added.length + changes.changed.length + changes.removed.length > 0) {
+    writeAtomically(outDir, result.cluster.files);
+  }
+  return summary(result, changes, specPath, outDir);
+}
+
+function readSpec(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new UserError(`cannot read the cluster description ${path}: ${(e as NodeJS.ErrnoException).code ?? e}`);
+  }
+}
+
+/** Every file under the output folders, by path relative to `outDir`. */
+function readOutputs(outDir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        walk(full);
+      } else {
+        files.set(relative(outDir, full).split('\\').join('/'), readFileSync(full, 'utf8'));
+      }
+    }
+  };
+  for (const dir of OUTPUT_DIRS) {
+    const full = join(outDir, dir);
+    if (existsSync(full) && statSync(full).isDirectory()) {
+      walk(full);
+    }
+  }
+  return files;
+}
+
+/**
+ * Writes the whole file set into a staging folder beside the outputs, then swaps each
+ * output folder in by rename. If a rename fails, the folders already swapped are put
+ * back, so the outputs are either all old or all new.
+ */
+function writeAtomically(outDir: string, files: FileSet): void {
+  mkdirSync(outDir, { recursive: true });
+  const staging = join(outDir, `.synth-staging-${process.pid}`);
+  const old = join(outDir, `.synth-old-${process.pid}`);
+  rmSync(staging, { recursive: true, force: true });
+  rmSync(old, { recursive: true, force: true });
+  try {
+    for (const [path, content] of files.entries()) {
+      const target = join(staging, path);
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, content);
+    }
+    for (const dir of OUTPUT_DIRS) {
+      mkdirSync(join(staging, dir), { recursive: true });
+    }
+    mkdirSync(old);
+    const swapped: string[] = [];
+    try {
+      for (const dir of OUTPUT_DIRS) {
+        if (existsSync(join(outDir, dir))) {
+          renameSync(join(outDir, dir), join(old, dir));
+        }
+        swapped.push(dir);
+        renameSync(join(staging, dir), join(outDir, dir));
+      }
+    } catch (e) {
+      for (const dir of swapped.reverse()) {
+        if (existsSync(join(outDir, dir)) && !existsSync(join(staging, dir))) {
+          renameSync(join(outDir, dir), join(staging, dir));
+        }
+        if (existsSync(join(old, dir))) {
+          renameSync(join(old, dir), join(outDir, dir));
+        }
+      }
+      throw e;
+    }
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+    rmSync(old, { recursive: true, force: true });
+  }
+}
+
+function summary(result: SynthResult, changes: FileChanges, specPath: string, outDir: string): string {
+  const { cluster, warnings } = result;
+  const objects = [...cluster.objectCounts].map(([group, n]) => `${group} ${n}`).join(', ');
+  const lines = [
+    `Synthesized cluster "${cluster.spec.name}" from ${relative(process.cwd(), specPath) || specPath} into ${relative(process.cwd(), outDir) || '.'}`,
+    `  objects: ${objects}`,
+    `  files: ${changes.added.length} added, ${changes.changed.length} changed, ` +
+      `${changes.unchanged.length} unchanged, ${changes.removed.length} removed`,
+    ...changes.removed.map((p) => `    removed ${p}`),
+    warnings.length === 0 ? '  warnings: none' : `  warnings: ${warnings.length}`,
+    ...warnings.map((w) => `    [${w.check}] ${w.message}`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+if (require.main === module) {
+  run(process.argv.slice(2)).then(
+    (r) => {
+      process.stdout.write(r.stdout);
+      process.stderr.write(r.stderr);
+      process.exitCode = r.exitCode;
+    },
+    (e: unknown) => {
+      process.stderr.write(`internal error (a bug; please report it):\n${e instanceof Error ? e.stack : String(e)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

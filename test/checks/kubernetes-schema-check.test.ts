@@ -1,0 +1,82 @@
+import { KubernetesSchemaCheck } from '../../lib/checks';
+import { FileSet } from '../../lib/output/file-set';
+import { RenderedCluster } from '../../lib/render';
+import { synthesize } from '../../lib/synth';
+import { loadSpec } from '../../lib/spec/load-spec';
+import { defaultSpecText } from '../helpers';
+
+function clusterWith(manifest: object): RenderedCluster {
+  return {
+    spec: loadSpec(defaultSpecText(), 'cluster.yaml'),
+    objects: [{ file: 'dist/test/object.yaml', group: 'test', manifest }],
+    files: new FileSet(),
+    objectCounts: new Map(),
+  };
+}
+
+const deployment = {
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'web', namespace: 'apps' },
+  spec: {
+    selector: { matchLabels: { app: 'web' } },
+    template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } },
+  },
+};
+
+describe('KubernetesSchemaCheck', () => {
+  const check = new KubernetesSchemaCheck();
+
+  test('passes a valid core object', async () => {
+    expect(await check.run(clusterWith(deployment))).toEqual([]);
+  });
+
+  test('fails on a wrong type, naming file, object, field and value', async () => {
+    const bad = { ...deployment, spec: { ...deployment.spec, replicas: 'two' } };
+    expect((await check.run(clusterWith(bad))).map((f) => f.message)).toEqual([
+      'dist/test/object.yaml: Deployment/apps/web: spec.replicas: must be integer (value: "two")',
+    ]);
+  });
+
+  test('fails on a missing required field', async () => {
+    const bad = { ...deployment, spec: { ...deployment.spec, selector: undefined } };
+    expect((await check.run(clusterWith(bad))).map((f) => f.message)).toEqual([
+      'dist/test/object.yaml: Deployment/apps/web: spec.selector: is required',
+    ]);
+  });
+
+  test('validates Flux objects against Flux schemas', async () => {
+    const kustomization = {
+      apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+      kind: 'Kustomization',
+      metadata: { name: 'apps', namespace: 'flux-system' },
+      spec: { interval: '10m', prune: 'yes', sourceRef: { kind: 'GitRepository', name: 'flux-system' } },
+    };
+    expect((await check.run(clusterWith(kustomization))).map((f) => f.message)).toEqual([
+      'dist/test/object.yaml: Kustomization/flux-system/apps: spec.prune: must be boolean (value: "yes")',
+    ]);
+  });
+
+  test('fails on a kind it has no schema for, rather than letting it through', async () => {
+    const unknown = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } };
+    expect((await check.run(clusterWith(unknown))).map((f) => f.message)).toEqual([
+      'dist/test/object.yaml: Widget/w: no schema is known for example.com/v1 Widget',
+    ]);
+  });
+});
+
+describe('synthesize with a failing check', () => {
+  test('throws one UserError listing every error finding', async () => {
+    const failing = {
+      name: 'always',
+      run: async () => [
+        { severity: 'error' as const, check: 'always', message: 'first' },
+        { severity: 'warning' as const, check: 'always', message: 'only a warning' },
+        { severity: 'error' as const, check: 'always', message: 'second' },
+      ],
+    };
+    await expect(synthesize(defaultSpecText(), 'cluster.yaml', { checks: [failing] })).rejects.toThrow(
+      '2 checks failed; nothing was written:\n  - [always] first\n  - [always] second',
+    );
+  });
+});
