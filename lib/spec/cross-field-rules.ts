@@ -1,5 +1,6 @@
 import { Ipv4Range } from '../net/ipv4';
 import { ClusterSpec, K3S_VERSION } from './schema';
+import { storageProblems } from './storage-rules';
 
 /**
  * Rules that relate two or more fields of a structurally valid spec. Each returns
@@ -14,6 +15,7 @@ export function crossFieldProblems(spec: ClusterSpec): string[] {
     ...placementRules(spec),
     ...versionRules(spec),
     ...serviceRules(spec),
+    ...storageProblems(spec),
   ];
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Ipv4Range, isIpv4 } from '../net/ipv4';
+import { storageSchema } from './storage-schema';
 
 /*
  * The shape of cluster.yaml. This one definition gives the TypeScript types
@@ -151,6 +152,7 @@ export const clusterSchema = z
       })
       .strict(),
     nodes: z.array(nodeSchema).min(1),
+    storage: storageSchema.describe('ZFS pools and datasets on placement.storageNode.'),
     placement: z
       .object({
         storageNode: dnsLabel.describe('The node that holds the data; pinned workloads run here.'),

@@ -67,6 +67,7 @@ describe('loadSpec', () => {
       'k3s: is required (object)',
       'network: is required (object)',
       'nodes: is required (array)',
+      'storage: is required (object)',
       'placement: is required (object)',
       'services: is required (object)',
     ]);

@@ -1,0 +1,31 @@
+import { ClusterSpec } from '../spec/schema';
+
+/*
+ * What the layers require of the k3s server, as data. Host provisioning (k3OS config of
+ * the server, Ansible for agents) renders these flags, and a cross-layer check compares
+ * what it rendered with what is required here.
+ */
+
+/** Where the k3s server writes the Kubernetes API audit log; the log collector reads it. */
+export const AUDIT_LOG_PATH = '/var/lib/rancher/k3s/server/logs/audit.log';
+/** Where the audit policy file lives on the server. */
+export const AUDIT_POLICY_PATH = '/var/lib/rancher/k3s/server/audit-policy.yaml';
+/** The k3s auto-deploy folder: manifests here are applied by the server at start. */
+export const K3S_MANIFESTS_DIR = '/var/lib/rancher/k3s/server/manifests';
+
+/** k3s server configuration keys (as in /etc/rancher/k3s/config.yaml) and their values. */
+export type K3sServerConfig = Readonly<Record<string, string | boolean | readonly string[]>>;
+
+/**
+ * The server settings the networking choices (Calico CNI with its own network policy,
+ * MetalLB instead of servicelb, Traefik from Flux) and the spec's CIDRs require.
+ */
+export function networkingServerConfig(spec: ClusterSpec): K3sServerConfig {
+  return {
+    'flannel-backend': 'none',
+    'disable-network-policy': true,
+    disable: ['servicelb', 'traefik'],
+    'cluster-cidr': spec.network.podCidr,
+    'service-cidr': spec.network.serviceCidr,
+  };
+}
