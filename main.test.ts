@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { OUTPUT_DIRS, run } from './main';
+import { clusterReport } from './lib/report/cluster-report';
 import { synthesize } from './lib/synth';
 import { defaultSpecText, FIXTURES, fixtures, REPO } from './test/helpers';
 
@@ -71,6 +72,12 @@ describe('whole app', () => {
     );
     // If this fails: run `npm run synth` and commit the result.
     expect(committed).toEqual(fresh);
+  });
+
+  test('drift: the committed docs/cluster.md equals a fresh report', async () => {
+    const { cluster } = await synthesize(defaultSpecText(), 'cluster.yaml');
+    // If this fails: run `npm run report` and commit the result.
+    expect(readFileSync(join(REPO, 'docs/cluster.md'), 'utf8')).toBe(clusterReport(cluster));
   });
 
   test('drift: the committed cluster.schema.json equals the schema in code', async () => {

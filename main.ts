@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { UserError } from './lib/errors';
 import { compareFiles, FileChanges, FileSet } from './lib/output/file-set';
+import { clusterReport } from './lib/report/cluster-report';
 import { clusterSchema } from './lib/spec/schema';
 import { synthesize, SynthResult } from './lib/synth';
 
@@ -16,10 +17,12 @@ export const OUTPUT_DIRS = ['dist', 'flux', 'host-provisioning'] as const;
 
 const USAGE = `Usage: npm run synth -- [--spec FILE] [--out DIR]
        npm run schema
+       npm run report
 
   --spec FILE     cluster description to read (default: cluster.yaml beside main.ts)
   --out DIR       write DIR/dist, DIR/flux, DIR/host-provisioning (default: this repository)
   --print-schema  print the JSON Schema of cluster.yaml and exit
+  --report FILE   write the cluster report (placement, failures, capacity, exceptions) to FILE
   --help          show this text`;
 
 export interface RunResult {
@@ -49,6 +52,7 @@ async function runOrThrow(argv: readonly string[]): Promise<string> {
         spec: { type: 'string' },
         out: { type: 'string' },
         'print-schema': { type: 'boolean' },
+        report: { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -67,6 +71,12 @@ async function runOrThrow(argv: readonly string[]): Promise<string> {
   const outDir = resolve(values.out ?? __dirname);
   const specText = readSpec(specPath);
   const result = await synthesize(specText, relative(process.cwd(), specPath) || specPath);
+  if (values.report) {
+    const reportPath = resolve(values.report);
+    mkdirSync(dirname(reportPath), { recursive: true });
+    writeFileSync(reportPath, clusterReport(result.cluster));
+    return `Wrote ${relative(process.cwd(), reportPath)}\n`;
+  }
   const changes = compareFiles(readOutputs(outDir), result.cluster.files);
   if (changes.added.length + changes.changed.length + changes.removed.length > 0) {
     writeAtomically(outDir, result.cluster.files);

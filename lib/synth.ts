@@ -1,5 +1,14 @@
 import { STAGES } from '../charts/stages';
-import { Check, Finding, KubernetesSchemaCheck, runChecks } from './checks';
+import {
+  ArchitectureCheck,
+  CapacityCheck,
+  Check,
+  Finding,
+  KubernetesSchemaCheck,
+  PromisesCheck,
+  runChecks,
+  SecurityPolicyCheck,
+} from './checks';
 import { UserError } from './errors';
 import { RenderedCluster, renderCluster } from './render';
 import { loadSpec } from './spec/load-spec';
@@ -7,7 +16,13 @@ import { StageRegistry } from './stages/stage';
 
 /** The checks every synth runs. */
 export function defaultChecks(): Check[] {
-  return [new KubernetesSchemaCheck()];
+  return [
+    new KubernetesSchemaCheck(),
+    new SecurityPolicyCheck(),
+    new ArchitectureCheck(),
+    new PromisesCheck(),
+    new CapacityCheck(),
+  ];
 }
 
 export interface SynthOptions {

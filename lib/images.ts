@@ -1,0 +1,28 @@
+/**
+ * Every container image the project runs, with the CPU architectures its published
+ * manifest list covers (checked by hand against the registry when the entry is added or
+ * its version bumped). Placement and the architecture check use this: a pod may only be
+ * scheduled on nodes whose architecture its images support.
+ */
+export interface ImageInfo {
+  /** Architectures the image is published for. */
+  readonly architectures: readonly ('amd64' | 'arm64')[];
+}
+
+export const IMAGES: Readonly<Record<string, ImageInfo>> = {};
+
+/** The repository part of an image reference (`docker.io/library/nginx:1.27` -> `docker.io/library/nginx`). */
+export function imageRepository(image: string): string {
+  const withoutDigest = image.split('@')[0];
+  const lastSlash = withoutDigest.lastIndexOf('/');
+  const lastColon = withoutDigest.lastIndexOf(':');
+  return lastColon > lastSlash ? withoutDigest.slice(0, lastColon) : withoutDigest;
+}
+
+/** The tag of an image reference, or undefined when it has none (or only a digest). */
+export function imageTag(image: string): string | undefined {
+  const withoutDigest = image.split('@')[0];
+  const lastSlash = withoutDigest.lastIndexOf('/');
+  const lastColon = withoutDigest.lastIndexOf(':');
+  return lastColon > lastSlash ? withoutDigest.slice(lastColon + 1) : undefined;
+}
