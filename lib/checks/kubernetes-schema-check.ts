@@ -1,43 +1,95 @@
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describeObject, RenderedCluster } from '../render';
 import { Check, Finding } from './check';
 
-/** The shape of a kubernetes-models class: construct from a manifest, validate() throws. */
-type ModelClass = new (data: unknown) => { validate(): void };
+/** Validates a manifest; on failure returns the JSON-schema errors. */
+type Validator = (manifest: unknown) => SchemaError[] | undefined;
 
 interface SchemaError {
   readonly instancePath: string;
+  readonly keyword?: string;
   readonly message?: string;
   readonly params?: Record<string, unknown>;
 }
 
-/**
- * Where the schema of each API group lives. Core Kubernetes comes from kubernetes-models
- * (generated from the Kubernetes OpenAPI), Flux's from @kubernetes-models/flux-cd
- * (generated from Flux's CRDs). A kind with no schema here is an error: nothing is
- * written that was not validated.
- */
-function modulePath(apiVersion: string, kind: string): string | undefined {
-  const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
-  if (group.endsWith('.toolkit.fluxcd.io')) {
-    return `@kubernetes-models/flux-cd/${group}/${version}/${kind}`;
+/** Ajv's wording, for validators compiled without messages. */
+function errorText(err: SchemaError): string {
+  if (err.message) {
+    return err.message;
   }
-  if (group === '' || !group.includes('.') || group.endsWith('.k8s.io')) {
-    return `kubernetes-models/${group ? `${group}/` : ''}${version}/${kind}`;
+  const p = err.params ?? {};
+  switch (err.keyword) {
+    case 'type':
+      return `must be ${String(p.type)}`;
+    case 'enum':
+      return `must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'pattern':
+      return `must match pattern "${String(p.pattern)}"`;
+    case 'additionalProperties':
+      return `must not have property ${String(p.additionalProperty)}`;
+    default:
+      return `fails ${err.keyword ?? 'the schema'} ${JSON.stringify(p)}`;
   }
-  return undefined;
 }
 
-async function loadModel(apiVersion: string, kind: string): Promise<ModelClass | undefined> {
-  const path = modulePath(apiVersion, kind);
-  if (!path) {
-    return undefined;
-  }
+/** API groups whose validators are generated from ../shared/crds by `npm run import`. */
+const GENERATED_GROUPS = ['metallb.io', 'operator.tigera.io', 'helm.cattle.io', 'gateway.networking.k8s.io', 'cert-manager.io'];
+
+/** `cert-manager.io`, `v1`, `Certificate` -> `CertManagerIoV1Certificate` (crd-generate's file names). */
+function generatedName(group: string, version: string, kind: string): string {
+  const pascal = (text: string): string =>
+    text
+      .split(/[.-]/)
+      .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+      .join('');
+  return `${pascal(group)}${pascal(version)}${kind}`;
+}
+
+/**
+ * Where the schema of each API group comes from: core Kubernetes from kubernetes-models
+ * (generated from the Kubernetes OpenAPI), Flux from @kubernetes-models/flux-cd, the other
+ * custom resources from validators generated from their CRDs. A kind with no schema is an
+ * error: nothing is written that was not validated. All of them are ES modules, hence import().
+ */
+async function loadValidator(apiVersion: string, kind: string): Promise<Validator | undefined> {
+  const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
   try {
-    // kubernetes-models ships ES modules only, hence import().
-    const mod = (await import(path)) as Record<string, ModelClass>;
-    return mod[kind];
-  } catch {
-    return undefined;
+    if (GENERATED_GROUPS.includes(group)) {
+      const file = join(__dirname, '..', '..', 'imports', 'validators', group, `${generatedName(group, version, kind)}.js`);
+      const mod = (await import(pathToFileURL(file).href)) as { validate: ((m: unknown) => boolean) & { errors?: SchemaError[] } };
+      return (m) => (mod.validate(m) ? undefined : (mod.validate.errors ?? []));
+    }
+    let path: string | undefined;
+    if (group.endsWith('.toolkit.fluxcd.io')) {
+      path = `@kubernetes-models/flux-cd/${group}/${version}/${kind}`;
+    } else if (group === '' || !group.includes('.') || group.endsWith('.k8s.io')) {
+      path = `kubernetes-models/${group ? `${group}/` : ''}${version}/${kind}`;
+    }
+    if (!path) {
+      return undefined;
+    }
+    const Model = ((await import(path)) as Record<string, new (data: unknown) => { validate(): void }>)[kind];
+    if (!Model) {
+      return undefined;
+    }
+    return (m) => {
+      try {
+        new Model(m).validate();
+        return undefined;
+      } catch (e) {
+        const errors = (e as { errors?: SchemaError[] }).errors;
+        if (!errors) {
+          throw e;
+        }
+        return errors;
+      }
+    };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' || (e as NodeJS.ErrnoException).code === 'ERR_PACKAGE_PATH_NOT_EXPORTED' || (e as Error).message?.includes('Cannot find module')) {
+      return undefined;
+    }
+    throw e;
   }
 }
 
@@ -66,26 +118,18 @@ export class KubernetesSchemaCheck implements Check {
     for (const object of cluster.objects) {
       const { apiVersion, kind } = object.manifest;
       const where = `${object.file}: ${describeObject(object.manifest)}`;
-      const Model = await loadModel(apiVersion, kind);
-      if (!Model) {
+      const validate = await loadValidator(apiVersion, kind);
+      if (!validate) {
         findings.push(this.error(`${where}: no schema is known for ${apiVersion} ${kind}`));
         continue;
       }
-      try {
-        new Model(object.manifest).validate();
-      } catch (e) {
-        const errors = (e as { errors?: SchemaError[] }).errors;
-        if (!errors) {
-          throw e;
-        }
-        for (const err of errors) {
-          const missing = err.params?.missingProperty;
-          const field = fieldPath(err.instancePath + (missing ? `/${String(missing)}` : ''));
-          const problem = missing
-            ? 'is required'
-            : `${err.message ?? 'is invalid'} (value: ${JSON.stringify(valueAt(object.manifest, err.instancePath))})`;
-          findings.push(this.error(`${where}: ${field || '(object)'}: ${problem}`));
-        }
+      for (const err of validate(object.manifest) ?? []) {
+        const missing = err.params?.missingProperty;
+        const field = fieldPath(err.instancePath + (missing ? `/${String(missing)}` : ''));
+        const problem = missing
+          ? 'is required'
+          : `${errorText(err)} (value: ${JSON.stringify(valueAt(object.manifest, err.instancePath))})`;
+        findings.push(this.error(`${where}: ${field || '(object)'}: ${problem}`));
       }
     }
     return findings;

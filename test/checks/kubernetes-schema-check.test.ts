@@ -80,3 +80,32 @@ describe('synthesize with a failing check', () => {
     );
   });
 });
+
+describe('KubernetesSchemaCheck on custom resources with generated validators', () => {
+  const check = new KubernetesSchemaCheck();
+  const pool = {
+    apiVersion: 'metallb.io/v1beta1',
+    kind: 'IPAddressPool',
+    metadata: { name: 'lan', namespace: 'metallb-system' },
+    spec: { addresses: ['192.168.10.200-192.168.10.239'] },
+  };
+
+  test('passes a valid MetalLB pool', async () => {
+    expect(await check.run(clusterWith(pool))).toEqual([]);
+  });
+
+  test('fails on a MetalLB pool whose addresses are not a list', async () => {
+    const bad = { ...pool, spec: { addresses: '192.168.10.200-192.168.10.239', autoAssign: 'yes' } };
+    expect((await check.run(clusterWith(bad))).map((f) => f.message)).toEqual([
+      'dist/test/object.yaml: IPAddressPool/metallb-system/lan: spec.addresses: must be array (value: "192.168.10.200-192.168.10.239")',
+      'dist/test/object.yaml: IPAddressPool/metallb-system/lan: spec.autoAssign: must be boolean (value: "yes")',
+    ]);
+  });
+
+  test('fails on a k3s HelmChart without a chart', async () => {
+    const chart = { apiVersion: 'helm.cattle.io/v1', kind: 'HelmChart', metadata: { name: 'x', namespace: 'kube-system' }, spec: { bootstrap: 'true' } };
+    expect((await check.run(clusterWith(chart))).map((f) => f.message)).toEqual([
+      'dist/test/object.yaml: HelmChart/kube-system/x: spec.bootstrap: must be boolean (value: "true")',
+    ]);
+  });
+});
