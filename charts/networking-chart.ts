@@ -1,24 +1,27 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { HomelabNamespace } from '../lib/k8s/homelab-namespace';
+import { IpAddressPool, L2Advertisement } from '../imports/metallb.io';
+import { METALLB_NAMESPACE } from '../lib/networking/metallb';
+import { Ipv4Range, numberToIpv4 } from '../lib/net/ipv4';
 import { StageChartProps } from '../lib/stages/stage';
 
-/**
- * Networking: the namespaces of the CNI (Calico's tigera-operator) and the layer-2 load
- * balancer (MetalLB). The operators themselves arrive with the networking issue.
- */
+/** MetalLB's address pool (the spec's) and its layer-2 announcement. */
 export class NetworkingChart extends Chart {
-  constructor(scope: Construct, id: string, _props: StageChartProps) {
+  constructor(scope: Construct, id: string, props: StageChartProps) {
     super(scope, id);
-    new HomelabNamespace(this, 'TigeraOperatorNamespace', {
-      name: 'tigera-operator',
-      podSecurity: 'privileged',
-      podSecurityReason: 'the tigera-operator installs calico-node, which needs host networking and privileges',
+    const pool = Ipv4Range.parse(props.spec.network.loadBalancerPool);
+    new IpAddressPool(this, 'Pool', {
+      metadata: { name: 'lan', namespace: METALLB_NAMESPACE },
+      spec: {
+        addresses: [`${numberToIpv4(pool.first)}-${numberToIpv4(pool.last)}`],
+        // Every address is chosen by the VIP allocator; MetalLB must not hand out others.
+        autoAssign: false,
+        avoidBuggyIPs: false,
+      },
     });
-    new HomelabNamespace(this, 'MetallbNamespace', {
-      name: 'metallb-system',
-      podSecurity: 'privileged',
-      podSecurityReason: 'the MetalLB speaker answers ARP on the host network and needs NET_RAW',
+    new L2Advertisement(this, 'L2', {
+      metadata: { name: 'lan', namespace: METALLB_NAMESPACE },
+      spec: { ipAddressPools: ['lan'] },
     });
   }
 }

@@ -29,3 +29,18 @@ export function networkingServerConfig(spec: ClusterSpec): K3sServerConfig {
     'service-cidr': spec.network.serviceCidr,
   };
 }
+
+/** Where k3s keeps CNI plugins (a stable folder since k3s-io/k3s#10868) and CNI configs. */
+export const K3S_CNI_BIN_DIR = '/var/lib/rancher/k3s/data/cni';
+export const K3S_CNI_CONF_DIR = '/var/lib/rancher/k3s/agent/etc/cni/net.d';
+
+/**
+ * Every way `actual` (a server's rendered k3s config) differs from what the layers require:
+ * one message per key, naming the value required and the value found.
+ */
+export function serverConfigMismatches(required: K3sServerConfig, actual: Readonly<Record<string, unknown>>, where: string): string[] {
+  const show = (v: unknown): string => (v === undefined ? '(not set)' : JSON.stringify(v));
+  return Object.entries(required)
+    .filter(([key, value]) => JSON.stringify(actual[key]) !== JSON.stringify(value))
+    .map(([key, value]) => `${where}: k3s ${key} is ${show(actual[key])}, but the networking layer requires ${show(value)}`);
+}

@@ -1,0 +1,145 @@
+import { createHash } from 'node:crypto';
+import { parseAllDocuments } from 'yaml';
+import { UserError } from '../errors';
+import { Ipv4Range } from './ipv4';
+import { metallbAnnouncer } from './metallb-election';
+
+/** Annotations a LoadBalancer Service carries: MetalLB's address and our stable key for it. */
+export const VIP_ANNOTATION = 'metallb.io/loadBalancerIPs';
+export const VIP_KEY_ANNOTATION = 'homelab.dev/vip-key';
+
+/** One LoadBalancer address to hand out. */
+export interface VipRequest {
+  /** Stable key, e.g. `ingress` or `game/minecraft`. Renaming a key may move its VIP. */
+  readonly key: string;
+  /** Spec field of the explicit address, for messages, e.g. `services.ingress.vip`. */
+  readonly path: string;
+  /** The address the spec asks for; chosen from the pool when absent. */
+  readonly explicit?: string;
+  /**
+   * For hot-standby services: the node that must answer ARP for the VIP while it is up,
+   * among the nodes that will have a ready local endpoint (MetalLB layer 2 election).
+   */
+  readonly announcer?: { readonly node: string; readonly candidates: readonly string[] };
+}
+
+/** The VIP of every request, by key. */
+export class VipAssignments {
+  constructor(private readonly byKey: ReadonlyMap<string, string>) {}
+
+  /** The VIP of `key`; asking for a key that was never requested is a bug. */
+  public get(key: string): string {
+    const vip = this.byKey.get(key);
+    if (vip === undefined) {
+      throw new Error(`No VIP was requested for "${key}"`);
+    }
+    return vip;
+  }
+
+  public entries(): [string, string][] {
+    return [...this.byKey].sort(([a], [b]) => a.localeCompare(b));
+  }
+}
+
+function hashSlot(key: string, size: number): number {
+  return createHash('sha256').update(key).digest().readUInt32BE(0) % size;
+}
+
+/**
+ * Hands out LoadBalancer VIPs from the MetalLB pool: the spec's explicit address, else the
+ * address this key had in the previous synth, else a free one probed from a slot derived
+ * from the key. Keeping previous addresses first means adding or removing a service never
+ * moves another service's VIP. Hot-standby services only get addresses their primary node
+ * wins under MetalLB's election; an explicit address that breaks this is an error that
+ * lists addresses that work.
+ */
+export function allocateVips(
+  poolText: string,
+  requests: readonly VipRequest[],
+  previous: ReadonlyMap<string, string> = new Map(),
+): VipAssignments {
+  const pool = Ipv4Range.parse(poolText);
+  const addresses = pool.addresses();
+  const problems: string[] = [];
+  const taken = new Map<string, string>();
+  const result = new Map<string, string>();
+  const wins = (r: VipRequest, ip: string): boolean =>
+    !r.announcer || metallbAnnouncer(r.announcer.candidates, ip) === r.announcer.node;
+
+  const duplicate = requests.find((r, i) => requests.findIndex((o) => o.key === r.key) !== i);
+  if (duplicate) {
+    throw new Error(`VIP key "${duplicate.key}" is requested twice`);
+  }
+
+  for (const r of requests.filter((req) => req.explicit !== undefined)) {
+    const ip = r.explicit!;
+    if (!wins(r, ip)) {
+      const working = addresses.filter((a) => !taken.has(a) && wins(r, a)).slice(0, 3);
+      const winner = metallbAnnouncer(r.announcer!.candidates, ip);
+      problems.push(
+        `${r.path}: ${ip} would be announced by ${winner}, not ${r.announcer!.node} (MetalLB elects the node whose ` +
+          `sha256(node + "#" + ip) sorts first); addresses ${r.announcer!.node} wins: ${working.join(', ') || 'none in the pool'}`,
+      );
+    }
+    taken.set(ip, r.key);
+    result.set(r.key, ip);
+  }
+
+  const automatic = requests.filter((r) => r.explicit === undefined).sort((a, b) => a.key.localeCompare(b.key));
+  const kept = automatic.filter((r) => {
+    const ip = previous.get(r.key);
+    return ip !== undefined && pool.contains(ip) && !taken.has(ip) && wins(r, ip);
+  });
+  for (const r of kept) {
+    taken.set(previous.get(r.key)!, r.key);
+    result.set(r.key, previous.get(r.key)!);
+  }
+  for (const r of automatic.filter((req) => !kept.includes(req))) {
+    const start = hashSlot(r.key, addresses.length);
+    let chosen: string | undefined;
+    for (let i = 0; i < addresses.length && chosen === undefined; i++) {
+      const ip = addresses[(start + i) % addresses.length];
+      if (!taken.has(ip) && wins(r, ip)) {
+        chosen = ip;
+      }
+    }
+    if (chosen === undefined) {
+      problems.push(
+        `network.loadBalancerPool: ${pool} has no free address for "${r.key}" ` +
+          `(${addresses.length} addresses, ${taken.size} taken${r.announcer ? `, the rest announced by a node other than ${r.announcer.node}` : ''}); widen the pool`,
+      );
+    } else {
+      taken.set(chosen, r.key);
+      result.set(r.key, chosen);
+    }
+  }
+  if (problems.length > 0) {
+    throw new UserError(`cannot assign load-balancer addresses:`, problems);
+  }
+  return new VipAssignments(result);
+}
+
+/**
+ * The VIPs the previous synth assigned, read from its files: every YAML mapping that carries
+ * both the VIP and the VIP-key annotation (Services, and Helm values that render one).
+ */
+export function previousVips(files: ReadonlyMap<string, string>): Map<string, string> {
+  const found = new Map<string, string>();
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      node.forEach(walk);
+    } else if (node !== null && typeof node === 'object') {
+      const record = node as Record<string, unknown>;
+      if (typeof record[VIP_KEY_ANNOTATION] === 'string' && typeof record[VIP_ANNOTATION] === 'string') {
+        found.set(record[VIP_KEY_ANNOTATION] as string, record[VIP_ANNOTATION] as string);
+      }
+      Object.values(record).forEach(walk);
+    }
+  };
+  for (const [path, content] of files) {
+    if (path.startsWith('dist/') && content.includes(VIP_KEY_ANNOTATION)) {
+      parseAllDocuments(content).forEach((doc) => walk(doc.toJS()));
+    }
+  }
+  return found;
+}

@@ -1,0 +1,86 @@
+import { UserError } from '../../lib/errors';
+import { metallbAnnouncer } from '../../lib/net/metallb-election';
+import { vipRequests } from '../../lib/net/service-vips';
+import { allocateVips, previousVips, VipRequest } from '../../lib/net/vip-allocator';
+import { loadSpec } from '../../lib/spec/load-spec';
+import { defaultSpecText, fixtures } from '../helpers';
+
+const POOL = '10.0.0.10-10.0.0.29';
+const HOT = { node: 'x86', candidates: ['x86', 'pi'] };
+
+function problems(fn: () => unknown): readonly string[] {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof UserError) return e.problems;
+    throw e;
+  }
+  throw new Error('expected a UserError');
+}
+
+describe('allocateVips', () => {
+  test('adding a service never moves the VIPs of the others', () => {
+    // GIVEN a first synth with three services
+    const first = allocateVips(POOL, [{ key: 'a', path: 'a' }, { key: 'b', path: 'b' }, { key: 'c', path: 'c', announcer: HOT }]);
+    // WHEN a fourth is added and the previous VIPs are known
+    const second = allocateVips(
+      POOL,
+      [{ key: 'a', path: 'a' }, { key: 'b', path: 'b' }, { key: 'c', path: 'c', announcer: HOT }, { key: 'aa', path: 'aa' }],
+      new Map(first.entries()),
+    );
+    // THEN the first three keep theirs and the new one gets a different address
+    expect(second.entries().filter(([k]) => k !== 'aa')).toEqual(first.entries());
+    expect(first.entries().map(([, ip]) => ip)).not.toContain(second.get('aa'));
+  });
+
+  test('a fresh allocation is deterministic', () => {
+    const requests: VipRequest[] = [{ key: 'x', path: 'x' }, { key: 'y', path: 'y', announcer: HOT }];
+    expect(allocateVips(POOL, requests).entries()).toEqual(allocateVips(POOL, requests).entries());
+  });
+
+  test('a hot-standby service always gets an address its primary announces', () => {
+    const vips = allocateVips(POOL, ['p', 'q', 'r', 's'].map((key) => ({ key, path: key, announcer: HOT })));
+    for (const [, ip] of vips.entries()) {
+      expect(metallbAnnouncer(HOT.candidates, ip)).toBe('x86');
+    }
+  });
+
+  test('fails when an explicit hot-standby VIP would be announced by the standby, suggesting VIPs that work', () => {
+    const bad = Array.from({ length: 20 }, (_, i) => `10.0.0.${10 + i}`).find((ip) => metallbAnnouncer(HOT.candidates, ip) === 'pi')!;
+    const working = Array.from({ length: 20 }, (_, i) => `10.0.0.${10 + i}`).filter((ip) => ip !== bad && metallbAnnouncer(HOT.candidates, ip) === 'x86');
+    expect(problems(() => allocateVips(POOL, [{ key: 'ingress', path: 'services.ingress.vip', explicit: bad, announcer: HOT }]))).toEqual([
+      `services.ingress.vip: ${bad} would be announced by pi, not x86 (MetalLB elects the node whose sha256(node + "#" + ip) sorts first); addresses x86 wins: ${working.slice(0, 3).join(', ')}`,
+    ]);
+  });
+
+  test('fails when the pool is exhausted, naming the pool and the service', () => {
+    const requests = ['a', 'b', 'c'].map((key) => ({ key, path: key }));
+    expect(problems(() => allocateVips('10.0.0.10-10.0.0.11', requests))).toEqual([
+      'network.loadBalancerPool: 10.0.0.10-10.0.0.11 has no free address for "c" (2 addresses, 2 taken); widen the pool',
+    ]);
+  });
+
+  test('previousVips reads the key/VIP pairs out of rendered files, Helm values included', () => {
+    const files = new Map([
+      ['dist/ingress/traefik/helmrelease-traefik.yaml', 'spec:\n  values:\n    service:\n      annotations:\n        homelab.dev/vip-key: ingress\n        metallb.io/loadBalancerIPs: 10.0.0.15\n'],
+      ['flux/other.yaml', 'homelab.dev/vip-key: ignored\nmetallb.io/loadBalancerIPs: 10.0.0.16\n'],
+    ]);
+    expect([...previousVips(files)]).toEqual([['ingress', '10.0.0.15']]);
+  });
+});
+
+describe('the cluster VIPs', () => {
+  const specs = [['cluster.yaml', defaultSpecText()], ...fixtures('valid')];
+
+  test.each(specs)('in %s the storage node announces every hot-standby VIP', (name, text) => {
+    const spec = loadSpec(text, name);
+    const requests = vipRequests(spec);
+    const vips = allocateVips(spec.network.loadBalancerPool, requests);
+    for (const r of requests.filter((req) => req.announcer)) {
+      expect([r.key, metallbAnnouncer([spec.placement.storageNode, spec.placement.standbyNode], vips.get(r.key))]).toEqual([
+        r.key,
+        spec.placement.storageNode,
+      ]);
+    }
+  });
+});
