@@ -5,10 +5,13 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { stringify } from 'yaml';
 import { z } from 'zod';
 import { UserError } from './lib/errors';
 import { compareFiles, FileChanges, FileSet } from './lib/output/file-set';
 import { reportFiles } from './lib/report/report-files';
+import { loadSpec } from './lib/spec/load-spec';
+import { restoreJob } from './lib/storage/restore-job';
 import { clusterSchema } from './lib/spec/schema';
 import { synthesize, SynthResult } from './lib/synth';
 
@@ -21,6 +24,9 @@ const USAGE = `Usage: npm run synth -- [--spec FILE] [--out DIR]
 
   --spec FILE     cluster description to read (default: cluster.yaml beside main.ts)
   --out DIR       write DIR/dist, DIR/flux, DIR/host-provisioning (default: this repository)
+  --allow-data-loss  let a claim, volume, StatefulSet or data namespace be removed or renamed
+  --restore DATASET [--snapshot ID]
+                  print a Job that restores a backup of DATASET (default: latest) beside it
   --print-schema  print the JSON Schema of cluster.yaml and exit
   --report DIR    write DIR/cluster.md (placement, failures, capacity, exceptions) and
                   DIR/wireguard-peers.md (a client template per peer)
@@ -54,6 +60,9 @@ async function runOrThrow(argv: readonly string[]): Promise<string> {
         out: { type: 'string' },
         'print-schema': { type: 'boolean' },
         report: { type: 'string' },
+        'allow-data-loss': { type: 'boolean' },
+        restore: { type: 'string' },
+        snapshot: { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -71,8 +80,15 @@ async function runOrThrow(argv: readonly string[]): Promise<string> {
   const specPath = resolve(values.spec ?? join(__dirname, 'cluster.yaml'));
   const outDir = resolve(values.out ?? __dirname);
   const specText = readSpec(specPath);
+  if (values.restore) {
+    const spec = loadSpec(specText, relative(process.cwd(), specPath) || specPath);
+    return stringify(restoreJob(spec, values.restore, values.snapshot ?? 'latest'));
+  }
   const existing = readOutputs(outDir);
-  const result = await synthesize(specText, relative(process.cwd(), specPath) || specPath, { previousFiles: existing });
+  const result = await synthesize(specText, relative(process.cwd(), specPath) || specPath, {
+    previousFiles: existing,
+    allowDataLoss: values['allow-data-loss'] ?? false,
+  });
   if (values.report) {
     const docs = resolve(values.report);
     mkdirSync(docs, { recursive: true });

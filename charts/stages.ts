@@ -8,6 +8,8 @@ import { IngressControllersChart } from './ingress-controllers-chart';
 import { IngressCrdsChart } from './ingress-crds-chart';
 import { NetworkingChart } from './networking-chart';
 import { NetworkingControllersChart } from './networking-controllers-chart';
+import { StorageChart } from './storage-chart';
+import { StorageControllersChart } from './storage-controllers-chart';
 
 /*
  * The registry of stages. A layer that installs CRDs and also uses them is split into
@@ -52,6 +54,21 @@ export const INGRESS = new Stage({
   dependsOn: [INGRESS_CONTROLLERS],
 });
 
+export const STORAGE_CONTROLLERS = new Stage({
+  name: 'storage-controllers',
+  layer: 'storage',
+  purpose: 'csi-driver-nfs, provisioning from the storage node\'s NFS exports',
+  chart: StorageControllersChart,
+});
+
+export const STORAGE = new Stage({
+  name: 'storage',
+  layer: 'storage',
+  purpose: 'one StorageClass per exported dataset',
+  chart: StorageChart,
+  dependsOn: [STORAGE_CONTROLLERS],
+});
+
 export const VPN = new Stage({
   name: 'vpn',
   layer: 'vpn',
@@ -74,7 +91,7 @@ export const GAMES = new Stage({
   layer: 'games',
   purpose: 'game servers on the storage node, world data on NFS',
   chart: GamesChart,
-  dependsOn: [NETWORKING],
+  dependsOn: [NETWORKING, STORAGE],
   enabled: (spec) => spec.services.games.length > 0,
 });
 
@@ -83,6 +100,7 @@ export const HOME = new Stage({
   layer: 'home',
   purpose: 'Home Assistant, when it runs in the cluster',
   chart: HomeChart,
+  dependsOn: [STORAGE],
   enabled: (spec) => spec.services.homeAssistant?.mode === 'cluster',
 });
 
@@ -92,6 +110,8 @@ export const STAGES = new StageRegistry([
   INGRESS_CRDS,
   INGRESS_CONTROLLERS,
   INGRESS,
+  STORAGE_CONTROLLERS,
+  STORAGE,
   VPN,
   MEDIA,
   GAMES,

@@ -3,6 +3,7 @@ import {
   ArchitectureCheck,
   CapacityCheck,
   Check,
+  DataProtectionCheck,
   Finding,
   KubernetesSchemaCheck,
   PromisesCheck,
@@ -24,6 +25,7 @@ export function defaultChecks(): Check[] {
     new ArchitectureCheck(),
     new PromisesCheck(),
     new CapacityCheck(),
+    new DataProtectionCheck(),
   ];
 }
 
@@ -34,6 +36,11 @@ export interface SynthOptions {
    * @default - none: a fresh choice
    */
   readonly previousFiles?: ReadonlyMap<string, string>;
+  /**
+   * Let data-bearing objects (claims, volumes, StatefulSets, data namespaces) disappear.
+   * @default false
+   */
+  readonly allowDataLoss?: boolean;
   /** @default STAGES */
   readonly stages?: StageRegistry;
   /** @default defaultChecks() */
@@ -53,7 +60,10 @@ export async function synthesize(specText: string, source: string, options: Synt
   const spec = loadSpec(specText, source);
   const vips = allocateVips(spec.network.loadBalancerPool, vipRequests(spec), previousVips(options.previousFiles ?? new Map()));
   const cluster = renderCluster(spec, options.stages ?? STAGES, vips);
-  const findings = await runChecks(cluster, options.checks ?? defaultChecks());
+  const findings = await runChecks(cluster, options.checks ?? defaultChecks(), {
+    previousFiles: options.previousFiles ?? new Map(),
+    allowDataLoss: options.allowDataLoss ?? false,
+  });
   const errors = findings.filter((f) => f.severity === 'error');
   if (errors.length > 0) {
     throw new UserError(

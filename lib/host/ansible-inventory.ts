@@ -7,7 +7,7 @@ export interface AnsibleInventoryProps {
   readonly spec: ClusterSpec;
 }
 
-/** `host-provisioning/ansible/inventory.yml`: the Debian nodes, which Ansible provisions. */
+/** `host-provisioning/ansible/inventory.yml`: the Debian nodes, which Ansible provisions, and the storage node's group. */
 export class AnsibleInventory extends Construct {
   constructor(scope: Construct, id: string, props: AnsibleInventoryProps) {
     super(scope, id);
@@ -18,7 +18,14 @@ export class AnsibleInventory extends Construct {
     );
     new GeneratedFile(this, 'File', {
       path: 'host-provisioning/ansible/inventory.yml',
-      content: stringify({ all: { children: { debian: { hosts } } } }),
+      content: stringify({
+        all: {
+          children: {
+            debian: { hosts },
+            storage: { hosts: { [props.spec.placement.storageNode]: {} } },
+          },
+        },
+      }),
     });
   }
 }

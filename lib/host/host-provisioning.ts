@@ -1,6 +1,9 @@
 import { Construct } from 'constructs';
 import { ClusterSpec } from '../spec/schema';
+import { stringify } from 'yaml';
+import { GeneratedFile } from '../output/generated-file';
 import { AnsibleInventory } from './ansible-inventory';
+import { StorageRole } from './storage-role';
 
 export interface HostProvisioningProps {
   readonly spec: ClusterSpec;
@@ -11,5 +14,10 @@ export class HostProvisioning extends Construct {
   constructor(scope: Construct, id: string, props: HostProvisioningProps) {
     super(scope, id);
     new AnsibleInventory(this, 'Inventory', { spec: props.spec });
+    new StorageRole(this, 'StorageRole', { spec: props.spec });
+    new GeneratedFile(this, 'Playbook', {
+      path: 'host-provisioning/ansible/site.yml',
+      content: stringify([{ name: 'Storage node', hosts: 'storage', become: true, roles: ['storage'] }]),
+    });
   }
 }

@@ -18,10 +18,15 @@ export class FileSet {
     this.files.set(path, content);
   }
 
-  /** Adds `content` with the generated-file header as `prefix` comments. */
+  /** Adds `content` with the generated-file header as `prefix` comments (after a `#!` line). */
   public addWithHeader(path: string, content: string, prefix: string | undefined): void {
     const header = prefix === undefined ? '' : GENERATED_HEADER.map((l) => `${prefix} ${l}\n`).join('');
-    this.add(path, header + content);
+    if (content.startsWith('#!')) {
+      const end = content.indexOf('\n') + 1;
+      this.add(path, content.slice(0, end) + header + content.slice(end));
+    } else {
+      this.add(path, header + content);
+    }
   }
 
   public get(path: string): string | undefined {

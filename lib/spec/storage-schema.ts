@@ -53,9 +53,47 @@ const datasetSchema = z
   })
   .strict();
 
+const CRON = /^(\S+\s+){4}\S+$/;
+
+const backupSchema = z
+  .object({
+    bucket: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{4,48}[a-z0-9]$/, { message: 'must be a Backblaze B2 bucket name (6-50 of a-z, 0-9, "-")' }),
+    endpoint: z
+      .string()
+      .regex(/^s3\.[a-z0-9-]+\.backblazeb2\.com$/, { message: 'must be a B2 S3 endpoint such as s3.us-west-004.backblazeb2.com' })
+      .describe("The bucket's S3-compatible endpoint (shown in the B2 console)."),
+    schedule: z
+      .string()
+      .regex(CRON, { message: 'must be a cron expression with 5 fields, e.g. "30 3 * * *"' })
+      .default('30 3 * * *')
+      .describe('When the nightly backup starts (host time zone).'),
+    retention: z
+      .object({
+        daily: z.number().int().min(1).default(7),
+        weekly: z.number().int().min(0).default(4),
+        monthly: z.number().int().min(0).default(12),
+      })
+      .strict()
+      .default({ daily: 7, weekly: 4, monthly: 12 }),
+    credentialsFile: z
+      .string()
+      .regex(/^\/\S+$/, { message: 'must be an absolute path on the storage node' })
+      .default('/etc/restic/b2.env')
+      .describe('Root-only file on the storage node with AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, RESTIC_PASSWORD (from Ansible Vault).'),
+    restoreSecret: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: 'must be a Secret name (DNS label)' })
+      .default('restic-b2')
+      .describe('Secret in kube-system with the same three keys, for restore Jobs (npm run restore).'),
+  })
+  .strict();
+
 export const storageSchema = z
   .object({
     pools: z.array(poolSchema).min(1),
     datasets: z.array(datasetSchema).default([]),
+    backup: backupSchema.optional().describe('Off-site backups of datasets with backup: true, with restic to Backblaze B2.'),
   })
   .strict();

@@ -43,6 +43,13 @@ export const CERT_MANAGER_CHART: ChartSource = {
   version: 'v1.21.1',
 };
 
+export const CSI_DRIVER_NFS_CHART: ChartSource = {
+  repositoryName: 'csi-driver-nfs',
+  repositoryUrl: 'https://raw.githubusercontent.com/kubernetes-csi/csi-driver-nfs/master/charts',
+  chart: 'csi-driver-nfs',
+  version: '4.12.1',
+};
+
 /** Gateway API CRDs come from their own published manifests, not from a chart. */
 export const GATEWAY_API = {
   repositoryUrl: 'https://github.com/kubernetes-sigs/gateway-api',
