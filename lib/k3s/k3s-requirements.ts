@@ -29,3 +29,28 @@ export function networkingServerConfig(spec: ClusterSpec): K3sServerConfig {
     'service-cidr': spec.network.serviceCidr,
   };
 }
+
+function show(value: K3sServerConfig[string] | undefined): string {
+  return value === undefined ? 'missing' : JSON.stringify(value);
+}
+
+/**
+ * Every way `actual` (a server config host provisioning rendered) disagrees with
+ * `required`, one line per key: `<key>: is <actual>, must be <required>`. Keys of
+ * `actual` that nothing requires are not compared. For a list flag, every required item
+ * must be present (extra items are allowed: another layer may disable more).
+ */
+export function serverConfigMismatches(actual: K3sServerConfig, required: K3sServerConfig): string[] {
+  return Object.keys(required)
+    .sort()
+    .flatMap((key) => {
+      const want = required[key];
+      const have = actual[key];
+      if (Array.isArray(want)) {
+        const items = Array.isArray(have) ? have : [];
+        const missing = want.filter((w) => !items.includes(w));
+        return missing.length === 0 ? [] : [`${key}: is ${show(have)}, must include ${JSON.stringify(missing)}`];
+      }
+      return have === want ? [] : [`${key}: is ${show(have)}, must be ${show(want)}`];
+    });
+}

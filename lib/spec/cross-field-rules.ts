@@ -1,5 +1,6 @@
 import { Ipv4Range } from '../net/ipv4';
 import { ClusterSpec, K3S_VERSION } from './schema';
+import { networkingProblems } from './networking-rules';
 import { storageProblems } from './storage-rules';
 
 /**
@@ -16,6 +17,7 @@ export function crossFieldProblems(spec: ClusterSpec): string[] {
     ...versionRules(spec),
     ...serviceRules(spec),
     ...storageProblems(spec),
+    ...networkingProblems(spec),
   ];
 }
 
