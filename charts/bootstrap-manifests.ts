@@ -1,3 +1,4 @@
+import { calicoBootstrapManifest } from '../lib/networking/calico-bootstrap';
 import { BootstrapManifest } from '../lib/k3s/bootstrap-manifest';
 import { ClusterSpec } from '../lib/spec/schema';
 
@@ -7,6 +8,6 @@ import { ClusterSpec } from '../lib/spec/schema';
  * Flux install and the root sync (from the GitOps layer). Each comes from the same code
  * and values as the Flux-managed release that later takes it over.
  */
-export function bootstrapManifests(_spec: ClusterSpec): BootstrapManifest[] {
-  return [];
+export function bootstrapManifests(spec: ClusterSpec): BootstrapManifest[] {
+  return [calicoBootstrapManifest(spec)];
 }

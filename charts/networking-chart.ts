@@ -1,24 +1,27 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { HomelabNamespace } from '../lib/k8s/homelab-namespace';
+import { IpAddressPool, L2Advertisement } from '../imports/metallb.io';
+import { METALLB } from '../lib/networking/charts';
 import { StageChartProps } from '../lib/stages/stage';
 
+/** Name of the one MetalLB address pool. */
+export const LOAD_BALANCER_POOL = 'lan';
+
 /**
- * Networking: the namespaces of the CNI (Calico's tigera-operator) and the layer-2 load
- * balancer (MetalLB). The operators themselves arrive with the networking issue.
+ * Networking configuration: MetalLB's layer-2 pool from network.loadBalancerPool. Only
+ * addresses Services ask for by annotation are handed out (autoAssign off), so every VIP
+ * comes from the allocator in lib/net, which knows which node will answer for it.
  */
 export class NetworkingChart extends Chart {
-  constructor(scope: Construct, id: string, _props: StageChartProps) {
-    super(scope, id);
-    new HomelabNamespace(this, 'TigeraOperatorNamespace', {
-      name: 'tigera-operator',
-      podSecurity: 'privileged',
-      podSecurityReason: 'the tigera-operator installs calico-node, which needs host networking and privileges',
+  constructor(scope: Construct, id: string, props: StageChartProps) {
+    super(scope, id, { namespace: METALLB.namespace });
+    new IpAddressPool(this, 'Pool', {
+      metadata: { name: LOAD_BALANCER_POOL },
+      spec: { addresses: [props.spec.network.loadBalancerPool], autoAssign: false, avoidBuggyIPs: false },
     });
-    new HomelabNamespace(this, 'MetallbNamespace', {
-      name: 'metallb-system',
-      podSecurity: 'privileged',
-      podSecurityReason: 'the MetalLB speaker answers ARP on the host network and needs NET_RAW',
+    new L2Advertisement(this, 'L2', {
+      metadata: { name: LOAD_BALANCER_POOL },
+      spec: { ipAddressPools: [LOAD_BALANCER_POOL] },
     });
   }
 }
