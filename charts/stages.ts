@@ -1,4 +1,6 @@
 import { Stage, StageRegistry } from '../lib/stages/stage';
+import { IngressChart } from './ingress-chart';
+import { IngressControllersChart } from './ingress-controllers-chart';
 import { NetworkingChart } from './networking-chart';
 import { NetworkingControllersChart } from './networking-controllers-chart';
 
@@ -22,4 +24,20 @@ export const NETWORKING = new Stage({
   dependsOn: [NETWORKING_CONTROLLERS],
 });
 
-export const STAGES = new StageRegistry([NETWORKING_CONTROLLERS, NETWORKING]);
+export const INGRESS_CONTROLLERS = new Stage({
+  name: 'ingress-controllers',
+  layer: 'ingress',
+  purpose: 'Gateway API CRDs, cert-manager and Traefik releases',
+  chart: IngressControllersChart,
+  dependsOn: [NETWORKING],
+});
+
+export const INGRESS = new Stage({
+  name: 'ingress',
+  layer: 'ingress',
+  purpose: 'GatewayClass, Gateway, ClusterIssuer and wildcard certificate',
+  chart: IngressChart,
+  dependsOn: [INGRESS_CONTROLLERS],
+});
+
+export const STAGES = new StageRegistry([NETWORKING_CONTROLLERS, NETWORKING, INGRESS_CONTROLLERS, INGRESS]);

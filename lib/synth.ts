@@ -5,6 +5,7 @@ import {
   Check,
   Finding,
   KubernetesSchemaCheck,
+  NetworkBaselineCheck,
   PromisesCheck,
   runChecks,
   SecurityPolicyCheck,
@@ -22,6 +23,7 @@ export function defaultChecks(): Check[] {
     new ArchitectureCheck(),
     new PromisesCheck(),
     new CapacityCheck(),
+    new NetworkBaselineCheck(),
   ];
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Ipv4Range, isIpv4 } from '../net/ipv4';
+import { ingressSchema } from './networking-schema';
 import { storageSchema } from './storage-schema';
 
 /*
@@ -161,10 +162,7 @@ export const clusterSchema = z
       .strict(),
     services: z
       .object({
-        ingress: z
-          .object({ enabled: z.boolean().default(true), vip: ipv4.optional() })
-          .strict()
-          .default({ enabled: true }),
+        ingress: ingressSchema,
         wireguard: z
           .object({
             enabled: z.boolean().default(true),
