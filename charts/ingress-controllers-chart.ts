@@ -28,7 +28,7 @@ export class IngressControllersChart extends Chart {
     new PinnedHelmRelease(this, 'CertManager', { chart: CERT_MANAGER, values: { crds: { enabled: true, keep: true } } });
     new NetworkPolicyBaseline(this, 'CertManagerNetwork', {
       namespace: CERT_MANAGER.namespace,
-      fromNodes: { nodeIps: props.spec.nodes.map((n) => n.ip), ports: [{ port: CERT_MANAGER_WEBHOOK_PORT, protocol: 'TCP' }] },
+      fromAnywhere: [{ port: CERT_MANAGER_WEBHOOK_PORT, protocol: 'TCP' }],
     });
     new HomelabNamespace(this, 'TraefikNamespace', { name: TRAEFIK.namespace });
     new NetworkPolicyBaseline(this, 'TraefikNetwork', {

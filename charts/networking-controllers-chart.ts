@@ -31,7 +31,7 @@ export class NetworkingControllersChart extends Chart {
     new NetworkPolicyBaseline(this, 'TigeraOperatorNetwork', { namespace: TIGERA_OPERATOR.namespace });
     new NetworkPolicyBaseline(this, 'MetallbNetwork', {
       namespace: METALLB.namespace,
-      fromNodes: { nodeIps: props.spec.nodes.map((n) => n.ip), ports: [{ port: METALLB_WEBHOOK_PORT, protocol: 'TCP' }] },
+      fromAnywhere: [{ port: METALLB_WEBHOOK_PORT, protocol: 'TCP' }],
     });
     new PinnedHelmRelease(this, 'TigeraOperator', { chart: TIGERA_OPERATOR, values: calicoValues(props.spec) });
     new PinnedHelmRelease(this, 'Metallb', { chart: METALLB });

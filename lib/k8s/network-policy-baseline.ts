@@ -19,16 +19,13 @@ export interface NetworkPolicyBaselineProps {
   /** The namespace the policies go into. */
   readonly namespace: string;
   /**
-   * Ports open to every source (LAN clients through a LoadBalancer VIP, with
-   * `externalTrafficPolicy: Local` keeping their addresses).
+   * Ports open to every source: LAN clients through a LoadBalancer VIP (with
+   * `externalTrafficPolicy: Local` keeping their addresses), and admission webhooks, which
+   * the API server calls from its node's Calico tunnel address (an address of the pod
+   * CIDR under VXLAN), so no narrower source would match.
    * @default []
    */
   readonly fromAnywhere?: readonly AllowedPort[];
-  /**
-   * Ports open to the nodes' own addresses: admission webhooks the API server calls.
-   * @default []
-   */
-  readonly fromNodes?: { readonly nodeIps: readonly string[]; readonly ports: readonly AllowedPort[] };
 }
 
 function ports(list: readonly AllowedPort[]): k8s.NetworkPolicyPort[] {
@@ -41,7 +38,7 @@ function ports(list: readonly AllowedPort[]): k8s.NetworkPolicyPort[] {
 /**
  * The network baseline of a namespace: deny all ingress, then allow exactly what the
  * cluster needs: the ingress controller to every pod (apps behind HTTPRoutes), Prometheus
- * to ports named `metrics`, and whatever the namespace declares (LoadBalancer ports, webhooks).
+ * to ports named `metrics`, and the ports the namespace declares (LoadBalancer ports, webhooks).
  * Egress is not restricted, so DNS lookups keep working; the kubelet's probes from the
  * pod's own node are always allowed by Kubernetes.
  */
@@ -64,15 +61,7 @@ export class NetworkPolicyBaseline extends Construct {
       { from: [fromNamespace(MONITORING_NAMESPACE)], ports: ports([{ port: METRICS_PORT_NAME, protocol: 'TCP' }]) },
     ]);
     if ((props.fromAnywhere ?? []).length > 0) {
-      policy('allow-load-balancer-ports', [{ from: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: ports(props.fromAnywhere!) }]);
-    }
-    if (props.fromNodes && props.fromNodes.ports.length > 0) {
-      policy('allow-from-nodes', [
-        {
-          from: [...props.fromNodes.nodeIps].sort().map((ip) => ({ ipBlock: { cidr: `${ip}/32` } })),
-          ports: ports(props.fromNodes.ports),
-        },
-      ]);
+      policy('allow-declared-ports', [{ from: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: ports(props.fromAnywhere!) }]);
     }
   }
 }

@@ -48,8 +48,8 @@ function startIndex(key: string, size: number): number {
 /**
  * Hands out load-balancer addresses from the MetalLB pool. Explicit addresses are kept
  * (and checked); every other service gets the first free address that suits it, probing
- * forward from a position derived from its key. Requests are served in key order, so the
- * result never depends on the order services are listed in. Throws a UserError listing
+ * forward from a position derived from its key. Requests are served in key order (hot
+ * standbys first), so the result never depends on the order services are listed in. Throws a UserError listing
  * every problem: an explicit address where the wrong node would answer (with addresses
  * that work), two services on one address, or a pool with no suitable address left.
  */
@@ -84,7 +84,10 @@ export function allocateVips(pool: Ipv4Range, requests: readonly VipRequest[]): 
     result.set(request.key, ip);
   }
 
-  for (const request of sorted.filter((r) => r.explicit === undefined)) {
+  // Constrained requests first: an unconstrained one must not take the last address where
+  // a hot standby's primary wins when any other address would do for it.
+  const automatic = sorted.filter((r) => r.explicit === undefined);
+  for (const request of [...automatic.filter((r) => r.announcer), ...automatic.filter((r) => !r.announcer)]) {
     const start = startIndex(request.key, addresses.length);
     let chosen: string | undefined;
     for (let step = 0; step < addresses.length && chosen === undefined; step++) {

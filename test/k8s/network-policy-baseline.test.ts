@@ -21,19 +21,18 @@ describe('NetworkPolicyBaseline', () => {
     ]);
   });
 
-  test('opens declared ports to every source and webhook ports to the nodes only', () => {
+  test('opens only the declared ports to every source', () => {
     const chart = new Chart(Testing.app(), 'Test');
-    new NetworkPolicyBaseline(chart, 'Net', {
-      namespace: 'edge',
-      fromAnywhere: [{ port: 8443, protocol: 'TCP' }],
-      fromNodes: { nodeIps: ['10.0.0.3', '10.0.0.2'], ports: [{ port: 9443, protocol: 'TCP' }] },
-    });
+    new NetworkPolicyBaseline(chart, 'Net', { namespace: 'edge', fromAnywhere: [{ port: 8443, protocol: 'TCP' }, { port: 'dns', protocol: 'UDP' }] });
     const policies = Testing.synth(chart);
-    expect(policies.find((p) => p.metadata.name === 'allow-load-balancer-ports').spec.ingress).toEqual([
-      { from: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 8443, protocol: 'TCP' }] },
+    expect(policies.map((p) => p.metadata.name)).toEqual([
+      'default-deny-ingress',
+      'allow-from-ingress-controller',
+      'allow-prometheus-metrics',
+      'allow-declared-ports',
     ]);
-    expect(policies.find((p) => p.metadata.name === 'allow-from-nodes').spec.ingress).toEqual([
-      { from: [{ ipBlock: { cidr: '10.0.0.2/32' } }, { ipBlock: { cidr: '10.0.0.3/32' } }], ports: [{ port: 9443, protocol: 'TCP' }] },
+    expect(policies[3].spec.ingress).toEqual([
+      { from: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 8443, protocol: 'TCP' }, { port: 'dns', protocol: 'UDP' }] },
     ]);
   });
 });

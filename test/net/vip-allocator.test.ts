@@ -113,3 +113,20 @@ describe('clusterVips', () => {
     }
   });
 });
+
+describe('allocateVips with a nearly full pool', () => {
+  test('serves hot standbys first, so a game does not take the only address the primary wins', () => {
+    // GIVEN two addresses, only one of which atlas wins
+    const pool = Ipv4Range.parse('192.168.10.200-192.168.10.201');
+    const atlasWins = pool.addresses().filter((a) => metallbAnnouncer(['atlas', 'pi-worker'], a) === 'atlas');
+    expect(atlasWins).toHaveLength(1);
+    // WHEN
+    const allocation = allocateVips(pool, [
+      { key: 'game/a', field: 'services.games[0].vip' },
+      { key: 'ingress', field: 'services.ingress.vip', announcer: HOT },
+    ]);
+    // THEN
+    expect(allocation.vip('ingress')).toBe(atlasWins[0]);
+    expect(allocation.vip('game/a')).not.toBe(atlasWins[0]);
+  });
+});
