@@ -70,14 +70,15 @@ async function runOrThrow(argv: readonly string[]): Promise<string> {
   const specPath = resolve(values.spec ?? join(__dirname, 'cluster.yaml'));
   const outDir = resolve(values.out ?? __dirname);
   const specText = readSpec(specPath);
-  const result = await synthesize(specText, relative(process.cwd(), specPath) || specPath);
+  const existing = readOutputs(outDir);
+  const result = await synthesize(specText, relative(process.cwd(), specPath) || specPath, { previousFiles: existing });
   if (values.report) {
     const reportPath = resolve(values.report);
     mkdirSync(dirname(reportPath), { recursive: true });
     writeFileSync(reportPath, clusterReport(result.cluster));
     return `Wrote ${relative(process.cwd(), reportPath)}\n`;
   }
-  const changes = compareFiles(readOutputs(outDir), result.cluster.files);
+  const changes = compareFiles(existing, result.cluster.files);
   if (changes.added.length + changes.changed.length + changes.removed.length > 0) {
     writeAtomically(outDir, result.cluster.files);
   }

@@ -1,68 +1,84 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Certificate } from '../imports/cert-manager.io';
+import { Certificate, CertificateSpecPrivateKeyAlgorithm, ClusterIssuer } from '../imports/cert-manager.io';
 import {
   Gateway,
-  GatewayClass,
   GatewaySpecListenersAllowedRoutesNamespacesFrom,
+  GatewaySpecListenersTlsMode,
 } from '../imports/gateway.networking.k8s.io';
-import { HomelabClusterIssuer } from '../lib/ingress/cluster-issuer';
-import {
-  CLUSTER_ISSUER,
-  GATEWAY_CLASS,
-  GATEWAY_NAME,
-  HTTPS_LISTENER,
-  INGRESS_NAMESPACE,
-  TRAEFIK_WEB_PORT,
-  TRAEFIK_WEBSECURE_PORT,
-  WILDCARD_CERTIFICATE_SECRET,
-} from '../lib/ingress/ingress-names';
+import { CERT_MANAGER_NAMESPACE } from '../lib/ingress/cert-manager';
+import { GATEWAY, WILDCARD_SECRET } from '../lib/ingress/gateway';
+import { GATEWAY_CLASS, INGRESS_NAMESPACE, TRAEFIK_PORTS } from '../lib/ingress/traefik';
 import { StageChartProps } from '../lib/stages/stage';
 
-/** Traefik's Gateway API controller name. */
-const TRAEFIK_CONTROLLER = 'traefik.io/gateway-controller';
-
 /**
- * Ingress configuration: the GatewayClass and the one Gateway (HTTP and HTTPS listeners on
- * Traefik's entry points, routes from every namespace), the ClusterIssuer and the wildcard
- * certificate for `*.<domain>` the HTTPS listener serves. Empty when ingress is disabled.
+ * How HTTPS is served: a ClusterIssuer (ACME DNS-01 when the spec configures it, else a
+ * local CA), one wildcard certificate for `*.<domain>`, and the Gateway every app's
+ * HTTPRoute attaches to.
  */
 export class IngressChart extends Chart {
   constructor(scope: Construct, id: string, props: StageChartProps) {
     super(scope, id);
     const { spec } = props;
-    if (!spec.services.ingress.enabled) {
-      return;
+    const tls = spec.services.ingress.tls;
+    let issuer: string;
+    if (tls.issuer === 'acme') {
+      issuer = 'acme';
+      new ClusterIssuer(this, 'Acme', {
+        metadata: { name: issuer },
+        spec: {
+          acme: {
+            email: tls.email,
+            server: tls.server,
+            privateKeySecretRef: { name: 'acme-account-key' },
+            solvers: [
+              { dns01: { cloudflare: { apiTokenSecretRef: { name: tls.dns01.apiTokenSecret.name, key: tls.dns01.apiTokenSecret.key } } } },
+            ],
+          },
+        },
+      });
+    } else {
+      // A self-signed root signs a local CA, and the CA issues the certificates: one root to
+      // trust on your devices (the `homelab-ca` Secret in cert-manager).
+      new ClusterIssuer(this, 'SelfSigned', { metadata: { name: 'self-signed' }, spec: { selfSigned: {} } });
+      new Certificate(this, 'CaCertificate', {
+        metadata: { name: 'homelab-ca', namespace: CERT_MANAGER_NAMESPACE },
+        spec: {
+          isCa: true,
+          commonName: `${spec.name} CA`,
+          secretName: 'homelab-ca',
+          duration: '87600h',
+          privateKey: { algorithm: CertificateSpecPrivateKeyAlgorithm.ECDSA, size: 256 },
+          issuerRef: { kind: 'ClusterIssuer', name: 'self-signed', group: 'cert-manager.io' },
+        },
+      });
+      issuer = 'homelab-ca';
+      new ClusterIssuer(this, 'Ca', { metadata: { name: issuer }, spec: { ca: { secretName: 'homelab-ca' } } });
     }
-    new GatewayClass(this, 'GatewayClass', {
-      metadata: { name: GATEWAY_CLASS },
-      spec: { controllerName: TRAEFIK_CONTROLLER },
+    new Certificate(this, 'Wildcard', {
+      metadata: { name: WILDCARD_SECRET, namespace: INGRESS_NAMESPACE },
+      spec: {
+        secretName: WILDCARD_SECRET,
+        dnsNames: [spec.domain, `*.${spec.domain}`],
+        issuerRef: { kind: 'ClusterIssuer', name: issuer, group: 'cert-manager.io' },
+      },
     });
     const allowedRoutes = { namespaces: { from: GatewaySpecListenersAllowedRoutesNamespacesFrom.ALL } };
     new Gateway(this, 'Gateway', {
-      metadata: { name: GATEWAY_NAME, namespace: INGRESS_NAMESPACE },
+      metadata: { name: GATEWAY.name, namespace: INGRESS_NAMESPACE },
       spec: {
         gatewayClassName: GATEWAY_CLASS,
         listeners: [
-          { name: 'web', port: TRAEFIK_WEB_PORT, protocol: 'HTTP', allowedRoutes },
+          { name: GATEWAY.httpListener, port: TRAEFIK_PORTS.web, protocol: 'HTTP', allowedRoutes },
           {
-            name: HTTPS_LISTENER,
-            port: TRAEFIK_WEBSECURE_PORT,
+            name: GATEWAY.httpsListener,
+            port: TRAEFIK_PORTS.websecure,
             protocol: 'HTTPS',
             hostname: `*.${spec.domain}`,
-            tls: { certificateRefs: [{ name: WILDCARD_CERTIFICATE_SECRET }] },
+            tls: { mode: GatewaySpecListenersTlsMode.TERMINATE, certificateRefs: [{ name: WILDCARD_SECRET }] },
             allowedRoutes,
           },
         ],
-      },
-    });
-    new HomelabClusterIssuer(this, 'Issuer', { spec });
-    new Certificate(this, 'Wildcard', {
-      metadata: { name: WILDCARD_CERTIFICATE_SECRET, namespace: INGRESS_NAMESPACE },
-      spec: {
-        secretName: WILDCARD_CERTIFICATE_SECRET,
-        dnsNames: [spec.domain, `*.${spec.domain}`],
-        issuerRef: { kind: 'ClusterIssuer', name: CLUSTER_ISSUER },
       },
     });
   }

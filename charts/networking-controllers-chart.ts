@@ -1,39 +1,45 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { FluxHelmRelease } from '../lib/flux/flux-helm-release';
 import { HomelabNamespace } from '../lib/k8s/homelab-namespace';
-import { NetworkPolicyBaseline } from '../lib/k8s/network-policy-baseline';
-import { METALLB, TIGERA_OPERATOR } from '../lib/networking/charts';
-import { calicoValues } from '../lib/networking/calico-values';
-import { PinnedHelmRelease } from '../lib/networking/pinned-helm-release';
+import { calicoValues, TIGERA_NAMESPACE, TIGERA_RELEASE } from '../lib/networking/calico';
+import { metallbValues, METALLB_NAMESPACE } from '../lib/networking/metallb';
+import { serverNode } from '../lib/spec/nodes';
 import { StageChartProps } from '../lib/stages/stage';
-
-/** The MetalLB controller's admission webhook port (chart default); the API server calls it. */
-const METALLB_WEBHOOK_PORT = 9443;
+import { METALLB_CHART, TIGERA_OPERATOR_CHART } from '../lib/upstream/charts';
 
 /**
- * Networking controllers: the tigera-operator (Calico CNI, with its Installation rendered
- * by the chart from the same values as the bootstrap HelmChart) and MetalLB. Both install
- * CRDs that the `networking` stage then uses.
+ * The CNI (Calico, through the tigera-operator) and the layer-2 load balancer (MetalLB),
+ * with their CRDs. The operator release is the one k3s installed at bootstrap, taken over.
  */
 export class NetworkingControllersChart extends Chart {
   constructor(scope: Construct, id: string, props: StageChartProps) {
     super(scope, id);
+    const { spec } = props;
+    const controlPlaneIp = serverNode(spec).ip;
     new HomelabNamespace(this, 'TigeraOperatorNamespace', {
-      name: TIGERA_OPERATOR.namespace,
+      name: TIGERA_NAMESPACE,
       podSecurity: 'privileged',
-      podSecurityReason: 'the tigera-operator installs calico-node, which needs host networking and privileges',
+      podSecurityReason: 'the tigera-operator runs on the host network to install calico-node, which needs privileges',
+      traffic: { controlPlaneIp },
     });
     new HomelabNamespace(this, 'MetallbNamespace', {
-      name: METALLB.namespace,
+      name: METALLB_NAMESPACE,
       podSecurity: 'privileged',
       podSecurityReason: 'the MetalLB speaker answers ARP on the host network and needs NET_RAW',
+      traffic: { controlPlaneIp, metricsPorts: [9120] },
     });
-    new NetworkPolicyBaseline(this, 'TigeraOperatorNetwork', { namespace: TIGERA_OPERATOR.namespace });
-    new NetworkPolicyBaseline(this, 'MetallbNetwork', {
-      namespace: METALLB.namespace,
-      fromAnywhere: [{ port: METALLB_WEBHOOK_PORT, protocol: 'TCP' }],
+    new FluxHelmRelease(this, 'TigeraOperator', {
+      chart: TIGERA_OPERATOR_CHART,
+      name: TIGERA_RELEASE,
+      namespace: TIGERA_NAMESPACE,
+      values: calicoValues(spec),
     });
-    new PinnedHelmRelease(this, 'TigeraOperator', { chart: TIGERA_OPERATOR, values: calicoValues(props.spec) });
-    new PinnedHelmRelease(this, 'Metallb', { chart: METALLB });
+    new FluxHelmRelease(this, 'Metallb', {
+      chart: METALLB_CHART,
+      name: 'metallb',
+      namespace: METALLB_NAMESPACE,
+      values: metallbValues(),
+    });
   }
 }

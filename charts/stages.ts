@@ -1,43 +1,51 @@
 import { Stage, StageRegistry } from '../lib/stages/stage';
 import { IngressChart } from './ingress-chart';
 import { IngressControllersChart } from './ingress-controllers-chart';
+import { IngressCrdsChart } from './ingress-crds-chart';
 import { NetworkingChart } from './networking-chart';
 import { NetworkingControllersChart } from './networking-controllers-chart';
 
 /*
  * The registry of stages. A layer that installs CRDs and also uses them is split into
- * two stages, the user depending on the installer; Flux ordering is derived from here.
+ * stages, the user depending on the installer; Flux ordering is derived from here.
  */
 
 export const NETWORKING_CONTROLLERS = new Stage({
   name: 'networking-controllers',
   layer: 'networking',
-  purpose: 'Calico (tigera-operator) and MetalLB releases',
+  purpose: 'Calico (tigera-operator) and MetalLB, with their CRDs',
   chart: NetworkingControllersChart,
 });
 
 export const NETWORKING = new Stage({
   name: 'networking',
   layer: 'networking',
-  purpose: 'MetalLB layer-2 address pool',
+  purpose: 'MetalLB address pool and layer-2 announcement',
   chart: NetworkingChart,
   dependsOn: [NETWORKING_CONTROLLERS],
+});
+
+export const INGRESS_CRDS = new Stage({
+  name: 'ingress-crds',
+  layer: 'ingress',
+  purpose: 'Gateway API CRDs from their published manifests',
+  chart: IngressCrdsChart,
 });
 
 export const INGRESS_CONTROLLERS = new Stage({
   name: 'ingress-controllers',
   layer: 'ingress',
-  purpose: 'Gateway API CRDs, cert-manager and Traefik releases',
+  purpose: 'cert-manager and Traefik (hot standby behind its VIP)',
   chart: IngressControllersChart,
-  dependsOn: [NETWORKING],
+  dependsOn: [NETWORKING, INGRESS_CRDS],
 });
 
 export const INGRESS = new Stage({
   name: 'ingress',
   layer: 'ingress',
-  purpose: 'GatewayClass, Gateway, ClusterIssuer and wildcard certificate',
+  purpose: 'certificate issuers, the wildcard certificate and the Gateway',
   chart: IngressChart,
   dependsOn: [INGRESS_CONTROLLERS],
 });
 
-export const STAGES = new StageRegistry([NETWORKING_CONTROLLERS, NETWORKING, INGRESS_CONTROLLERS, INGRESS]);
+export const STAGES = new StageRegistry([NETWORKING_CONTROLLERS, NETWORKING, INGRESS_CRDS, INGRESS_CONTROLLERS, INGRESS]);

@@ -9,7 +9,9 @@ export interface ImageInfo {
   readonly architectures: readonly ('amd64' | 'arm64')[];
 }
 
-export const IMAGES: Readonly<Record<string, ImageInfo>> = {};
+export const IMAGES: Readonly<Record<string, ImageInfo>> = {
+  'docker.io/traefik': { architectures: ['amd64', 'arm64'] },
+};
 
 /** The repository part of an image reference (`docker.io/library/nginx:1.27` -> `docker.io/library/nginx`). */
 export function imageRepository(image: string): string {

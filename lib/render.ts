@@ -2,6 +2,7 @@ import { App, Chart } from 'cdk8s';
 import { stringify } from 'yaml';
 import { FluxChart } from '../charts/flux-chart';
 import { HostProvisioning } from './host/host-provisioning';
+import { VipAssignments } from './net/vip-allocator';
 import { FileSet } from './output/file-set';
 import { GeneratedFile } from './output/generated-file';
 import { ClusterSpec } from './spec/schema';
@@ -24,6 +25,8 @@ export interface RenderedCluster {
   readonly files: FileSet;
   /** Objects per output group, in delivery order. */
   readonly objectCounts: ReadonlyMap<string, number>;
+  /** The load-balancer address of every service that has one. */
+  readonly vips: VipAssignments;
 }
 
 /** `metallb-system: Namespace/metallb-system` style label for messages. */
@@ -36,11 +39,11 @@ export function describeObject(manifest: { kind?: string; metadata?: { name?: st
  * Builds the construct tree for a spec and renders it to files in memory. Pure: no disk,
  * no environment, no clock.
  */
-export function renderCluster(spec: ClusterSpec, stages: StageRegistry): RenderedCluster {
+export function renderCluster(spec: ClusterSpec, stages: StageRegistry, vips: VipAssignments): RenderedCluster {
   const app = new App({ outdir: 'dist' });
   const stageCharts: [string, Chart][] = stages.ordered.map((stage) => [
     stage.name,
-    new stage.chart(app, chartId(stage.name), { spec }),
+    new stage.chart(app, chartId(stage.name), { spec, vips }),
   ]);
   const flux = new FluxChart(app, 'Flux', { spec, stages: stages.ordered });
   const hosts = new HostProvisioning(app, 'HostProvisioning', { spec });
@@ -71,7 +74,7 @@ export function renderCluster(spec: ClusterSpec, stages: StageRegistry): Rendere
   for (const file of hosts.node.findAll().filter((c): c is GeneratedFile => c instanceof GeneratedFile)) {
     files.addWithHeader(file.path, file.content, file.commentPrefix);
   }
-  return { spec, objects, files, objectCounts };
+  return { spec, objects, files, objectCounts, vips };
 }
 
 /** Construct IDs are a contract: `networking-controllers` -> `NetworkingControllers`. */

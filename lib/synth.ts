@@ -5,12 +5,13 @@ import {
   Check,
   Finding,
   KubernetesSchemaCheck,
-  NetworkBaselineCheck,
   PromisesCheck,
   runChecks,
   SecurityPolicyCheck,
 } from './checks';
 import { UserError } from './errors';
+import { vipRequests } from './net/service-vips';
+import { allocateVips, previousVips } from './net/vip-allocator';
 import { RenderedCluster, renderCluster } from './render';
 import { loadSpec } from './spec/load-spec';
 import { StageRegistry } from './stages/stage';
@@ -23,11 +24,16 @@ export function defaultChecks(): Check[] {
     new ArchitectureCheck(),
     new PromisesCheck(),
     new CapacityCheck(),
-    new NetworkBaselineCheck(),
   ];
 }
 
 export interface SynthOptions {
+  /**
+   * The files of the previous synth (path -> content), so that load-balancer addresses
+   * chosen automatically before stay where they are.
+   * @default - none: a fresh choice
+   */
+  readonly previousFiles?: ReadonlyMap<string, string>;
   /** @default STAGES */
   readonly stages?: StageRegistry;
   /** @default defaultChecks() */
@@ -45,7 +51,8 @@ export interface SynthResult {
  */
 export async function synthesize(specText: string, source: string, options: SynthOptions = {}): Promise<SynthResult> {
   const spec = loadSpec(specText, source);
-  const cluster = renderCluster(spec, options.stages ?? STAGES);
+  const vips = allocateVips(spec.network.loadBalancerPool, vipRequests(spec), previousVips(options.previousFiles ?? new Map()));
+  const cluster = renderCluster(spec, options.stages ?? STAGES, vips);
   const findings = await runChecks(cluster, options.checks ?? defaultChecks());
   const errors = findings.filter((f) => f.severity === 'error');
   if (errors.length > 0) {

@@ -59,7 +59,7 @@ export function simulate(spec: ClusterSpec, model: ClusterModel, w: WorkloadMode
   }
   if (!s.node || !eligible.includes(s.node)) {
     if (s.apiDown && w.annotations[ANNOTATIONS.usesKubernetesApi]) {
-      return { status: 'degraded', reason: 'keeps running but cannot reach the Kubernetes API' };
+      return { status: 'degraded', reason: 'keeps serving with its last configuration; changes wait for the API' };
     }
     return { status: 'serving' };
   }

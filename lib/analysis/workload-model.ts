@@ -1,4 +1,5 @@
 import { describeObject, RenderedObject } from '../render';
+import { helmWorkloads } from './helm-workloads';
 
 /*
  * What the promise checks need to know about the rendered workloads, read from the
@@ -143,8 +144,11 @@ export function podTemplateModel(template: any): PodTemplateModel {
   };
 }
 
-/** Reads the workloads and load balancers out of rendered objects. */
-export function clusterModel(objects: readonly RenderedObject[], extra: readonly WorkloadModel[] = []): ClusterModel {
+/**
+ * Reads the workloads and load balancers out of rendered objects, including those that
+ * HelmReleases of charts with an adapter will create.
+ */
+export function clusterModel(objects: readonly RenderedObject[]): ClusterModel {
   const workloads: WorkloadModel[] = [];
   const loadBalancers: LoadBalancerModel[] = [];
   for (const { manifest: m, file } of objects) {
@@ -170,7 +174,9 @@ export function clusterModel(objects: readonly RenderedObject[], extra: readonly
       });
     }
   }
-  workloads.push(...extra);
+  const fromHelm = helmWorkloads(objects);
+  workloads.push(...fromHelm.workloads);
+  loadBalancers.push(...fromHelm.loadBalancers);
   return { workloads, loadBalancers, objects: objects.map((o) => o.manifest) };
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */

@@ -2,6 +2,5 @@ export * from './architecture-check';
 export * from './capacity-check';
 export * from './check';
 export * from './kubernetes-schema-check';
-export * from './network-baseline-check';
 export * from './promises-check';
 export * from './security-policy-check';

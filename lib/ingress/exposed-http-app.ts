@@ -1,46 +1,33 @@
 import { Construct } from 'constructs';
-import { HttpRoute, HttpRouteSpecRulesMatchesPathType } from '../../imports/gateway.networking.k8s.io';
-import { GATEWAY_NAME, HTTPS_LISTENER, INGRESS_NAMESPACE } from './ingress-names';
+import { HttpRoute } from '../../imports/gateway.networking.k8s.io';
+import { ClusterSpec } from '../spec/schema';
+import { GATEWAY } from './gateway';
 
 export interface ExposedHttpAppProps {
-  /** The app's name; it is served at `<name>.<domain>`. Must be a DNS label. */
+  readonly spec: ClusterSpec;
+  /** The app's name; it is served at `https://<name>.<domain>`. */
   readonly name: string;
-  /** The cluster's domain (spec.domain). */
-  readonly domain: string;
-  /** Namespace of the app's Service (the HTTPRoute lives there too). */
+  /** Namespace of the app and its Service (its network policy must allow the ingress controller). */
   readonly namespace: string;
-  /** The app's Service. */
+  /** The Service in front of the app. */
   readonly serviceName: string;
-  /** The Service port that speaks HTTP. */
   readonly servicePort: number;
 }
 
-/**
- * Exposes an HTTP app at `https://<name>.<domain>` through the shared Gateway: one
- * HTTPRoute on the HTTPS listener (whose wildcard certificate covers every app), all
- * paths to the app's Service. Plain HTTP never reaches it: Traefik redirects to HTTPS.
- */
+/** Publishes an HTTP app by host name under the cluster's domain, over HTTPS. */
 export class ExposedHttpApp extends Construct {
-  /** The host name the app answers on. */
+  /** `<name>.<domain>`. */
   public readonly hostname: string;
 
   constructor(scope: Construct, id: string, props: ExposedHttpAppProps) {
     super(scope, id);
-    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(props.name) || props.name.length > 63) {
-      throw new Error(`App name "${props.name}" must be a DNS label to be served as <name>.${props.domain}`);
-    }
-    this.hostname = `${props.name}.${props.domain}`;
+    this.hostname = `${props.name}.${props.spec.domain}`;
     new HttpRoute(this, 'Route', {
       metadata: { name: props.name, namespace: props.namespace },
       spec: {
-        parentRefs: [{ name: GATEWAY_NAME, namespace: INGRESS_NAMESPACE, sectionName: HTTPS_LISTENER }],
+        parentRefs: [{ name: GATEWAY.name, namespace: GATEWAY.namespace, sectionName: GATEWAY.httpsListener }],
         hostnames: [this.hostname],
-        rules: [
-          {
-            matches: [{ path: { type: HttpRouteSpecRulesMatchesPathType.PATH_PREFIX, value: '/' } }],
-            backendRefs: [{ name: props.serviceName, port: props.servicePort }],
-          },
-        ],
+        rules: [{ backendRefs: [{ name: props.serviceName, port: props.servicePort }] }],
       },
     });
   }

@@ -30,27 +30,17 @@ export function networkingServerConfig(spec: ClusterSpec): K3sServerConfig {
   };
 }
 
-function show(value: K3sServerConfig[string] | undefined): string {
-  return value === undefined ? 'missing' : JSON.stringify(value);
-}
+/** Where k3s keeps CNI plugins (a stable folder since k3s-io/k3s#10868) and CNI configs. */
+export const K3S_CNI_BIN_DIR = '/var/lib/rancher/k3s/data/cni';
+export const K3S_CNI_CONF_DIR = '/var/lib/rancher/k3s/agent/etc/cni/net.d';
 
 /**
- * Every way `actual` (a server config host provisioning rendered) disagrees with
- * `required`, one line per key: `<key>: is <actual>, must be <required>`. Keys of
- * `actual` that nothing requires are not compared. For a list flag, every required item
- * must be present (extra items are allowed: another layer may disable more).
+ * Every way `actual` (a server's rendered k3s config) differs from what the layers require:
+ * one message per key, naming the value required and the value found.
  */
-export function serverConfigMismatches(actual: K3sServerConfig, required: K3sServerConfig): string[] {
-  return Object.keys(required)
-    .sort()
-    .flatMap((key) => {
-      const want = required[key];
-      const have = actual[key];
-      if (Array.isArray(want)) {
-        const items = Array.isArray(have) ? have : [];
-        const missing = want.filter((w) => !items.includes(w));
-        return missing.length === 0 ? [] : [`${key}: is ${show(have)}, must include ${JSON.stringify(missing)}`];
-      }
-      return have === want ? [] : [`${key}: is ${show(have)}, must be ${show(want)}`];
-    });
+export function serverConfigMismatches(required: K3sServerConfig, actual: Readonly<Record<string, unknown>>, where: string): string[] {
+  const show = (v: unknown): string => (v === undefined ? '(not set)' : JSON.stringify(v));
+  return Object.entries(required)
+    .filter(([key, value]) => JSON.stringify(actual[key]) !== JSON.stringify(value))
+    .map(([key, value]) => `${where}: k3s ${key} is ${show(actual[key])}, but the networking layer requires ${show(value)}`);
 }

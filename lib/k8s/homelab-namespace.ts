@@ -1,6 +1,7 @@
 import { ApiObjectMetadata } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
+import { NamespaceNetworkPolicies, NamespaceTraffic } from './namespace-network-policies';
 
 /** Pod Security Standards levels. */
 export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
@@ -25,9 +26,17 @@ export interface HomelabNamespaceProps {
    * @default false
    */
   readonly holdsData?: boolean;
+  /**
+   * Who may reach pods here, beyond the namespace itself (everything else is denied).
+   * @default - only the namespace's own pods
+   */
+  readonly traffic?: NamespaceTraffic;
 }
 
-/** A namespace with Pod Security labels and, where it holds data, Flux prune-protection. */
+/**
+ * A namespace with Pod Security labels, the default-deny ingress baseline with its explicit
+ * allows, and, where it holds data, Flux prune-protection.
+ */
 export class HomelabNamespace extends Construct {
   public readonly name: string;
   public readonly podSecurity: PodSecurityLevel;
@@ -54,5 +63,6 @@ export class HomelabNamespace extends Construct {
       },
     };
     new kplus.Namespace(this, 'Resource', { metadata });
+    new NamespaceNetworkPolicies(this, 'NetworkPolicies', { namespace: props.name, ...props.traffic });
   }
 }

@@ -50,7 +50,8 @@ export function clusterReport(cluster: RenderedCluster): string {
 
   const diagram = ['flowchart LR'];
   for (const node of spec.nodes) {
-    diagram.push(`  subgraph ${mermaidId(`node_${node.name}`)}["${node.name} (${node.arch}, ${node.ip})"]`);
+    const role = node.role === 'server' ? 'control plane' : 'worker';
+    diagram.push(`  subgraph ${mermaidId(`node_${node.name}`)}["${node.name} · ${role} · ${node.arch}"]`);
     for (const w of workloads.filter((wl) => eligibleNodes(wl.template, spec).some((n) => n.name === node.name))) {
       diagram.push(`    ${mermaidId(`${w.id}@${node.name}`)}["${w.name}"]`);
     }
@@ -60,7 +61,7 @@ export function clusterReport(cluster: RenderedCluster): string {
     for (const lb of loadBalancersOf(model, w)) {
       if (!lb.vip) continue;
       const vipId = mermaidId(`vip_${lb.vip}`);
-      diagram.push(`  ${vipId}(("${lb.vip}"))`);
+      diagram.push(`  ${vipId}(("${lb.name}<br/>${lb.vip}"))`);
       const nodes = eligibleNodes(w.template, spec).map((n) => n.name);
       const announcer = metallbAnnouncer(nodes, lb.vip);
       for (const node of nodes) {

@@ -1,6 +1,5 @@
 import { Ipv4Range } from '../net/ipv4';
 import { ClusterSpec, K3S_VERSION } from './schema';
-import { networkingProblems } from './networking-rules';
 import { storageProblems } from './storage-rules';
 
 /**
@@ -17,7 +16,6 @@ export function crossFieldProblems(spec: ClusterSpec): string[] {
     ...versionRules(spec),
     ...serviceRules(spec),
     ...storageProblems(spec),
-    ...networkingProblems(spec),
   ];
 }
 

@@ -1,49 +1,47 @@
 import { z } from 'zod';
-import { isIpv4 } from '../net/ipv4';
+import { ipv4 } from './primitives';
 
 /*
- * The networking layer's part of cluster.yaml: services.ingress. Referenced by one line
- * in schema.ts. No secret value is ever written here: DNS-01 credentials are named by
- * Secret reference only.
+ * The ingress part of cluster.yaml: its VIP and how its certificates are issued.
  */
-
-const ipv4 = z.string().refine(isIpv4, { message: 'must be an IPv4 address such as 192.168.1.10' });
 
 const secretKeyRef = z
   .object({
-    name: z.string().min(1).describe('Name of a Secret in the cert-manager namespace (created outside this repository).'),
-    key: z.string().min(1).describe('The key inside that Secret.'),
+    name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: 'must be a Secret name (DNS label)' }),
+    key: z.string().min(1),
   })
-  .strict();
-
-/** Let's Encrypt's production directory, the default ACME server. */
-export const LETS_ENCRYPT_PRODUCTION = 'https://acme-v02.api.letsencrypt.org/directory';
+  .strict()
+  .describe('A key of a Secret (created from secrets/, never written in this file).');
 
 const acmeSchema = z
   .object({
-    email: z.string().email().describe('Contact address for the ACME account (expiry notices).'),
-    server: z.string().url().default(LETS_ENCRYPT_PRODUCTION).describe('ACME directory URL; use the staging one while testing.'),
+    issuer: z.literal('acme'),
+    email: z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, { message: 'must be an e-mail address' }),
+    server: z
+      .string()
+      .regex(/^https:\/\/\S+$/, { message: 'must be an https:// URL' })
+      .default('https://acme-v02.api.letsencrypt.org/directory')
+      .describe("The ACME directory; Let's Encrypt production by default."),
     dns01: z
       .object({
-        provider: z.literal('cloudflare').describe('The DNS provider that answers the DNS-01 challenge.'),
-        apiTokenSecretRef: secretKeyRef.describe('Cloudflare API token with Zone:DNS:Edit on the domain.'),
+        provider: z.literal('cloudflare'),
+        apiTokenSecret: secretKeyRef.describe('Secret (namespace cert-manager) holding a Cloudflare API token with DNS edit rights.'),
       })
       .strict(),
   })
   .strict();
 
+const selfSignedSchema = z.object({ issuer: z.literal('self-signed') }).strict();
+
 export const ingressSchema = z
   .object({
     enabled: z.boolean().default(true),
-    vip: ipv4.optional().describe('Address of the ingress; chosen from the pool (so that placement.storageNode answers) when omitted.'),
+    vip: ipv4
+      .optional()
+      .describe('Load-balancer address; chosen from the pool (one the storage node announces) when omitted.'),
     tls: z
-      .object({
-        acme: acmeSchema
-          .optional()
-          .describe('Publicly trusted certificates by ACME DNS-01. Without it a self-signed wildcard certificate is used.'),
-      })
-      .strict()
-      .default({}),
+      .discriminatedUnion('issuer', [selfSignedSchema, acmeSchema])
+      .default({ issuer: 'self-signed' })
+      .describe('self-signed: a local CA issues *.<domain>; acme: a public certificate by DNS-01.'),
   })
-  .strict()
-  .default({ enabled: true, tls: {} });
+  .strict();

@@ -1,6 +1,8 @@
 import { z } from 'zod';
-import { Ipv4Range, isIpv4 } from '../net/ipv4';
 import { ingressSchema } from './networking-schema';
+import { ARCHITECTURES, cidr, dnsLabel, DNS_NAME, ipv4, k3sVersion, port, range, WIREGUARD_KEY } from './primitives';
+
+export { ARCHITECTURES, K3S_VERSION } from './primitives';
 import { storageSchema } from './storage-schema';
 
 /*
@@ -9,47 +11,6 @@ import { storageSchema } from './storage-schema';
  * (npm run schema) that editors use. Rules that relate two fields live in
  * cross-field-rules.ts, not here.
  */
-
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_NAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
-/** A k3s release as published, e.g. `v1.33.5+k3s1`. */
-export const K3S_VERSION = /^v(\d+)\.(\d+)\.(\d+)\+k3s(\d+)$/;
-/** WireGuard keys are 32 bytes, base64-encoded. */
-const WIREGUARD_KEY = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
-
-/** CPU architectures that k3s ships and that this project knows how to place images on. */
-export const ARCHITECTURES = ['amd64', 'arm64'] as const;
-
-const dnsLabel = z
-  .string()
-  .max(63)
-  .regex(DNS_LABEL, { message: 'must be a lower-case DNS label (a-z, 0-9, "-"; at most 63 characters)' });
-
-const ipv4 = z
-  .string()
-  .refine(isIpv4, { message: 'must be an IPv4 address such as 192.168.1.10' });
-
-const cidr = z.string().superRefine((value, ctx) => {
-  try {
-    Ipv4Range.fromCidr(value);
-  } catch (e) {
-    ctx.addIssue({ code: 'custom', message: (e as Error).message });
-  }
-});
-
-const range = z.string().superRefine((value, ctx) => {
-  try {
-    Ipv4Range.parse(value);
-  } catch (e) {
-    ctx.addIssue({ code: 'custom', message: (e as Error).message });
-  }
-});
-
-const k3sVersion = z
-  .string()
-  .regex(K3S_VERSION, { message: 'must be a k3s release such as v1.33.5+k3s1' });
-
-const port = z.number().int().min(1).max(65535);
 
 const nodeSchema = z
   .object({
@@ -162,7 +123,7 @@ export const clusterSchema = z
       .strict(),
     services: z
       .object({
-        ingress: ingressSchema,
+        ingress: ingressSchema.default({ enabled: true, tls: { issuer: 'self-signed' } }),
         wireguard: z
           .object({
             enabled: z.boolean().default(true),

@@ -1,11 +1,14 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { UserError } from '../errors';
+import { VipAssignments } from '../net/vip-allocator';
 import { ClusterSpec } from '../spec/schema';
 
-/** Props every stage chart takes: the validated cluster description and nothing else. */
+/** Props every stage chart takes: the validated cluster description and what is derived from it once. */
 export interface StageChartProps {
   readonly spec: ClusterSpec;
+  /** The load-balancer address of every service that has one. */
+  readonly vips: VipAssignments;
 }
 
 /** A chart class that renders one stage. */

@@ -44,7 +44,7 @@ describe('failure simulation', () => {
   test('a workload that uses the API is degraded while the API is down; others serve', () => {
     const api = { 'homelab.dev/uses-kubernetes-api': 'watches pods' };
     expect(outcome([workload({ name: 'op', placement: Placement.pinned(ATLAS), annotations: api })], 'api')).toBe(
-      'degraded: keeps running but cannot reach the Kubernetes API',
+      'degraded: keeps serving with its last configuration; changes wait for the API',
     );
     expect(outcome([workload({ name: 'vpn', placement: Placement.hotStandby(ATLAS, PI_WORKER) })], 'api')).toBe('survives');
   });

@@ -1,3 +1,4 @@
+import { VipAssignments } from '../../lib/net/vip-allocator';
 import { ANNOTATIONS } from '../../lib/analysis/workload-model';
 import { FileSet } from '../../lib/output/file-set';
 import { Placement } from '../../lib/placement/placement';
@@ -87,7 +88,7 @@ export function namespace(name: string, level = 'restricted'): RenderedObject {
 }
 
 export function cluster(...objects: RenderedObject[]): RenderedCluster {
-  return { spec: SPEC, objects: [namespace('apps'), ...objects], files: new FileSet(), objectCounts: new Map() };
+  return { spec: SPEC, objects: [namespace('apps'), ...objects], files: new FileSet(), objectCounts: new Map(), vips: new VipAssignments(new Map()) };
 }
 
 export const FAILOVER_10S = { [ANNOTATIONS.failoverWithinSeconds]: '10' };

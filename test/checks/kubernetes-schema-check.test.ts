@@ -1,3 +1,4 @@
+import { VipAssignments } from '../../lib/net/vip-allocator';
 import { KubernetesSchemaCheck } from '../../lib/checks';
 import { FileSet } from '../../lib/output/file-set';
 import { RenderedCluster } from '../../lib/render';
@@ -11,6 +12,7 @@ function clusterWith(manifest: object): RenderedCluster {
     objects: [{ file: 'dist/test/object.yaml', group: 'test', manifest }],
     files: new FileSet(),
     objectCounts: new Map(),
+    vips: new VipAssignments(new Map()),
   };
 }
 

@@ -1,29 +1,26 @@
 import { networkingServerConfig, serverConfigMismatches } from '../../lib/k3s/k3s-requirements';
-import { loadSpec } from '../../lib/spec/load-spec';
-import { defaultSpecText } from '../helpers';
+import { SPEC } from '../analysis/fixtures';
 
-const spec = loadSpec(defaultSpecText(), 'cluster.yaml');
-
-describe('serverConfigMismatches', () => {
-  test('finds nothing when the server config is the required one plus extra keys and items', () => {
-    const required = networkingServerConfig(spec);
-    const actual = { ...required, disable: ['traefik', 'local-storage', 'servicelb'], 'write-kubeconfig-mode': '0600' };
-    expect(serverConfigMismatches(actual, required)).toEqual([]);
+describe('networkingServerConfig', () => {
+  test('asks k3s for no flannel, no built-in network policy, load balancer or Traefik, and the spec CIDRs', () => {
+    expect(networkingServerConfig(SPEC)).toEqual({
+      'flannel-backend': 'none',
+      'disable-network-policy': true,
+      disable: ['servicelb', 'traefik'],
+      'cluster-cidr': '10.42.0.0/16',
+      'service-cidr': '10.43.0.0/16',
+    });
   });
 
-  test('fails when flannel is on, servicelb is not disabled and the pod CIDR differs', () => {
-    // GIVEN a config that forgot the networking layer's choices
-    const actual = {
-      'cluster-cidr': '10.52.0.0/16',
-      'service-cidr': spec.network.serviceCidr,
-      'disable-network-policy': true,
-      disable: ['traefik'],
-    };
-    // WHEN / THEN
-    expect(serverConfigMismatches(actual, networkingServerConfig(spec))).toEqual([
-      'cluster-cidr: is "10.52.0.0/16", must be "10.42.0.0/16"',
-      'disable: is ["traefik"], must include ["servicelb"]',
-      'flannel-backend: is missing, must be "none"',
+  test('the mismatch check passes a config that has what is required', () => {
+    expect(serverConfigMismatches(networkingServerConfig(SPEC), { ...networkingServerConfig(SPEC), 'write-kubeconfig-mode': '0600' }, 'k3os/pi-cp.yaml')).toEqual([]);
+  });
+
+  test('fails on a flannel backend left on and a missing CIDR, one message each', () => {
+    const actual = { ...networkingServerConfig(SPEC), 'flannel-backend': 'vxlan', 'cluster-cidr': undefined };
+    expect(serverConfigMismatches(networkingServerConfig(SPEC), actual, 'k3os/pi-cp.yaml')).toEqual([
+      'k3os/pi-cp.yaml: k3s flannel-backend is "vxlan", but the networking layer requires "none"',
+      'k3os/pi-cp.yaml: k3s cluster-cidr is (not set), but the networking layer requires "10.42.0.0/16"',
     ]);
   });
 });

@@ -1,132 +1,86 @@
 import { UserError } from '../../lib/errors';
-import { clusterVips } from '../../lib/net/cluster-vips';
-import { Ipv4Range } from '../../lib/net/ipv4';
 import { metallbAnnouncer } from '../../lib/net/metallb-election';
-import { allocateVips, VipRequest } from '../../lib/net/vip-allocator';
+import { vipRequests } from '../../lib/net/service-vips';
+import { allocateVips, previousVips, VipRequest } from '../../lib/net/vip-allocator';
 import { loadSpec } from '../../lib/spec/load-spec';
 import { defaultSpecText, fixtures } from '../helpers';
 
-const POOL = Ipv4Range.parse('192.168.10.200-192.168.10.239');
-const HOT = { node: 'atlas', rivals: ['pi-worker'] };
+const POOL = '10.0.0.10-10.0.0.29';
+const HOT = { node: 'x86', candidates: ['x86', 'pi'] };
 
-function problemsOf(fn: () => unknown): readonly string[] {
+function problems(fn: () => unknown): readonly string[] {
   try {
     fn();
   } catch (e) {
-    if (e instanceof UserError) {
-      return e.problems;
-    }
+    if (e instanceof UserError) return e.problems;
     throw e;
   }
   throw new Error('expected a UserError');
 }
 
 describe('allocateVips', () => {
-  test('adding a service keeps every other VIP', () => {
-    // GIVEN
-    const before: VipRequest[] = [
-      { key: 'ingress', field: 'services.ingress.vip', announcer: HOT },
-      { key: 'wireguard', field: 'services.wireguard.vip', announcer: HOT },
-      { key: 'game/minecraft', field: 'services.games[0].vip' },
-    ];
-    const first = allocateVips(POOL, before);
-    // WHEN
-    const second = allocateVips(POOL, [...before, { key: 'game/valheim', field: 'services.games[1].vip' }]);
-    // THEN
-    for (const r of before) {
-      expect(second.vip(r.key)).toBe(first.vip(r.key));
+  test('adding a service never moves the VIPs of the others', () => {
+    // GIVEN a first synth with three services
+    const first = allocateVips(POOL, [{ key: 'a', path: 'a' }, { key: 'b', path: 'b' }, { key: 'c', path: 'c', announcer: HOT }]);
+    // WHEN a fourth is added and the previous VIPs are known
+    const second = allocateVips(
+      POOL,
+      [{ key: 'a', path: 'a' }, { key: 'b', path: 'b' }, { key: 'c', path: 'c', announcer: HOT }, { key: 'aa', path: 'aa' }],
+      new Map(first.entries()),
+    );
+    // THEN the first three keep theirs and the new one gets a different address
+    expect(second.entries().filter(([k]) => k !== 'aa')).toEqual(first.entries());
+    expect(first.entries().map(([, ip]) => ip)).not.toContain(second.get('aa'));
+  });
+
+  test('a fresh allocation is deterministic', () => {
+    const requests: VipRequest[] = [{ key: 'x', path: 'x' }, { key: 'y', path: 'y', announcer: HOT }];
+    expect(allocateVips(POOL, requests).entries()).toEqual(allocateVips(POOL, requests).entries());
+  });
+
+  test('a hot-standby service always gets an address its primary announces', () => {
+    const vips = allocateVips(POOL, ['p', 'q', 'r', 's'].map((key) => ({ key, path: key, announcer: HOT })));
+    for (const [, ip] of vips.entries()) {
+      expect(metallbAnnouncer(HOT.candidates, ip)).toBe('x86');
     }
-    expect(new Set(second.entries().map(([, v]) => v)).size).toBe(4);
   });
 
-  test('the choice does not depend on the order of the requests', () => {
-    const requests: VipRequest[] = ['a', 'b', 'c', 'd'].map((k) => ({ key: k, field: k }));
-    expect(allocateVips(POOL, [...requests].reverse()).entries()).toEqual(allocateVips(POOL, requests).entries());
-  });
-
-  test('a hot-standby VIP is one where the primary wins the election', () => {
-    const vip = allocateVips(POOL, [{ key: 'ingress', field: 'services.ingress.vip', announcer: HOT }]).vip('ingress');
-    expect(metallbAnnouncer(['atlas', 'pi-worker'], vip)).toBe('atlas');
-  });
-
-  test('fails when an explicit VIP makes the standby announce, suggesting VIPs that work', () => {
-    // GIVEN an address where pi-worker's hash sorts first
-    const bad = POOL.addresses().find((a) => metallbAnnouncer(['atlas', 'pi-worker'], a) === 'pi-worker')!;
-    const working = POOL.addresses()
-      .filter((a) => metallbAnnouncer(['atlas', 'pi-worker'], a) === 'atlas')
-      .slice(0, 5);
-    // WHEN / THEN
-    expect(problemsOf(() => allocateVips(POOL, [{ key: 'ingress', field: 'services.ingress.vip', explicit: bad, announcer: HOT }]))).toEqual([
-      `services.ingress.vip: ${bad} would be announced by pi-worker, but atlas must answer for it ` +
-        '(MetalLB elects the node whose sha256(node#ip) sorts first); addresses where atlas wins: ' +
-        working.join(', '),
+  test('fails when an explicit hot-standby VIP would be announced by the standby, suggesting VIPs that work', () => {
+    const bad = Array.from({ length: 20 }, (_, i) => `10.0.0.${10 + i}`).find((ip) => metallbAnnouncer(HOT.candidates, ip) === 'pi')!;
+    const working = Array.from({ length: 20 }, (_, i) => `10.0.0.${10 + i}`).filter((ip) => ip !== bad && metallbAnnouncer(HOT.candidates, ip) === 'x86');
+    expect(problems(() => allocateVips(POOL, [{ key: 'ingress', path: 'services.ingress.vip', explicit: bad, announcer: HOT }]))).toEqual([
+      `services.ingress.vip: ${bad} would be announced by pi, not x86 (MetalLB elects the node whose sha256(node + "#" + ip) sorts first); addresses x86 wins: ${working.slice(0, 3).join(', ')}`,
     ]);
   });
 
-  test('fails when the pool is exhausted', () => {
-    const pool = Ipv4Range.parse('10.0.0.10-10.0.0.11');
-    const requests: VipRequest[] = ['a', 'b', 'c'].map((k, i) => ({ key: k, field: `services.games[${i}].vip` }));
-    expect(problemsOf(() => allocateVips(pool, requests))).toEqual([
-      'services.games[2].vip: no free address is left in network.loadBalancerPool 10.0.0.10-10.0.0.11 ' +
-        '(2 addresses, 2 taken); widen the pool or set services.games[2].vip explicitly',
+  test('fails when the pool is exhausted, naming the pool and the service', () => {
+    const requests = ['a', 'b', 'c'].map((key) => ({ key, path: key }));
+    expect(problems(() => allocateVips('10.0.0.10-10.0.0.11', requests))).toEqual([
+      'network.loadBalancerPool: 10.0.0.10-10.0.0.11 has no free address for "c" (2 addresses, 2 taken); widen the pool',
     ]);
   });
 
-  test('fails when a hot-standby service would share its explicit address', () => {
-    const vip = POOL.addresses().find((a) => metallbAnnouncer(['atlas', 'pi-worker'], a) === 'atlas')!;
-    expect(
-      problemsOf(() =>
-        allocateVips(POOL, [
-          { key: 'game/minecraft', field: 'services.games[0].vip', explicit: vip },
-          { key: 'ingress', field: 'services.ingress.vip', explicit: vip, announcer: HOT },
-        ]),
-      ),
-    ).toEqual([`services.ingress.vip: ${vip} is already the address of game/minecraft; a hot-standby service needs its own address`]);
-  });
-
-  test('games sharing an explicit address get the MetalLB sharing annotation', () => {
-    const vip = '192.168.10.210';
-    const allocation = allocateVips(POOL, [
-      { key: 'game/a', field: 'a', explicit: vip },
-      { key: 'game/b', field: 'b', explicit: vip },
-      { key: 'game/c', field: 'c' },
+  test('previousVips reads the key/VIP pairs out of rendered files, Helm values included', () => {
+    const files = new Map([
+      ['dist/ingress/traefik/helmrelease-traefik.yaml', 'spec:\n  values:\n    service:\n      annotations:\n        homelab.dev/vip-key: ingress\n        metallb.io/loadBalancerIPs: 10.0.0.15\n'],
+      ['flux/other.yaml', 'homelab.dev/vip-key: ignored\nmetallb.io/loadBalancerIPs: 10.0.0.16\n'],
     ]);
-    expect(allocation.annotations('game/a')).toEqual({ 'metallb.io/loadBalancerIPs': vip, 'metallb.io/allow-shared-ip': vip });
-    expect(allocation.annotations('game/c')).toEqual({ 'metallb.io/loadBalancerIPs': allocation.vip('game/c') });
+    expect([...previousVips(files)]).toEqual([['ingress', '10.0.0.15']]);
   });
 });
 
-describe('clusterVips', () => {
-  const specs: [string, string][] = [['cluster.yaml', defaultSpecText()], ...fixtures('valid')];
+describe('the cluster VIPs', () => {
+  const specs = [['cluster.yaml', defaultSpecText()], ...fixtures('valid')];
 
-  test.each(specs)('in %s the storage node announces every hot-standby VIP', (_name, text) => {
-    // GIVEN
-    const spec = loadSpec(text, 'spec.yaml');
-    const allocation = clusterVips(spec);
-    const hotStandby = ['ingress', 'wireguard'].filter((k) => spec.services[k as 'ingress' | 'wireguard'].enabled);
-    expect(hotStandby.length).toBeGreaterThan(0);
-    // THEN
-    for (const key of hotStandby) {
-      expect(metallbAnnouncer([spec.placement.storageNode, spec.placement.standbyNode], allocation.vip(key))).toBe(
+  test.each(specs)('in %s the storage node announces every hot-standby VIP', (name, text) => {
+    const spec = loadSpec(text, name);
+    const requests = vipRequests(spec);
+    const vips = allocateVips(spec.network.loadBalancerPool, requests);
+    for (const r of requests.filter((req) => req.announcer)) {
+      expect([r.key, metallbAnnouncer([spec.placement.storageNode, spec.placement.standbyNode], vips.get(r.key))]).toEqual([
+        r.key,
         spec.placement.storageNode,
-      );
+      ]);
     }
-  });
-});
-
-describe('allocateVips with a nearly full pool', () => {
-  test('serves hot standbys first, so a game does not take the only address the primary wins', () => {
-    // GIVEN two addresses, only one of which atlas wins
-    const pool = Ipv4Range.parse('192.168.10.200-192.168.10.201');
-    const atlasWins = pool.addresses().filter((a) => metallbAnnouncer(['atlas', 'pi-worker'], a) === 'atlas');
-    expect(atlasWins).toHaveLength(1);
-    // WHEN
-    const allocation = allocateVips(pool, [
-      { key: 'game/a', field: 'services.games[0].vip' },
-      { key: 'ingress', field: 'services.ingress.vip', announcer: HOT },
-    ]);
-    // THEN
-    expect(allocation.vip('ingress')).toBe(atlasWins[0]);
-    expect(allocation.vip('game/a')).not.toBe(atlasWins[0]);
   });
 });

@@ -1,0 +1,18 @@
+export const CERT_MANAGER_NAMESPACE = 'cert-manager';
+
+const SMALL = { requests: { cpu: '10m', memory: '48Mi' }, limits: { memory: '160Mi' } };
+
+/**
+ * cert-manager with its CRDs (kept if the release is ever removed, so certificates survive),
+ * small resources for the Pis. Its pods already run as non-root with a read-only root.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function certManagerValues(): Record<string, any> {
+  return {
+    crds: { enabled: true, keep: true },
+    resources: SMALL,
+    webhook: { resources: SMALL },
+    cainjector: { resources: SMALL },
+    startupapicheck: { resources: SMALL },
+  };
+}

@@ -1,0 +1,83 @@
+import { stringify } from 'yaml';
+import { HelmChart } from '../../imports/helm.cattle.io';
+import {
+  InstallationSpec,
+  InstallationSpecCalicoNetworkBgp,
+  InstallationSpecCalicoNetworkContainerIpForwarding,
+  InstallationSpecCalicoNetworkIpPoolsEncapsulation,
+  InstallationSpecCalicoNetworkIpPoolsNatOutgoing,
+  InstallationSpecCalicoNetworkNodeAddressAutodetectionV4Kubernetes,
+  InstallationSpecCniType,
+  toJson_InstallationSpec,
+} from '../../imports/operator.tigera.io';
+import { BootstrapManifest } from '../k3s/bootstrap-manifest';
+import { K3S_CNI_BIN_DIR, K3S_CNI_CONF_DIR } from '../k3s/k3s-requirements';
+import { ClusterSpec } from '../spec/schema';
+import { TIGERA_OPERATOR_CHART } from '../upstream/charts';
+
+/** The namespace and release name of the operator, shared by k3s's HelmChart and Flux's HelmRelease. */
+export const TIGERA_NAMESPACE = 'tigera-operator';
+export const TIGERA_RELEASE = 'tigera-operator';
+
+/**
+ * Calico for one L2 segment: VXLAN only across subnets (so none between the nodes on the
+ * LAN), no BGP, the spec's pod CIDR, node addresses from the Kubernetes InternalIP, and
+ * k3s's CNI folders.
+ */
+export function calicoInstallation(spec: ClusterSpec): InstallationSpec {
+  return {
+    cni: { type: InstallationSpecCniType.CALICO, binDir: K3S_CNI_BIN_DIR, confDir: K3S_CNI_CONF_DIR },
+    calicoNetwork: {
+      bgp: InstallationSpecCalicoNetworkBgp.DISABLED,
+      containerIpForwarding: InstallationSpecCalicoNetworkContainerIpForwarding.ENABLED,
+      nodeAddressAutodetectionV4: { kubernetes: InstallationSpecCalicoNetworkNodeAddressAutodetectionV4Kubernetes.NODE_INTERNAL_IP },
+      ipPools: [
+        {
+          name: 'default-ipv4-ippool',
+          cidr: spec.network.podCidr,
+          encapsulation: InstallationSpecCalicoNetworkIpPoolsEncapsulation.VXLAN_CROSS_SUBNET,
+          natOutgoing: InstallationSpecCalicoNetworkIpPoolsNatOutgoing.ENABLED,
+          blockSize: 26,
+          nodeSelector: 'all()',
+        },
+      ],
+    },
+  };
+}
+
+/**
+ * The tigera-operator chart values: the Installation above, and the optional parts
+ * (API server, Goldmane, Whisker) off. One object for both the bootstrap HelmChart and the
+ * Flux HelmRelease, so the two never disagree.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function calicoValues(spec: ClusterSpec): Record<string, any> {
+  return {
+    installation: { enabled: true, ...toJson_InstallationSpec(calicoInstallation(spec)) },
+    apiServer: { enabled: false },
+    goldmane: { enabled: false },
+    whisker: { enabled: false },
+    resources: { requests: { cpu: '50m', memory: '96Mi' }, limits: { memory: '256Mi' } },
+  };
+}
+
+/**
+ * The k3s auto-deploy HelmChart that brings Calico up before any pod network or Flux exists
+ * (`bootstrap: true` runs the install job on the host network). Flux's HelmRelease of the
+ * same name then takes the release over.
+ */
+export function calicoBootstrapManifest(spec: ClusterSpec): BootstrapManifest {
+  const chart = HelmChart.manifest({
+    metadata: { name: TIGERA_RELEASE, namespace: 'kube-system' },
+    spec: {
+      bootstrap: true,
+      repo: TIGERA_OPERATOR_CHART.repositoryUrl,
+      chart: TIGERA_OPERATOR_CHART.chart,
+      version: TIGERA_OPERATOR_CHART.version,
+      targetNamespace: TIGERA_NAMESPACE,
+      createNamespace: true,
+      valuesContent: stringify(calicoValues(spec)),
+    },
+  });
+  return { fileName: '10-calico.yaml', objects: [chart] };
+}

@@ -1,0 +1,24 @@
+/** The namespace MetalLB runs in. */
+export const METALLB_NAMESPACE = 'metallb-system';
+
+/**
+ * MetalLB values for layer 2 only: no BGP backend (FRR / frr-k8s), memberlist on so a dead
+ * node's speaker is noticed within seconds, speakers on every node including the control
+ * plane (they only answer ARP), resources sized for a Raspberry Pi.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function metallbValues(): Record<string, any> {
+  return {
+    frrk8s: { enabled: false },
+    crds: { enabled: true },
+    controller: {
+      resources: { requests: { cpu: '20m', memory: '48Mi' }, limits: { memory: '128Mi' } },
+    },
+    speaker: {
+      frr: { enabled: false },
+      memberlist: { enabled: true },
+      tolerateMaster: true,
+      resources: { requests: { cpu: '20m', memory: '48Mi' }, limits: { memory: '128Mi' } },
+    },
+  };
+}

@@ -1,0 +1,52 @@
+/*
+ * Third-party software this project installs, pinned. The chart versions match the CRD
+ * bundles the typed constructs in imports/ were generated from (../shared/crds/SOURCES.md).
+ * Renovate updates these literals (renovate.json); bump the CRD import with them.
+ */
+
+/** A Helm chart from a Helm repository, pinned to one version. */
+export interface ChartSource {
+  /** Name of the Flux HelmRepository (in flux-system). */
+  readonly repositoryName: string;
+  readonly repositoryUrl: string;
+  readonly chart: string;
+  readonly version: string;
+}
+
+/** Calico's operator (Calico v3.32.0). */
+export const TIGERA_OPERATOR_CHART: ChartSource = {
+  repositoryName: 'projectcalico',
+  repositoryUrl: 'https://docs.tigera.io/calico/charts',
+  chart: 'tigera-operator',
+  version: 'v3.32.0',
+};
+
+export const METALLB_CHART: ChartSource = {
+  repositoryName: 'metallb',
+  repositoryUrl: 'https://metallb.github.io/metallb',
+  chart: 'metallb',
+  version: '0.16.1',
+};
+
+/** Traefik v3.7.11. */
+export const TRAEFIK_CHART: ChartSource = {
+  repositoryName: 'traefik',
+  repositoryUrl: 'https://traefik.github.io/charts',
+  chart: 'traefik',
+  version: '41.3.0',
+};
+
+export const CERT_MANAGER_CHART: ChartSource = {
+  repositoryName: 'jetstack',
+  repositoryUrl: 'https://charts.jetstack.io',
+  chart: 'cert-manager',
+  version: 'v1.21.1',
+};
+
+/** Gateway API CRDs come from their own published manifests, not from a chart. */
+export const GATEWAY_API = {
+  repositoryUrl: 'https://github.com/kubernetes-sigs/gateway-api',
+  tag: 'v1.6.1',
+  /** The standard channel's CRDs. */
+  path: './config/crd/standard',
+} as const;
