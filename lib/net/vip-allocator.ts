@@ -85,7 +85,11 @@ export function allocateVips(
     result.set(r.key, ip);
   }
 
-  const automatic = requests.filter((r) => r.explicit === undefined).sort((a, b) => a.key.localeCompare(b.key));
+  // Hot standbys first, then by key: a service any address suits must not take the last
+  // address where a hot standby's primary wins.
+  const automatic = requests
+    .filter((r) => r.explicit === undefined)
+    .sort((a, b) => Number(!a.announcer) - Number(!b.announcer) || a.key.localeCompare(b.key));
   const kept = automatic.filter((r) => {
     const ip = previous.get(r.key);
     return ip !== undefined && pool.contains(ip) && !taken.has(ip) && wins(r, ip);
