@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { OUTPUT_DIRS, run } from './main';
-import { clusterReport } from './lib/report/cluster-report';
+import { reportFiles } from './lib/report/report-files';
 import { synthesize } from './lib/synth';
 import { defaultSpecText, FIXTURES, fixtures, REPO } from './test/helpers';
 
@@ -74,10 +74,10 @@ describe('whole app', () => {
     expect(committed).toEqual(fresh);
   });
 
-  test('drift: the committed docs/cluster.md equals a fresh report', async () => {
+  test.each(['cluster.md', 'wireguard-peers.md'])('drift: the committed docs/%s equals a fresh report', async (name) => {
     const { cluster } = await synthesize(defaultSpecText(), 'cluster.yaml');
     // If this fails: run `npm run report` and commit the result.
-    expect(readFileSync(join(REPO, 'docs/cluster.md'), 'utf8')).toBe(clusterReport(cluster));
+    expect(readFileSync(join(REPO, 'docs', name), 'utf8')).toBe(reportFiles(cluster)[name]);
   });
 
   test('drift: the committed cluster.schema.json equals the schema in code', async () => {

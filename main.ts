@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { UserError } from './lib/errors';
 import { compareFiles, FileChanges, FileSet } from './lib/output/file-set';
-import { clusterReport } from './lib/report/cluster-report';
+import { reportFiles } from './lib/report/report-files';
 import { clusterSchema } from './lib/spec/schema';
 import { synthesize, SynthResult } from './lib/synth';
 
@@ -22,7 +22,8 @@ const USAGE = `Usage: npm run synth -- [--spec FILE] [--out DIR]
   --spec FILE     cluster description to read (default: cluster.yaml beside main.ts)
   --out DIR       write DIR/dist, DIR/flux, DIR/host-provisioning (default: this repository)
   --print-schema  print the JSON Schema of cluster.yaml and exit
-  --report FILE   write the cluster report (placement, failures, capacity, exceptions) to FILE
+  --report DIR    write DIR/cluster.md (placement, failures, capacity, exceptions) and
+                  DIR/wireguard-peers.md (a client template per peer)
   --help          show this text`;
 
 export interface RunResult {
@@ -73,10 +74,13 @@ async function runOrThrow(argv: readonly string[]): Promise<string> {
   const existing = readOutputs(outDir);
   const result = await synthesize(specText, relative(process.cwd(), specPath) || specPath, { previousFiles: existing });
   if (values.report) {
-    const reportPath = resolve(values.report);
-    mkdirSync(dirname(reportPath), { recursive: true });
-    writeFileSync(reportPath, clusterReport(result.cluster));
-    return `Wrote ${relative(process.cwd(), reportPath)}\n`;
+    const docs = resolve(values.report);
+    mkdirSync(docs, { recursive: true });
+    const written = Object.entries(reportFiles(result.cluster)).map(([name, content]) => {
+      writeFileSync(join(docs, name), content);
+      return relative(process.cwd(), join(docs, name));
+    });
+    return `Wrote ${written.join(', ')}\n`;
   }
   const changes = compareFiles(existing, result.cluster.files);
   if (changes.added.length + changes.changed.length + changes.removed.length > 0) {

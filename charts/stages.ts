@@ -1,4 +1,8 @@
 import { Stage, StageRegistry } from '../lib/stages/stage';
+import { GamesChart } from './games-chart';
+import { HomeChart } from './home-chart';
+import { MediaChart } from './media-chart';
+import { VpnChart } from './vpn-chart';
 import { IngressChart } from './ingress-chart';
 import { IngressControllersChart } from './ingress-controllers-chart';
 import { IngressCrdsChart } from './ingress-crds-chart';
@@ -48,4 +52,48 @@ export const INGRESS = new Stage({
   dependsOn: [INGRESS_CONTROLLERS],
 });
 
-export const STAGES = new StageRegistry([NETWORKING_CONTROLLERS, NETWORKING, INGRESS_CRDS, INGRESS_CONTROLLERS, INGRESS]);
+export const VPN = new Stage({
+  name: 'vpn',
+  layer: 'vpn',
+  purpose: 'WireGuard (hot standby behind its UDP VIP)',
+  chart: VpnChart,
+  dependsOn: [NETWORKING],
+  enabled: (spec) => spec.services.wireguard.enabled,
+});
+
+export const MEDIA = new Stage({
+  name: 'media',
+  layer: 'media',
+  purpose: 'DLNA server on the storage node',
+  chart: MediaChart,
+  enabled: (spec) => spec.services.dlna.enabled,
+});
+
+export const GAMES = new Stage({
+  name: 'games',
+  layer: 'games',
+  purpose: 'game servers on the storage node, world data on NFS',
+  chart: GamesChart,
+  dependsOn: [NETWORKING],
+  enabled: (spec) => spec.services.games.length > 0,
+});
+
+export const HOME = new Stage({
+  name: 'home',
+  layer: 'home',
+  purpose: 'Home Assistant, when it runs in the cluster',
+  chart: HomeChart,
+  enabled: (spec) => spec.services.homeAssistant?.mode === 'cluster',
+});
+
+export const STAGES = new StageRegistry([
+  NETWORKING_CONTROLLERS,
+  NETWORKING,
+  INGRESS_CRDS,
+  INGRESS_CONTROLLERS,
+  INGRESS,
+  VPN,
+  MEDIA,
+  GAMES,
+  HOME,
+]);

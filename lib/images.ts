@@ -1,3 +1,5 @@
+import { ClusterSpec } from './spec/schema';
+
 /**
  * Every container image the project runs, with the CPU architectures its published
  * manifest list covers (checked by hand against the registry when the entry is added or
@@ -11,6 +13,9 @@ export interface ImageInfo {
 
 export const IMAGES: Readonly<Record<string, ImageInfo>> = {
   'docker.io/traefik': { architectures: ['amd64', 'arm64'] },
+  'lscr.io/linuxserver/wireguard': { architectures: ['amd64', 'arm64'] },
+  'docker.io/gerbera/gerbera': { architectures: ['amd64', 'arm64'] },
+  'ghcr.io/home-assistant/home-assistant': { architectures: ['amd64', 'arm64'] },
 };
 
 /** The repository part of an image reference (`docker.io/library/nginx:1.27` -> `docker.io/library/nginx`). */
@@ -27,4 +32,15 @@ export function imageTag(image: string): string | undefined {
   const lastSlash = withoutDigest.lastIndexOf('/');
   const lastColon = withoutDigest.lastIndexOf(':');
   return lastColon > lastSlash ? withoutDigest.slice(lastColon + 1) : undefined;
+}
+
+/**
+ * The catalogue for a cluster: the project's images and the game images the spec brings,
+ * with the architectures the spec declares for them.
+ */
+export function imageCatalog(spec: ClusterSpec): Record<string, ImageInfo> {
+  return {
+    ...IMAGES,
+    ...Object.fromEntries(spec.services.games.map((g) => [imageRepository(g.image), { architectures: g.architectures }])),
+  };
 }

@@ -41,11 +41,12 @@ export function describeObject(manifest: { kind?: string; metadata?: { name?: st
  */
 export function renderCluster(spec: ClusterSpec, stages: StageRegistry, vips: VipAssignments): RenderedCluster {
   const app = new App({ outdir: 'dist' });
-  const stageCharts: [string, Chart][] = stages.ordered.map((stage) => [
+  const enabled = stages.enabled(spec);
+  const stageCharts: [string, Chart][] = enabled.map((stage) => [
     stage.name,
     new stage.chart(app, chartId(stage.name), { spec, vips }),
   ]);
-  const flux = new FluxChart(app, 'Flux', { spec, stages: stages.ordered });
+  const flux = new FluxChart(app, 'Flux', { spec, stages: enabled });
   const hosts = new HostProvisioning(app, 'HostProvisioning', { spec });
 
   const errors = app.node.findAll().flatMap((c) => c.node.validate().map((m) => `${c.node.path}: ${m}`));

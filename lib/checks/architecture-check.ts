@@ -1,7 +1,7 @@
 import { imageArchitectures } from '../analysis/architectures';
 import { eligibleNodes } from '../analysis/scheduling';
 import { clusterModel } from '../analysis/workload-model';
-import { IMAGES, ImageInfo } from '../images';
+import { imageCatalog, ImageInfo } from '../images';
 import { RenderedCluster } from '../render';
 import { Check, Finding } from './check';
 
@@ -12,14 +12,16 @@ import { Check, Finding } from './check';
 export class ArchitectureCheck implements Check {
   public readonly name = 'architecture';
 
-  constructor(private readonly catalog: Readonly<Record<string, ImageInfo>> = IMAGES) {}
+  /** @param catalog the images to know; by default lib/images.ts plus the spec's game images. */
+  constructor(private readonly catalog?: Readonly<Record<string, ImageInfo>>) {}
 
   public async run(cluster: RenderedCluster): Promise<Finding[]> {
     const findings: Finding[] = [];
+    const catalog = this.catalog ?? imageCatalog(cluster.spec);
     for (const w of clusterModel(cluster.objects).workloads) {
       const nodes = eligibleNodes(w.template, cluster.spec);
       for (const c of w.template.containers) {
-        const arches = imageArchitectures(c.image, this.catalog);
+        const arches = imageArchitectures(c.image, catalog);
         if (!arches) {
           findings.push(this.error(`${w.file}: ${w.id}: image ${c.image} is not in lib/images.ts; add it with the architectures it is published for`));
           continue;

@@ -1,5 +1,6 @@
 import { Ipv4Range } from '../net/ipv4';
 import { ClusterSpec, K3S_VERSION } from './schema';
+import { serviceDatasetProblems } from './services-rules';
 import { storageProblems } from './storage-rules';
 
 /**
@@ -16,6 +17,7 @@ export function crossFieldProblems(spec: ClusterSpec): string[] {
     ...versionRules(spec),
     ...serviceRules(spec),
     ...storageProblems(spec),
+    ...serviceDatasetProblems(spec),
   ];
 }
 
@@ -45,6 +47,10 @@ function staticAddresses(spec: ClusterSpec): [string, string][] {
       out.push([n.ipmi.address, `nodes[${i}].ipmi.address`]);
     }
   });
+  const ha = spec.services.homeAssistant;
+  if (ha?.mode === 'external') {
+    out.push([ha.address, 'services.homeAssistant.address']);
+  }
   return out;
 }
 

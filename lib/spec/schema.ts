@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { ingressSchema } from './networking-schema';
-import { ARCHITECTURES, cidr, dnsLabel, DNS_NAME, ipv4, k3sVersion, port, range, WIREGUARD_KEY } from './primitives';
+import { ARCHITECTURES, cidr, dnsLabel, DNS_NAME, ipv4, k3sVersion, range } from './primitives';
 
 export { ARCHITECTURES, K3S_VERSION } from './primitives';
+import { dlnaSchema, gameSchema, homeAssistantSchema, wireguardSchema } from './services-schema';
 import { storageSchema } from './storage-schema';
 
 /*
@@ -39,39 +40,6 @@ const nodeSchema = z
       .optional()
       .describe('Baseboard management controller, for sensors and the event log.'),
     labels: z.record(z.string(), z.string()).default({}).describe('Extra Kubernetes node labels.'),
-  })
-  .strict();
-
-const loadBalancedPort = z
-  .object({
-    name: dnsLabel.max(15),
-    port,
-    protocol: z.enum(['TCP', 'UDP']),
-  })
-  .strict();
-
-const gameSchema = z
-  .object({
-    name: dnsLabel,
-    image: z.string().min(1).describe('Container image without tag, e.g. docker.io/itzg/minecraft-server.'),
-    version: z
-      .string()
-      .min(1)
-      .refine((v) => v !== 'latest', { message: 'must be a pinned version, not "latest"' })
-      .describe('Image tag, pinned.'),
-    ports: z.array(loadBalancedPort).min(1),
-    memoryMiB: z.number().int().min(256),
-    worldSizeGiB: z.number().int().min(1),
-    vip: ipv4.optional().describe('Load-balancer address; chosen from the pool when omitted.'),
-    env: z.record(z.string(), z.string()).default({}),
-  })
-  .strict();
-
-const wireguardPeer = z
-  .object({
-    name: dnsLabel,
-    publicKey: z.string().regex(WIREGUARD_KEY, { message: 'must be a WireGuard public key (44 characters of base64)' }),
-    address: cidr.describe('The tunnel address of the peer, e.g. 10.8.0.2/32.'),
   })
   .strict();
 
@@ -124,18 +92,16 @@ export const clusterSchema = z
     services: z
       .object({
         ingress: ingressSchema.default({ enabled: true, tls: { issuer: 'self-signed' } }),
-        wireguard: z
-          .object({
-            enabled: z.boolean().default(true),
-            vip: ipv4.optional(),
-            port: port.default(51820),
-            tunnelCidr: cidr.default('10.8.0.0/24'),
-            peers: z.array(wireguardPeer).default([]),
-          })
-          .strict()
-          .default({ enabled: true, port: 51820, tunnelCidr: '10.8.0.0/24', peers: [] }),
-        dlna: z.object({ enabled: z.boolean().default(true) }).strict().default({ enabled: true }),
+        wireguard: wireguardSchema.default({
+          enabled: true,
+          port: 51820,
+          tunnelCidr: '10.8.0.0/24',
+          peers: [],
+          privateKeySecret: { name: 'wireguard', key: 'private-key' },
+        }),
+        dlna: dlnaSchema.default({ enabled: true, dataset: 'media' }),
         games: z.array(gameSchema).default([]),
+        homeAssistant: homeAssistantSchema.optional().describe('Where Home Assistant runs, for monitoring (and deploying it).'),
         observability: z.object({ enabled: z.boolean().default(true) }).strict().default({ enabled: true }),
       })
       .strict(),

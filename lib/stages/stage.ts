@@ -29,6 +29,11 @@ export interface StageProps {
    * @default - none
    */
   readonly dependsOn?: readonly Stage[];
+  /**
+   * Whether the spec asks for this stage at all (e.g. no game servers: no games stage).
+   * @default - always
+   */
+  readonly enabled?: (spec: ClusterSpec) => boolean;
 }
 
 const STAGE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -40,6 +45,7 @@ export class Stage {
   public readonly purpose: string;
   public readonly chart: StageChartClass;
   public readonly dependsOn: readonly Stage[];
+  private readonly enabledFor?: (spec: ClusterSpec) => boolean;
 
   constructor(props: StageProps) {
     if (!STAGE_NAME.test(props.name)) {
@@ -50,6 +56,11 @@ export class Stage {
     this.purpose = props.purpose;
     this.chart = props.chart;
     this.dependsOn = props.dependsOn ?? [];
+    this.enabledFor = props.enabled;
+  }
+
+  public isEnabled(spec: ClusterSpec): boolean {
+    return this.enabledFor?.(spec) ?? true;
   }
 }
 
@@ -77,6 +88,18 @@ export class StageRegistry {
       }
     }
     this.ordered = topologicalOrder(stages);
+  }
+
+  /** The stages the spec asks for, in dependency order. */
+  public enabled(spec: ClusterSpec): Stage[] {
+    const enabled = this.ordered.filter((s) => s.isEnabled(spec));
+    for (const stage of enabled) {
+      const missing = stage.dependsOn.find((d) => !d.isEnabled(spec));
+      if (missing) {
+        throw new Error(`Stage "${stage.name}" is enabled but depends on "${missing.name}", which is not`);
+      }
+    }
+    return enabled;
   }
 
   public get(name: string): Stage {

@@ -1,0 +1,157 @@
+import { k8s } from 'cdk8s-plus-33';
+import { Construct } from 'constructs';
+import { ANNOTATIONS } from '../analysis/workload-model';
+import { imageTag } from '../images';
+import { Placement } from '../placement/placement';
+
+/** The container security context every workload starts from (Pod Security "restricted"). */
+export const RESTRICTED_CONTAINER: k8s.SecurityContext = {
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  runAsNonRoot: true,
+  capabilities: { drop: ['ALL'] },
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+
+/** Why a workload may break a hardening rule; the report lists every one. */
+export type SecurityExceptions = Readonly<
+  Partial<
+    Record<
+      | 'runAsNonRoot'
+      | 'readOnlyRootFilesystem'
+      | 'addCapabilities'
+      | 'hostNetwork'
+      | 'hostPath'
+      | 'privileged'
+      | 'allowPrivilegeEscalation'
+      | 'dropAllCapabilities',
+      string
+    >
+  >
+>;
+
+export interface HomelabWorkloadProps {
+  readonly kind: 'Deployment' | 'StatefulSet';
+  /** Workload name; also `app.kubernetes.io/name`. */
+  readonly name: string;
+  readonly namespace: string;
+  /** `app.kubernetes.io/component`, e.g. `vpn`. */
+  readonly component: string;
+  readonly placement: Placement;
+  readonly containers: k8s.Container[];
+  /** @default - none */
+  readonly initContainers?: k8s.Container[];
+  /** @default - none */
+  readonly volumes?: k8s.Volume[];
+  /** @default - none (StatefulSet only) */
+  readonly volumeClaimTemplates?: k8s.KubePersistentVolumeClaimProps[];
+  /** @default false */
+  readonly hostNetwork?: boolean;
+  /** @default { runAsNonRoot: true, seccompProfile: RuntimeDefault } */
+  readonly podSecurityContext?: k8s.PodSecurityContext;
+  /** @default 30 */
+  readonly terminationGracePeriodSeconds?: number;
+  /**
+   * Serve again within this many seconds of any worker failing (checked by simulation).
+   * @default - no such promise
+   */
+  readonly failoverWithinSeconds?: number;
+  /**
+   * Keeps serving through storage and API outages (checked by simulation).
+   * @default false
+   */
+  readonly stateless?: boolean;
+  /** @default - none */
+  readonly securityExceptions?: SecurityExceptions;
+}
+
+/**
+ * A Deployment or StatefulSet with the recommended labels, its placement, no service-account
+ * token, restricted defaults, and its promises and security exceptions written where the
+ * checks and the report read them.
+ */
+export class HomelabWorkload extends Construct {
+  /** Labels that select the pods. */
+  public readonly selector: Record<string, string>;
+
+  constructor(scope: Construct, id: string, props: HomelabWorkloadProps) {
+    super(scope, id);
+    this.selector = { 'app.kubernetes.io/name': props.name, 'app.kubernetes.io/instance': props.name };
+    const version = imageTag(props.containers[0].image ?? '') ?? 'unknown';
+    const labels = {
+      ...this.selector,
+      'app.kubernetes.io/component': props.component,
+      'app.kubernetes.io/part-of': 'homelab',
+      'app.kubernetes.io/version': version.slice(0, 63),
+    };
+    const annotations: Record<string, string> = {};
+    if (props.failoverWithinSeconds !== undefined) {
+      annotations[ANNOTATIONS.failoverWithinSeconds] = String(props.failoverWithinSeconds);
+    }
+    if (props.stateless) {
+      annotations[ANNOTATIONS.stateless] = 'true';
+    }
+    for (const [rule, reason] of Object.entries(props.securityExceptions ?? {})) {
+      annotations[`${ANNOTATIONS.securityExceptionPrefix}${rule}`] = reason!;
+    }
+    const placement = props.placement.podFields(this.selector);
+    const template: k8s.PodTemplateSpec = {
+      metadata: { labels },
+      spec: {
+        automountServiceAccountToken: false,
+        enableServiceLinks: false,
+        hostNetwork: props.hostNetwork,
+        dnsPolicy: props.hostNetwork ? 'ClusterFirstWithHostNet' : undefined,
+        securityContext: props.podSecurityContext ?? { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+        terminationGracePeriodSeconds: props.terminationGracePeriodSeconds,
+        ...placement,
+        initContainers: props.initContainers,
+        containers: props.containers,
+        volumes: props.volumes,
+      },
+    };
+    const metadata = { name: props.name, namespace: props.namespace, labels, annotations };
+    const selector = { matchLabels: this.selector };
+    if (props.kind === 'Deployment') {
+      new k8s.KubeDeployment(this, 'Resource', {
+        metadata,
+        spec: {
+          replicas: props.placement.replicas,
+          selector,
+          strategy: deploymentStrategy(props.placement),
+          template,
+        },
+      });
+    } else {
+      new k8s.KubeStatefulSet(this, 'Resource', {
+        metadata,
+        spec: {
+          replicas: props.placement.replicas,
+          serviceName: props.name,
+          selector,
+          template,
+          volumeClaimTemplates: props.volumeClaimTemplates,
+          persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
+        },
+      });
+    }
+  }
+}
+
+/**
+ * A pinned workload owns its volume: stop the old pod before the new one starts. A hot
+ * standby has one replica per node on exactly as many nodes: replace in place, never surge.
+ */
+function deploymentStrategy(placement: Placement): k8s.DeploymentStrategy | undefined {
+  switch (placement.kind) {
+    case 'pinned':
+      return { type: 'Recreate' };
+    case 'hotStandby':
+      return {
+        type: 'RollingUpdate',
+        rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(0), maxUnavailable: k8s.IntOrString.fromNumber(1) },
+      };
+    default:
+      return undefined;
+  }
+}

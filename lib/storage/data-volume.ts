@@ -1,0 +1,61 @@
+import { k8s } from 'cdk8s-plus-33';
+import { Construct } from 'constructs';
+import { ClusterSpec } from '../spec/schema';
+
+/** The StorageClass that provisions volumes in a dataset (rendered by the storage layer). */
+export function storageClassForDataset(spec: ClusterSpec, dataset: string): string {
+  if (!spec.storage.datasets.some((d) => d.name === dataset)) {
+    throw new Error(`Dataset "${dataset}" is not in storage.datasets`);
+  }
+  return `nfs-${dataset}`;
+}
+
+/** Flux leaves objects with this annotation alone when they disappear from git. */
+export const PRUNE_DISABLED = { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' } as const;
+
+export interface DataVolumeProps {
+  readonly spec: ClusterSpec;
+  /** Claim name: a contract, renaming it is treated as data loss. */
+  readonly name: string;
+  readonly namespace: string;
+  /** The storage dataset the volume lives in. */
+  readonly dataset: string;
+  readonly sizeGiB: number;
+  /** @default 'ReadWriteOnce' */
+  readonly accessMode?: 'ReadWriteOnce' | 'ReadWriteMany' | 'ReadOnlyMany';
+}
+
+/**
+ * A PersistentVolumeClaim that holds data: on its dataset's StorageClass, with a stable name
+ * and Flux prune-protection, so no push can delete it.
+ */
+export class DataVolume extends Construct {
+  public readonly claimName: string;
+
+  constructor(scope: Construct, id: string, props: DataVolumeProps) {
+    super(scope, id);
+    this.claimName = props.name;
+    new k8s.KubePersistentVolumeClaim(this, 'Resource', {
+      metadata: { name: props.name, namespace: props.namespace, annotations: { ...PRUNE_DISABLED } },
+      spec: {
+        storageClassName: storageClassForDataset(props.spec, props.dataset),
+        accessModes: [props.accessMode ?? 'ReadWriteOnce'],
+        resources: { requests: { storage: k8s.Quantity.fromString(`${props.sizeGiB}Gi`) } },
+      },
+    });
+  }
+
+  /** A pod volume that mounts this claim. */
+  public volume(name: string, readOnly = false): k8s.Volume {
+    return { name, persistentVolumeClaim: { claimName: this.claimName, readOnly } };
+  }
+}
+
+/** Where a dataset is mounted on the storage node (ZFS's default mountpoint). */
+export function datasetMountpoint(spec: ClusterSpec, dataset: string): string {
+  const found = spec.storage.datasets.find((d) => d.name === dataset);
+  if (!found) {
+    throw new Error(`Dataset "${dataset}" is not in storage.datasets`);
+  }
+  return `/${found.pool}/${found.name}`;
+}
