@@ -81,7 +81,14 @@ export function allocateVips(
           `sha256(node + "#" + ip) sorts first); addresses ${r.announcer!.node} wins: ${working.join(', ') || 'none in the pool'}`,
       );
     }
-    taken.set(ip, r.key);
+    const holder = taken.get(ip);
+    const holderRequest = requests.find((o) => o.key === holder);
+    if (holder !== undefined && (r.announcer || holderRequest?.announcer)) {
+      // MetalLB shares an address only between Services whose endpoints it may announce
+      // from the same node; a hot standby's pods are not another service's pods.
+      problems.push(`${r.path}: ${ip} is already the address of ${holder}; a hot-standby service needs an address of its own`);
+    }
+    taken.set(ip, holder ?? r.key);
     result.set(r.key, ip);
   }
 

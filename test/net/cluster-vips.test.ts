@@ -49,3 +49,25 @@ describe('allocateVips in a nearly full pool', () => {
     expect(vips.get('game/factorio')).not.toBe(atlasWins[0]);
   });
 });
+
+describe('allocateVips with explicit addresses', () => {
+  test('fails when a hot-standby service shares its explicit address with a game', () => {
+    const candidates = ['atlas', 'pi-worker'];
+    const vip = '192.168.10.200';
+    expect(metallbAnnouncer(candidates, vip)).toBe('atlas');
+    expect(() =>
+      allocateVips('192.168.10.200-192.168.10.239', [
+        { key: 'game/minecraft', path: 'services.games[0].vip', explicit: vip },
+        { key: 'ingress', path: 'services.ingress.vip', explicit: vip, announcer: { node: 'atlas', candidates } },
+      ]),
+    ).toThrow('services.ingress.vip: 192.168.10.200 is already the address of game/minecraft; a hot-standby service needs an address of its own');
+  });
+
+  test('lets games share an explicit address', () => {
+    const vips = allocateVips('192.168.10.200-192.168.10.239', [
+      { key: 'game/a', path: 'services.games[0].vip', explicit: '192.168.10.210' },
+      { key: 'game/b', path: 'services.games[1].vip', explicit: '192.168.10.210' },
+    ]);
+    expect([vips.get('game/a'), vips.get('game/b')]).toEqual(['192.168.10.210', '192.168.10.210']);
+  });
+});
