@@ -81,11 +81,22 @@ export function allocateVips(
           `sha256(node + "#" + ip) sorts first); addresses ${r.announcer!.node} wins: ${working.join(', ') || 'none in the pool'}`,
       );
     }
-    taken.set(ip, r.key);
+    const holder = taken.get(ip);
+    const holderRequest = requests.find((o) => o.key === holder);
+    if (holder !== undefined && (r.announcer || holderRequest?.announcer)) {
+      // MetalLB shares an address only between Services whose endpoints it may announce
+      // from the same node; a hot standby's pods are not another service's pods.
+      problems.push(`${r.path}: ${ip} is already the address of ${holder}; a hot-standby service needs an address of its own`);
+    }
+    taken.set(ip, holder ?? r.key);
     result.set(r.key, ip);
   }
 
-  const automatic = requests.filter((r) => r.explicit === undefined).sort((a, b) => a.key.localeCompare(b.key));
+  // Hot standbys first, then by key: a service any address suits must not take the last
+  // address where a hot standby's primary wins.
+  const automatic = requests
+    .filter((r) => r.explicit === undefined)
+    .sort((a, b) => Number(!a.announcer) - Number(!b.announcer) || a.key.localeCompare(b.key));
   const kept = automatic.filter((r) => {
     const ip = previous.get(r.key);
     return ip !== undefined && pool.contains(ip) && !taken.has(ip) && wins(r, ip);

@@ -72,12 +72,25 @@ function show(value: unknown): string {
 }
 
 /** The field names a strict object at `path` of the schema allows. */
-function allowedKeys(path: readonly PropertyKey[]): string[] {
+function allowedKeys(path: readonly PropertyKey[], raw: unknown): string[] {
   let schema: z.core.$ZodType | undefined = clusterSchema;
+  let here: unknown = raw;
   for (const key of [...path, undefined]) {
-    while (schema && ['optional', 'default', 'pipe'].includes(schema._zod.def.type)) {
-      const def = schema._zod.def as unknown as { innerType?: z.core.$ZodType; in?: z.core.$ZodType };
-      schema = def.innerType ?? def.in;
+    while (schema && ['optional', 'default', 'pipe', 'union'].includes(schema._zod.def.type)) {
+      const def = schema._zod.def as unknown as {
+        innerType?: z.core.$ZodType;
+        in?: z.core.$ZodType;
+        options?: z.core.$ZodType[];
+        discriminator?: string;
+      };
+      // A discriminated union: the option the value's discriminator names.
+      schema = def.options
+        ? def.options.find((o) => {
+            const tag = (o._zod.def as { shape?: Record<string, z.core.$ZodType> }).shape?.[def.discriminator ?? ''];
+            const wanted = (tag?._zod.def as { values?: unknown[] } | undefined)?.values;
+            return wanted !== undefined && here !== null && typeof here === 'object' && wanted.includes((here as Record<string, unknown>)[def.discriminator ?? '']);
+          })
+        : (def.innerType ?? def.in);
     }
     if (key === undefined || !schema) {
       break;
@@ -88,6 +101,7 @@ function allowedKeys(path: readonly PropertyKey[]): string[] {
       element?: z.core.$ZodType;
     };
     schema = def.type === 'array' ? def.element : def.shape?.[String(key)];
+    here = here !== null && typeof here === 'object' ? (here as Record<string, unknown>)[String(key)] : undefined;
   }
   const shape = (schema?._zod.def as { shape?: Record<string, unknown> } | undefined)?.shape;
   return shape ? Object.keys(shape).filter((k) => k !== '$schema') : [];
@@ -100,7 +114,7 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string[] {
     case 'unrecognized_keys':
       return issue.keys.map(
         (key) =>
-          `${formatPath([...issue.path, key])}: unknown field; allowed here: ${allowedKeys(issue.path).join(', ')}`,
+          `${formatPath([...issue.path, key])}: unknown field; allowed here: ${allowedKeys(issue.path, raw).join(', ')}`,
       );
     case 'invalid_type':
       return value === undefined

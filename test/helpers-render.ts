@@ -1,0 +1,11 @@
+import { STAGES } from '../charts/stages';
+import { vipRequests } from '../lib/net/service-vips';
+import { allocateVips } from '../lib/net/vip-allocator';
+import { RenderedCluster, renderCluster } from '../lib/render';
+import { loadSpec } from '../lib/spec/load-spec';
+
+/** Renders a spec text the way a first synth does (no previous outputs), without checks. */
+export function renderSpec(text: string): RenderedCluster {
+  const spec = loadSpec(text, 'spec.yaml');
+  return renderCluster(spec, STAGES, allocateVips(spec.network.loadBalancerPool, vipRequests(spec)));
+}
