@@ -8,6 +8,7 @@ import { IngressControllersChart } from './ingress-controllers-chart';
 import { IngressCrdsChart } from './ingress-crds-chart';
 import { NetworkingChart } from './networking-chart';
 import { NetworkingControllersChart } from './networking-controllers-chart';
+import { ObservabilityChart } from './observability-chart';
 import { StorageChart } from './storage-chart';
 import { StorageControllersChart } from './storage-controllers-chart';
 
@@ -104,6 +105,15 @@ export const HOME = new Stage({
   enabled: (spec) => spec.services.homeAssistant?.mode === 'cluster',
 });
 
+export const OBSERVABILITY = new Stage({
+  name: 'observability',
+  layer: 'observability',
+  purpose: 'Prometheus, Alertmanager, Loki, Alloy, exporters and Grafana',
+  chart: ObservabilityChart,
+  dependsOn: [STORAGE, INGRESS, NETWORKING],
+  enabled: (spec) => spec.services.observability.enabled,
+});
+
 export const STAGES = new StageRegistry([
   NETWORKING_CONTROLLERS,
   NETWORKING,
@@ -116,4 +126,5 @@ export const STAGES = new StageRegistry([
   MEDIA,
   GAMES,
   HOME,
+  OBSERVABILITY,
 ]);

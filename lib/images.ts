@@ -16,6 +16,16 @@ export const IMAGES: Readonly<Record<string, ImageInfo>> = {
   'lscr.io/linuxserver/wireguard': { architectures: ['amd64', 'arm64'] },
   'docker.io/gerbera/gerbera': { architectures: ['amd64', 'arm64'] },
   'ghcr.io/home-assistant/home-assistant': { architectures: ['amd64', 'arm64'] },
+  'quay.io/prometheus/prometheus': { architectures: ['amd64', 'arm64'] },
+  'quay.io/prometheus/alertmanager': { architectures: ['amd64', 'arm64'] },
+  'quay.io/prometheus/node-exporter': { architectures: ['amd64', 'arm64'] },
+  'docker.io/ncabatoff/process-exporter': { architectures: ['amd64', 'arm64'] },
+  'registry.k8s.io/kube-state-metrics/kube-state-metrics': { architectures: ['amd64', 'arm64'] },
+  'quay.io/prometheuscommunity/ipmi-exporter': { architectures: ['amd64', 'arm64'] },
+  'quay.io/prometheus/snmp-exporter': { architectures: ['amd64', 'arm64'] },
+  'docker.io/grafana/loki': { architectures: ['amd64', 'arm64'] },
+  'docker.io/grafana/alloy': { architectures: ['amd64', 'arm64'] },
+  'docker.io/grafana/grafana': { architectures: ['amd64', 'arm64'] },
 };
 
 /** The repository part of an image reference (`docker.io/library/nginx:1.27` -> `docker.io/library/nginx`). */

@@ -4,6 +4,7 @@ import { FluxChart } from '../charts/flux-chart';
 import { HostProvisioning } from './host/host-provisioning';
 import { VipAssignments } from './net/vip-allocator';
 import { FileSet } from './output/file-set';
+import { LocalDataVolume } from './storage/local-data-volume';
 import { GeneratedFile } from './output/generated-file';
 import { ClusterSpec } from './spec/schema';
 import { StageRegistry } from './stages/stage';
@@ -47,7 +48,11 @@ export function renderCluster(spec: ClusterSpec, stages: StageRegistry, vips: Vi
     new stage.chart(app, chartId(stage.name), { spec, vips }),
   ]);
   const flux = new FluxChart(app, 'Flux', { spec, stages: enabled });
-  const hosts = new HostProvisioning(app, 'HostProvisioning', { spec });
+  const localVolumeDirs = app.node
+    .findAll()
+    .filter((c): c is LocalDataVolume => c instanceof LocalDataVolume)
+    .map((c) => c.dir);
+  const hosts = new HostProvisioning(app, 'HostProvisioning', { spec, localVolumeDirs });
 
   const errors = app.node.findAll().flatMap((c) => c.node.validate().map((m) => `${c.node.path}: ${m}`));
   if (errors.length > 0) {

@@ -42,14 +42,29 @@ export function failureScenarios(spec: ClusterSpec): FailureScenario[] {
   ];
 }
 
-function usesStorage(w: WorkloadModel): string | undefined {
-  const volume = w.template.volumes.find((v) => v.type === 'nfs' || v.type === 'persistentVolumeClaim');
+/**
+ * The network storage a workload mounts: NFS directly, or a claim on a network StorageClass.
+ * A claim bound to a local volume (storage class "") depends on its node only.
+ */
+function usesStorage(model: ClusterModel, w: WorkloadModel): string | undefined {
+  const volume = w.template.volumes.find((v) => {
+    if (v.type === 'nfs') {
+      return true;
+    }
+    if (v.type !== 'persistentVolumeClaim') {
+      return false;
+    }
+    const claim = model.objects.find(
+      (o) => o.kind === 'PersistentVolumeClaim' && o.metadata?.name === v.claimName && (o.metadata?.namespace ?? 'default') === w.namespace,
+    );
+    return claim?.spec?.storageClassName !== '';
+  });
   return volume ? `mounts ${volume.type === 'nfs' ? 'NFS' : `PVC ${volume.claimName}`} (volume ${volume.name})` : undefined;
 }
 
 /** What happens to one workload in one scenario, decided from its rendered pod template. */
 export function simulate(spec: ClusterSpec, model: ClusterModel, w: WorkloadModel, s: FailureScenario): Outcome {
-  const storage = usesStorage(w);
+  const storage = usesStorage(model, w);
   if (s.storageDown && storage) {
     return { status: 'down', reason: `${storage}; storage is down` };
   }

@@ -3,10 +3,13 @@ import { stringify } from 'yaml';
 import { GeneratedFile } from '../output/generated-file';
 import { ClusterSpec } from '../spec/schema';
 import { backupPlan, backupScript } from '../storage/backup-plan';
+import { LocalVolumeDir } from '../storage/local-data-volume';
 import { exportsFile } from '../storage/nfs-exports';
 
 export interface StorageRoleProps {
   readonly spec: ClusterSpec;
+  /** Folders local volumes use, created with their owner. */
+  readonly localVolumeDirs: readonly LocalVolumeDir[];
 }
 
 const ROLE = 'host-provisioning/ansible/roles/storage';
@@ -32,6 +35,11 @@ export class StorageRole extends Construct {
         'ansible.builtin.copy': { src: 'homelab.exports', dest: '/etc/exports.d/homelab.exports', owner: 'root', group: 'root', mode: '0644' },
         notify: 'Reload NFS exports',
       },
+      ...props.localVolumeDirs.map((dir) => ({
+        name: `Create the local volume folder ${dir.path}`,
+        'ansible.builtin.file': { path: dir.path, state: 'directory', owner: String(dir.uid), group: String(dir.uid), mode: '0750' },
+        tags: ['zfs'],
+      })),
       {
         name: 'Run the NFS server',
         'ansible.builtin.systemd_service': { name: 'nfs-server', enabled: true, state: 'started' },

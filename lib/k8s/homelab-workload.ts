@@ -31,7 +31,7 @@ export type SecurityExceptions = Readonly<
 >;
 
 export interface HomelabWorkloadProps {
-  readonly kind: 'Deployment' | 'StatefulSet';
+  readonly kind: 'Deployment' | 'StatefulSet' | 'DaemonSet';
   /** Workload name; also `app.kubernetes.io/name`. */
   readonly name: string;
   readonly namespace: string;
@@ -47,6 +47,14 @@ export interface HomelabWorkloadProps {
   readonly volumeClaimTemplates?: k8s.KubePersistentVolumeClaimProps[];
   /** @default false */
   readonly hostNetwork?: boolean;
+  /** @default false */
+  readonly hostPID?: boolean;
+  /**
+   * Why the workload calls the Kubernetes API. Only then is a service-account token mounted,
+   * for the ServiceAccount `serviceAccountName`.
+   * @default - no API access, no token
+   */
+  readonly usesKubernetesApi?: { readonly reason: string; readonly serviceAccountName: string };
   /** @default { runAsNonRoot: true, seccompProfile: RuntimeDefault } */
   readonly podSecurityContext?: k8s.PodSecurityContext;
   /** @default 30 */
@@ -91,6 +99,9 @@ export class HomelabWorkload extends Construct {
     if (props.stateless) {
       annotations[ANNOTATIONS.stateless] = 'true';
     }
+    if (props.usesKubernetesApi) {
+      annotations[ANNOTATIONS.usesKubernetesApi] = props.usesKubernetesApi.reason;
+    }
     for (const [rule, reason] of Object.entries(props.securityExceptions ?? {})) {
       annotations[`${ANNOTATIONS.securityExceptionPrefix}${rule}`] = reason!;
     }
@@ -98,9 +109,11 @@ export class HomelabWorkload extends Construct {
     const template: k8s.PodTemplateSpec = {
       metadata: { labels },
       spec: {
-        automountServiceAccountToken: false,
+        automountServiceAccountToken: props.usesKubernetesApi !== undefined,
+        serviceAccountName: props.usesKubernetesApi?.serviceAccountName,
         enableServiceLinks: false,
         hostNetwork: props.hostNetwork,
+        hostPid: props.hostPID,
         dnsPolicy: props.hostNetwork ? 'ClusterFirstWithHostNet' : undefined,
         securityContext: props.podSecurityContext ?? { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
         terminationGracePeriodSeconds: props.terminationGracePeriodSeconds,
@@ -121,6 +134,11 @@ export class HomelabWorkload extends Construct {
           strategy: deploymentStrategy(props.placement),
           template,
         },
+      });
+    } else if (props.kind === 'DaemonSet') {
+      new k8s.KubeDaemonSet(this, 'Resource', {
+        metadata,
+        spec: { selector, template, updateStrategy: { type: 'RollingUpdate' } },
       });
     } else {
       new k8s.KubeStatefulSet(this, 'Resource', {

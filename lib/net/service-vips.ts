@@ -6,6 +6,7 @@ export const VIP_KEYS = {
   ingress: 'ingress',
   wireguard: 'wireguard',
   game: (name: string): string => `game/${name}`,
+  syslog: 'syslog',
 } as const;
 
 /**
@@ -23,5 +24,8 @@ export function vipRequests(spec: ClusterSpec): VipRequest[] {
       ? [{ key: VIP_KEYS.wireguard, path: 'services.wireguard.vip', explicit: wireguard.vip, announcer: hotStandby }]
       : []),
     ...games.map((g, i) => ({ key: VIP_KEYS.game(g.name), path: `services.games[${i}].vip`, explicit: g.vip })),
+    ...(spec.services.observability.enabled && spec.router?.syslog
+      ? [{ key: VIP_KEYS.syslog, path: 'services.observability.syslogVip', explicit: spec.services.observability.syslogVip }]
+      : []),
   ];
 }

@@ -47,6 +47,9 @@ function staticAddresses(spec: ClusterSpec): [string, string][] {
       out.push([n.ipmi.address, `nodes[${i}].ipmi.address`]);
     }
   });
+  if (spec.router && spec.router.address !== spec.network.lan.gateway) {
+    out.push([spec.router.address, 'router.address']);
+  }
   const ha = spec.services.homeAssistant;
   if (ha?.mode === 'external') {
     out.push([ha.address, 'services.homeAssistant.address']);
@@ -194,6 +197,12 @@ function explicitListeners(spec: ClusterSpec): Listener[] {
   }
   if (wireguard.enabled && wireguard.vip) {
     out.push({ path: 'services.wireguard.vip', vip: wireguard.vip, port: wireguard.port, protocol: 'UDP' });
+  }
+  const { observability } = spec.services;
+  if (observability.enabled && spec.router?.syslog && observability.syslogVip) {
+    for (const protocol of ['UDP', 'TCP']) {
+      out.push({ path: 'services.observability.syslogVip', vip: observability.syslogVip, port: 514, protocol });
+    }
   }
   games.forEach((game, i) => {
     if (game.vip) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ingressSchema } from './networking-schema';
+import { observabilitySchema, routerSchema } from './observability-schema';
 import { ARCHITECTURES, cidr, dnsLabel, DNS_NAME, ipv4, k3sVersion, range } from './primitives';
 
 export { ARCHITECTURES, K3S_VERSION } from './primitives';
@@ -82,6 +83,7 @@ export const clusterSchema = z
       })
       .strict(),
     nodes: z.array(nodeSchema).min(1),
+    router: routerSchema.optional().describe('The home router: syslog and SNMP for network monitoring.'),
     storage: storageSchema.describe('ZFS pools and datasets on placement.storageNode.'),
     placement: z
       .object({
@@ -102,7 +104,16 @@ export const clusterSchema = z
         dlna: dlnaSchema.default({ enabled: true, dataset: 'media' }),
         games: z.array(gameSchema).default([]),
         homeAssistant: homeAssistantSchema.optional().describe('Where Home Assistant runs, for monitoring (and deploying it).'),
-        observability: z.object({ enabled: z.boolean().default(true) }).strict().default({ enabled: true }),
+        observability: observabilitySchema.default({
+          enabled: true,
+          retentionDays: 30,
+          prometheusSizeGiB: 50,
+          lokiSizeGiB: 50,
+          dataset: 'monitoring',
+          alertWebhookSecret: { name: 'alertmanager-webhook', key: 'url' },
+          grafanaAdminSecret: { name: 'grafana-admin', key: 'password' },
+          ipmiConfigSecret: { name: 'ipmi-exporter', key: 'config.yml' },
+        }),
       })
       .strict(),
   })

@@ -7,6 +7,9 @@ export function serviceDatasetProblems(spec: ClusterSpec): string[] {
   if (spec.services.dlna.enabled) {
     refs.push([spec.services.dlna.dataset, 'services.dlna.dataset']);
   }
+  if (spec.services.observability.enabled) {
+    refs.push([spec.services.observability.dataset, 'services.observability.dataset']);
+  }
   const ha = spec.services.homeAssistant;
   if (ha?.mode === 'cluster') {
     refs.push([ha.dataset, 'services.homeAssistant.dataset']);

@@ -1,8 +1,9 @@
+import { TEXTFILE_DIR } from '../observability/constants';
 import { ClusterSpec } from '../spec/schema';
 import { datasetMountpoint } from './data-volume';
 
 /** Where the backup job records its last success, for node-exporter's textfile collector. */
-export const BACKUP_METRICS_FILE = '/var/lib/prometheus/node-exporter/homelab_backup.prom';
+export const BACKUP_METRICS_FILE = `${TEXTFILE_DIR}/homelab_backup.prom`;
 
 export interface DatasetBackup {
   /** `pool/dataset`. */

@@ -124,7 +124,11 @@ describe('services', () => {
   });
 
   test('Home Assistant is reached at its LAN address, or on the storage node when in the cluster', async () => {
-    expect(homeAssistantEndpoint(loadSpec(defaultSpecText(), 'cluster.yaml'))).toEqual({
+    const external = defaultSpecText().replace(
+      /  homeAssistant:\n    mode: cluster\n    version: "[^"]+"\n/,
+      '  homeAssistant:\n    mode: external\n    address: 192.168.10.20\n',
+    );
+    expect(homeAssistantEndpoint(loadSpec(external, 'cluster.yaml'))).toEqual({
       url: 'http://192.168.10.20:8123',
       tokenSecret: { name: 'home-assistant', key: 'token' },
     });

@@ -1,0 +1,70 @@
+import { ClusterSpec } from '../spec/schema';
+
+/** How one monitored signal of the design notes is collected, stored, shown and alerted on. */
+export interface CoverageRow {
+  /** The signal, as the design notes name it. */
+  readonly signal: string;
+  /** The workload (in the monitoring namespace) that collects it. */
+  readonly collector: string;
+  /** The metric or log stream it is stored as; it appears in the panel's query. */
+  readonly stored: string;
+  /** Dashboard uid and panel title. */
+  readonly dashboard: string;
+  readonly panel: string;
+  /** The alert rule, or why none makes sense. */
+  readonly alert: { readonly rule: string } | { readonly none: string };
+}
+
+const LOGS_ARE_READ = 'logs are read when something is wrong; the matching metrics carry the alerts';
+
+/** Every signal of the design notes this cluster can collect, with where it ends up. */
+export function coverage(spec: ClusterSpec): CoverageRow[] {
+  const rows: CoverageRow[] = [];
+  const add = (row: CoverageRow): void => void rows.push(row);
+  if (spec.nodes.some((n) => n.ipmi)) {
+    add({ signal: 'IPMI sensors: temperatures, fans, voltages, power supplies', collector: 'ipmi-exporter', stored: 'ipmi_temperature_celsius', dashboard: 'homelab-ipmi', panel: 'Temperatures', alert: { rule: 'IpmiTemperatureAlarm' } });
+    add({ signal: 'IPMI system event log (SEL)', collector: 'ipmi-exporter', stored: 'ipmi_sel_logs_count', dashboard: 'homelab-ipmi', panel: 'System event log entries', alert: { rule: 'IpmiNewSelEvents' } });
+  }
+  add({ signal: 'Node Linux performance metrics', collector: 'node-exporter', stored: 'node_cpu_seconds_total', dashboard: 'homelab-nodes', panel: 'CPU busy', alert: { rule: 'NodeMemoryLow' } });
+  add({ signal: 'ZFS ARC and L2ARC', collector: 'node-exporter', stored: 'node_zfs_arc_l2_size', dashboard: 'homelab-nodes', panel: 'ZFS L2ARC size', alert: { rule: 'ZfsArcHitRatioLow' } });
+  add({ signal: 'ZFS pool health', collector: 'node-exporter', stored: 'node_zfs_zpool_state', dashboard: 'homelab-nodes', panel: 'ZFS pool state (1 = in that state)', alert: { rule: 'ZfsPoolNotOnline' } });
+  add({ signal: 'Node system logs', collector: 'alloy', stored: '{job=~"journal|system"}', dashboard: 'homelab-logs', panel: 'System logs', alert: { none: LOGS_ARE_READ } });
+  add({ signal: 'SELinux / auditd audit events', collector: 'alloy', stored: '{job="audit"}', dashboard: 'homelab-logs', panel: 'Audit events (auditd, SELinux)', alert: { none: LOGS_ARE_READ } });
+  add({ signal: 'Kubernetes object metrics (kube-state-metrics)', collector: 'kube-state-metrics', stored: 'kube_pod_container_status_restarts_total', dashboard: 'homelab-kubernetes', panel: 'Container restarts (1h)', alert: { rule: 'KubePodCrashLooping' } });
+  add({ signal: 'Kubelet metrics', collector: 'prometheus', stored: 'kubelet_running_pods', dashboard: 'homelab-kubernetes', panel: 'Running pods per node', alert: { rule: 'KubeletDown' } });
+  add({ signal: 'Kubernetes events', collector: 'alloy-gateway', stored: '{job="kubernetes-events"}', dashboard: 'homelab-kubernetes', panel: 'Kubernetes events', alert: { none: LOGS_ARE_READ } });
+  add({ signal: 'Kubernetes API audit log', collector: 'alloy', stored: '{job="kube-audit"}', dashboard: 'homelab-kubernetes', panel: 'API audit log', alert: { none: 'the audit log records who changed what; there is nothing to page on' } });
+  if (spec.services.ingress.enabled) {
+    add({ signal: 'Ingress metrics (Traefik)', collector: 'prometheus', stored: 'traefik_service_requests_total', dashboard: 'homelab-ingress', panel: 'Requests by status', alert: { rule: 'TraefikHighErrorRate' } });
+    add({ signal: 'Ingress access logs', collector: 'alloy', stored: '{namespace="traefik", container="traefik"}', dashboard: 'homelab-ingress', panel: 'Access log', alert: { none: LOGS_ARE_READ } });
+  }
+  add({ signal: 'Per-container usage metrics (cAdvisor)', collector: 'prometheus', stored: 'container_memory_working_set_bytes', dashboard: 'homelab-kubernetes', panel: 'Container memory', alert: { rule: 'ContainerMemoryNearLimit' } });
+  add({ signal: 'Per-process usage metrics', collector: 'process-exporter', stored: 'namedprocess_namegroup_memory_bytes', dashboard: 'homelab-nodes', panel: 'Memory by process group', alert: { rule: 'ProcessMemoryHigh' } });
+  add({ signal: 'Container logs', collector: 'alloy', stored: '{job="containers"}', dashboard: 'homelab-logs', panel: 'Container logs', alert: { none: LOGS_ARE_READ } });
+  if (spec.router?.syslog) {
+    add({ signal: 'Router firewall logs', collector: 'alloy-gateway', stored: '{job="router"} |~ "(?i)(drop|reject|block)"', dashboard: 'homelab-network', panel: 'Firewall log', alert: { none: LOGS_ARE_READ } });
+    add({ signal: 'DHCP logs', collector: 'alloy-gateway', stored: '{job="router"} |~ "(?i)dhcp"', dashboard: 'homelab-network', panel: 'DHCP log', alert: { none: LOGS_ARE_READ } });
+    add({ signal: 'WiFi events', collector: 'alloy-gateway', stored: '{job="router"} |~ "(?i)(hostapd|wlan|associated)"', dashboard: 'homelab-network', panel: 'WiFi events', alert: { none: LOGS_ARE_READ } });
+  }
+  if (spec.router?.snmp) {
+    add({ signal: 'Router statistics (firewall drops, errors)', collector: 'snmp-exporter', stored: 'ifInDiscards', dashboard: 'homelab-network', panel: 'Dropped and errored packets', alert: { rule: 'RouterInterfaceErrors' } });
+    add({ signal: 'WiFi throughput', collector: 'snmp-exporter', stored: 'ifHCInOctets', dashboard: 'homelab-network', panel: 'WiFi throughput', alert: { rule: 'RouterInterfaceDown' } });
+  }
+  if (spec.services.homeAssistant) {
+    add({ signal: 'Home Assistant sensor metrics', collector: 'prometheus', stored: 'homeassistant_sensor_', dashboard: 'homelab-home-assistant', panel: 'Sensors', alert: { rule: 'HomeAssistantDown' } });
+    if (spec.services.homeAssistant.mode === 'cluster') {
+      add({ signal: 'Home Assistant event logs', collector: 'alloy', stored: '{namespace="home", container="home-assistant"}', dashboard: 'homelab-home-assistant', panel: 'Event log', alert: { none: LOGS_ARE_READ } });
+    }
+  }
+  return rows;
+}
+
+/** The table for the README. */
+export function coverageMarkdown(spec: ClusterSpec): string {
+  const lines = ['| signal | collected by | stored as | dashboard panel | alert |', '|---|---|---|---|---|'];
+  for (const r of coverage(spec)) {
+    const alert = 'rule' in r.alert ? r.alert.rule : `— (${r.alert.none})`;
+    lines.push(`| ${r.signal} | ${r.collector} | \`${r.stored.replace(/\|/g, '\\|')}\` | ${r.dashboard} / ${r.panel} | ${alert} |`);
+  }
+  return `${lines.join('\n')}\n`;
+}

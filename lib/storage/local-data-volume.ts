@@ -1,0 +1,66 @@
+import { k8s } from 'cdk8s-plus-33';
+import { Construct } from 'constructs';
+import { HOSTNAME_LABEL } from '../placement/placement';
+import { storageNode } from '../spec/nodes';
+import { ClusterSpec } from '../spec/schema';
+import { datasetMountpoint, PRUNE_DISABLED } from './data-volume';
+
+/** A folder of a dataset that a local volume uses; host provisioning creates it with this owner. */
+export interface LocalVolumeDir {
+  readonly path: string;
+  readonly uid: number;
+}
+
+export interface LocalDataVolumeProps {
+  readonly spec: ClusterSpec;
+  /** Claim (and volume) name: a contract, renaming it is treated as data loss. */
+  readonly name: string;
+  readonly namespace: string;
+  readonly dataset: string;
+  /** Folder inside the dataset. */
+  readonly folder: string;
+  /** The user that owns the folder (the workload's runAsUser). */
+  readonly uid: number;
+  readonly sizeGiB: number;
+}
+
+/**
+ * A claim bound to a folder of a dataset on the storage node itself (a `local` volume), for
+ * databases that must not live on NFS (Prometheus's TSDB, Loki's index): the workload using
+ * it is pinned there anyway. Both objects carry prune protection; the volume keeps its data.
+ */
+export class LocalDataVolume extends Construct {
+  public readonly claimName: string;
+  public readonly dir: LocalVolumeDir;
+
+  constructor(scope: Construct, id: string, props: LocalDataVolumeProps) {
+    super(scope, id);
+    const { spec } = props;
+    this.claimName = props.name;
+    this.dir = { path: `${datasetMountpoint(spec, props.dataset)}/${props.folder}`, uid: props.uid };
+    const size = k8s.Quantity.fromString(`${props.sizeGiB}Gi`);
+    const volumeName = `${props.namespace}-${props.name}`;
+    new k8s.KubePersistentVolume(this, 'Volume', {
+      metadata: { name: volumeName, annotations: { ...PRUNE_DISABLED } },
+      spec: {
+        capacity: { storage: size },
+        accessModes: ['ReadWriteOnce'],
+        persistentVolumeReclaimPolicy: 'Retain',
+        storageClassName: '',
+        claimRef: { namespace: props.namespace, name: props.name },
+        local: { path: this.dir.path },
+        nodeAffinity: {
+          required: { nodeSelectorTerms: [{ matchExpressions: [{ key: HOSTNAME_LABEL, operator: 'In', values: [storageNode(spec).name] }] }] },
+        },
+      },
+    });
+    new k8s.KubePersistentVolumeClaim(this, 'Claim', {
+      metadata: { name: props.name, namespace: props.namespace, annotations: { ...PRUNE_DISABLED } },
+      spec: { storageClassName: '', volumeName, accessModes: ['ReadWriteOnce'], resources: { requests: { storage: size } } },
+    });
+  }
+
+  public volume(name: string): k8s.Volume {
+    return { name, persistentVolumeClaim: { claimName: this.claimName } };
+  }
+}
