@@ -1,28 +1,38 @@
 import { Construct } from 'constructs';
-import { stringify } from 'yaml';
 import { GeneratedFile } from '../output/generated-file';
+import { k3sVersionOf } from '../spec/nodes';
 import { ClusterSpec } from '../spec/schema';
+import { ansibleYaml } from './ansible-role';
 
 export interface AnsibleInventoryProps {
   readonly spec: ClusterSpec;
 }
 
-/** `host-provisioning/ansible/inventory.yml`: the Debian nodes, which Ansible provisions, and the storage node's group. */
+/**
+ * `host-provisioning/ansible/inventory.yml`: the Debian nodes with the facts the roles need
+ * (address, k3s role, version and architecture), and the groups `storage` and `ipmi`.
+ */
 export class AnsibleInventory extends Construct {
   constructor(scope: Construct, id: string, props: AnsibleInventoryProps) {
     super(scope, id);
+    const { spec } = props;
+    const debian = spec.nodes.filter((n) => n.os === 'debian');
     const hosts = Object.fromEntries(
-      props.spec.nodes
-        .filter((n) => n.os === 'debian')
-        .map((n) => [n.name, { ansible_host: n.ip, k3s_role: n.role }]),
+      debian.map((n) => [
+        n.name,
+        { ansible_host: n.ip, k3s_role: n.role, k3s_version: k3sVersionOf(spec, n), k3s_arch: n.arch },
+      ]),
     );
+    const group = (names: string[]): Record<string, unknown> => ({ hosts: Object.fromEntries(names.map((n) => [n, null])) });
     new GeneratedFile(this, 'File', {
       path: 'host-provisioning/ansible/inventory.yml',
-      content: stringify({
+      content: ansibleYaml({
         all: {
+          vars: { ansible_user: spec.access.ansibleUser, ansible_become: true },
           children: {
             debian: { hosts },
-            storage: { hosts: { [props.spec.placement.storageNode]: {} } },
+            storage: group([spec.placement.storageNode]),
+            ipmi: group(debian.filter((n) => n.ipmi).map((n) => n.name)),
           },
         },
       }),

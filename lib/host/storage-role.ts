@@ -1,10 +1,9 @@
 import { Construct } from 'constructs';
-import { stringify } from 'yaml';
-import { GeneratedFile } from '../output/generated-file';
 import { ClusterSpec } from '../spec/schema';
 import { backupPlan, backupScript } from '../storage/backup-plan';
 import { LocalVolumeDir } from '../storage/local-data-volume';
 import { exportsFile } from '../storage/nfs-exports';
+import { AnsibleRole, AnsibleTask } from './ansible-role';
 
 export interface StorageRoleProps {
   readonly spec: ClusterSpec;
@@ -12,23 +11,21 @@ export interface StorageRoleProps {
   readonly localVolumeDirs: readonly LocalVolumeDir[];
 }
 
-const ROLE = 'host-provisioning/ansible/roles/storage';
-
 /**
  * The Ansible role that serves the datasets to the cluster and backs them up: the kernel NFS
- * server with the generated exports, and (when storage.backup is set) restic with a nightly
- * cron job. The B2 credentials come from the Ansible Vault variable `homelab_restic_env`;
- * they are never written here.
+ * server with the generated exports, the folders of local volumes, and (when storage.backup
+ * is set) restic with a nightly cron job. The B2 credentials come from the Ansible Vault
+ * variable `homelab_restic_env`; they are never written here.
  */
 export class StorageRole extends Construct {
   constructor(scope: Construct, id: string, props: StorageRoleProps) {
     super(scope, id);
     const { spec } = props;
     const plan = backupPlan(spec);
-    const tasks: object[] = [
+    const tasks: AnsibleTask[] = [
       {
         name: 'Install the NFS server',
-        'ansible.builtin.apt': { name: ['nfs-kernel-server'], state: 'present', update_cache: true, cache_valid_time: 3600 },
+        'ansible.builtin.apt': { name: ['nfs-kernel-server'], state: 'present' },
       },
       {
         name: 'Export the datasets to the cluster nodes',
@@ -46,6 +43,7 @@ export class StorageRole extends Construct {
         tags: ['service'],
       },
     ];
+    const files: Record<string, string> = { 'homelab.exports': exportsFile(spec) };
     if (plan) {
       tasks.push(
         {
@@ -76,15 +74,13 @@ export class StorageRole extends Construct {
           },
         },
       );
-      new GeneratedFile(this, 'BackupScript', { path: `${ROLE}/files/homelab-backup`, content: backupScript(spec) });
+      files['homelab-backup'] = backupScript(spec);
     }
-    new GeneratedFile(this, 'Tasks', { path: `${ROLE}/tasks/main.yml`, content: stringify(tasks) });
-    new GeneratedFile(this, 'Handlers', {
-      path: `${ROLE}/handlers/main.yml`,
-      content: stringify([
-        { name: 'Reload NFS exports', 'ansible.builtin.command': { cmd: 'exportfs -ra' }, changed_when: true },
-      ]),
+    new AnsibleRole(this, 'Role', {
+      name: 'storage',
+      tasks,
+      handlers: [{ name: 'Reload NFS exports', 'ansible.builtin.command': { cmd: 'exportfs -ra' }, changed_when: true }],
+      files,
     });
-    new GeneratedFile(this, 'Exports', { path: `${ROLE}/files/homelab.exports`, content: exportsFile(spec) });
   }
 }

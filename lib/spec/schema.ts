@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { accessSchema } from './hosts-schema';
 import { ingressSchema } from './networking-schema';
 import { observabilitySchema, routerSchema } from './observability-schema';
 import { ARCHITECTURES, cidr, dnsLabel, DNS_NAME, ipv4, k3sVersion, range } from './primitives';
@@ -83,6 +84,7 @@ export const clusterSchema = z
       })
       .strict(),
     nodes: z.array(nodeSchema).min(1),
+    access: accessSchema.describe('How the hosts are reached: SSH keys, Ansible user, time servers.'),
     router: routerSchema.optional().describe('The home router: syslog and SNMP for network monitoring.'),
     storage: storageSchema.describe('ZFS pools and datasets on placement.storageNode.'),
     placement: z

@@ -67,6 +67,7 @@ describe('loadSpec', () => {
       'k3s: is required (object)',
       'network: is required (object)',
       'nodes: is required (array)',
+      'access: is required (object)',
       'storage: is required (object)',
       'placement: is required (object)',
       'services: is required (object)',

@@ -1,0 +1,355 @@
+import { Construct } from 'constructs';
+import { stringify } from 'yaml';
+import { agentConfig, auditPolicy, serverConfig } from '../k3s/k3s-flags';
+import { AUDIT_POLICY_PATH } from '../k3s/k3s-requirements';
+import { ClusterSpec } from '../spec/schema';
+import { AnsibleRole, AnsibleTask } from './ansible-role';
+import { KERNEL_MODULES, SYSCTLS } from './host-settings';
+
+/* The roles of the Debian nodes: base system, ZFS, IPMI, k3s. */
+
+const modprobe = (modules: readonly string[]): AnsibleTask => ({
+  name: 'Load the kernel modules now',
+  'ansible.builtin.command': { cmd: 'modprobe {{ item }}' },
+  loop: [...modules],
+  changed_when: false,
+  tags: ['kernel'],
+});
+
+/** Packages, kernel settings, time, audit and the Ansible user, on every Debian node. */
+export function baseRole(scope: Construct, spec: ClusterSpec): AnsibleRole {
+  const sysctl = Object.entries(SYSCTLS).map(([k, v]) => `${k} = ${v}\n`).join('');
+  return new AnsibleRole(scope, 'BaseRole', {
+    name: 'base',
+    tasks: [
+      {
+        name: 'Install the base packages',
+        'ansible.builtin.apt': { name: ['ca-certificates', 'curl', 'auditd', 'apparmor', 'systemd-timesyncd'], state: 'present', update_cache: true, cache_valid_time: 3600 },
+      },
+      {
+        name: 'Set the kernel parameters Kubernetes and WireGuard need',
+        'ansible.builtin.copy': { content: sysctl, dest: '/etc/sysctl.d/90-homelab.conf', owner: 'root', group: 'root', mode: '0644' },
+        notify: 'Apply kernel parameters',
+      },
+      {
+        name: 'Load the kernel modules at boot',
+        'ansible.builtin.copy': { content: `${KERNEL_MODULES.join('\n')}\n`, dest: '/etc/modules-load.d/homelab.conf', owner: 'root', group: 'root', mode: '0644' },
+      },
+      modprobe(KERNEL_MODULES),
+      {
+        name: 'Keep time with the configured servers',
+        'ansible.builtin.copy': {
+          content: `[Time]\nNTP=${spec.access.timeServers.join(' ')}\n`,
+          dest: '/etc/systemd/timesyncd.conf.d/homelab.conf',
+          owner: 'root',
+          group: 'root',
+          mode: '0644',
+        },
+      },
+      {
+        name: 'Create the Ansible user',
+        'ansible.builtin.user': { name: spec.access.ansibleUser, groups: ['sudo'], append: true, shell: '/bin/bash' },
+      },
+      {
+        name: 'Authorize the SSH keys of the Ansible user',
+        'ansible.builtin.copy': {
+          content: `${spec.access.sshAuthorizedKeys.join('\n')}\n`,
+          dest: `/home/${spec.access.ansibleUser}/.ssh/authorized_keys`,
+          owner: spec.access.ansibleUser,
+          group: spec.access.ansibleUser,
+          mode: '0600',
+        },
+      },
+      {
+        name: 'Run auditd',
+        'ansible.builtin.systemd_service': { name: 'auditd', enabled: true, state: 'started' },
+        tags: ['service'],
+      },
+    ],
+    handlers: [{ name: 'Apply kernel parameters', 'ansible.builtin.command': { cmd: 'sysctl --system' }, changed_when: true }],
+  });
+}
+
+/**
+ * Creates a dataset with its properties, or brings an existing one's properties in line;
+ * prints "changed" when it changed anything. Never destroys.
+ */
+const ENSURE_DATASET = `#!/usr/bin/env bash
+set -euo pipefail
+dataset="$1"
+shift
+if ! zfs list -H -o name "$dataset" >/dev/null 2>&1; then
+  args=()
+  for p in "$@"; do args+=(-o "$p"); done
+  zfs create "\${args[@]}" "$dataset"
+  echo changed
+  exit 0
+fi
+for p in "$@"; do
+  if [ "$(zfs get -H -o value "\${p%%=*}" "$dataset")" != "\${p#*=}" ]; then
+    zfs set "$p" "$dataset"
+    echo changed
+  fi
+done
+`;
+
+/** OpenZFS from bookworm-backports (pinned as OpenZFS documents), partitions, pool, datasets, sanoid. */
+export function zfsRole(scope: Construct, spec: ClusterSpec): AnsibleRole {
+  const tasks: AnsibleTask[] = [
+    {
+      name: 'Enable contrib and bookworm-backports',
+      'ansible.builtin.copy': {
+        content: [
+          'Types: deb',
+          'URIs: http://deb.debian.org/debian',
+          'Suites: bookworm bookworm-backports',
+          'Components: main contrib',
+          'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg',
+          '',
+        ].join('\n'),
+        dest: '/etc/apt/sources.list.d/homelab-zfs.sources',
+        owner: 'root',
+        group: 'root',
+        mode: '0644',
+      },
+    },
+    {
+      name: 'Take ZFS from backports',
+      'ansible.builtin.copy': {
+        content: [
+          'Package: src:zfs-linux',
+          'Pin: release n=bookworm-backports',
+          'Pin-Priority: 990',
+          '',
+        ].join('\n'),
+        dest: '/etc/apt/preferences.d/90_zfs',
+        owner: 'root',
+        group: 'root',
+        mode: '0644',
+      },
+    },
+    {
+      name: 'Install ZFS, partitioning tools and sanoid',
+      'ansible.builtin.apt': { name: ['dpkg-dev', 'linux-headers-amd64', 'zfs-dkms', 'zfsutils-linux', 'gdisk', 'sanoid'], state: 'present', update_cache: true },
+      tags: ['zfs'],
+    },
+  ];
+  for (const pool of spec.storage.pools) {
+    const parts: string[] = [];
+    pool.nvme?.devices.forEach((device, i) => {
+      const partitions: [string, number][] = [[`homelab-slog-${pool.name}-${i}`, pool.nvme!.slogGiB]];
+      if (pool.nvme!.l2arcGiB > 0) partitions.push([`homelab-l2arc-${pool.name}-${i}`, pool.nvme!.l2arcGiB]);
+      for (const [label, size] of partitions) {
+        parts.push(label);
+        tasks.push({
+          name: `Create partition ${label} on ${device}`,
+          'ansible.builtin.command': {
+            cmd: `sgdisk --new=0:0:+${size}G --typecode=0:bf01 --change-name=0:${label} ${device}`,
+            creates: `/dev/disk/by-partlabel/${label}`,
+          },
+          tags: ['zfs'],
+        });
+      }
+    });
+    const slog = parts.filter((p) => p.startsWith('homelab-slog')).map((p) => `/dev/disk/by-partlabel/${p}`);
+    const l2arc = parts.filter((p) => p.startsWith('homelab-l2arc')).map((p) => `/dev/disk/by-partlabel/${p}`);
+    const vdev = [...(pool.layout === 'single' ? [] : [pool.layout]), ...pool.disks];
+    const log = slog.length > 1 ? ['log', 'mirror', ...slog] : slog.length === 1 ? ['log', ...slog] : [];
+    const cache = l2arc.length > 0 ? ['cache', ...l2arc] : [];
+    tasks.push(
+      {
+        name: `Check whether pool ${pool.name} exists`,
+        'ansible.builtin.command': { cmd: `zpool list -H -o name ${pool.name}` },
+        register: `pool_${pool.name.replace(/-/g, '_')}`,
+        changed_when: false,
+        failed_when: false,
+        tags: ['zfs'],
+      },
+      {
+        // Never destroys or re-creates: only runs when the pool does not exist at all.
+        name: `Create pool ${pool.name}`,
+        'ansible.builtin.command': {
+          argv: [
+            'zpool',
+            'create',
+            '-o',
+            `ashift=${pool.ashift}`,
+            ...['compression=lz4', 'atime=off', 'xattr=sa', 'acltype=posixacl'].flatMap((o) => ['-O', o]),
+            pool.name,
+            ...vdev,
+            ...log,
+            ...cache,
+          ],
+        },
+        when: `pool_${pool.name.replace(/-/g, '_')}.rc != 0`,
+        changed_when: true,
+        tags: ['zfs'],
+      },
+    );
+  }
+  tasks.push({
+    name: 'Install the dataset helper',
+    'ansible.builtin.copy': { src: 'homelab-ensure-dataset', dest: '/usr/local/sbin/homelab-ensure-dataset', owner: 'root', group: 'root', mode: '0750' },
+  });
+  for (const d of spec.storage.datasets) {
+    tasks.push({
+      name: `Create dataset ${d.pool}/${d.name} with its properties`,
+      'ansible.builtin.command': {
+        argv: [
+          '/usr/local/sbin/homelab-ensure-dataset',
+          `${d.pool}/${d.name}`,
+          `recordsize=${d.recordsize}`,
+          `compression=${d.compression}`,
+          `quota=${d.quotaGiB ? `${d.quotaGiB}G` : 'none'}`,
+        ],
+      },
+      register: 'dataset_result',
+      changed_when: "'changed' in dataset_result.stdout",
+      tags: ['zfs'],
+    });
+  }
+  const sanoid = spec.storage.datasets
+    .map((d) => `[${d.pool}/${d.name}]\n  use_template = ${d.backup ? 'backed_up' : 'local'}\n`)
+    .join('\n');
+  tasks.push({
+    name: 'Configure sanoid snapshots',
+    'ansible.builtin.copy': {
+      content: [
+        sanoid,
+        '[template_backed_up]\n  hourly = 24\n  daily = 30\n  monthly = 6\n  autosnap = yes\n  autoprune = yes\n',
+        '[template_local]\n  hourly = 24\n  daily = 7\n  monthly = 0\n  autosnap = yes\n  autoprune = yes\n',
+      ].join('\n'),
+      dest: '/etc/sanoid/sanoid.conf',
+      owner: 'root',
+      group: 'root',
+      mode: '0644',
+    },
+    tags: ['zfs'],
+  });
+  return new AnsibleRole(scope, 'ZfsRole', { name: 'zfs', tasks, files: { 'homelab-ensure-dataset': ENSURE_DATASET } });
+}
+
+/** The BMC: kernel drivers, ipmitool, and the system event log forwarded to the journal. */
+export function ipmiRole(scope: Construct): AnsibleRole {
+  const modules = ['ipmi_si', 'ipmi_devintf'];
+  return new AnsibleRole(scope, 'IpmiRole', {
+    name: 'ipmi',
+    tasks: [
+      {
+        name: 'Install ipmitool and the SEL-to-syslog daemon',
+        'ansible.builtin.apt': { name: ['ipmitool', 'freeipmi-ipmiseld'], state: 'present' },
+      },
+      {
+        name: 'Load the IPMI drivers at boot',
+        'ansible.builtin.copy': { content: `${modules.join('\n')}\n`, dest: '/etc/modules-load.d/ipmi.conf', owner: 'root', group: 'root', mode: '0644' },
+      },
+      modprobe(modules),
+      {
+        name: 'Forward the system event log to the journal',
+        'ansible.builtin.systemd_service': { name: 'ipmiseld', enabled: true, state: 'started' },
+        tags: ['service'],
+      },
+    ],
+  });
+}
+
+/** The k3s release asset names by architecture. */
+const K3S_ASSET: Record<string, string> = { amd64: 'k3s', arm64: 'k3s-arm64' };
+
+/**
+ * k3s on a Debian node, at the node's version: the binary with its published checksum, its
+ * config.yaml from the spec, the token from the vault (`homelab_k3s_token`), and its unit.
+ */
+export function k3sRole(scope: Construct, spec: ClusterSpec): AnsibleRole {
+  const release = 'https://github.com/k3s-io/k3s/releases/download/{{ k3s_version | urlencode }}';
+  const configs = Object.fromEntries(
+    spec.nodes
+      .filter((n) => n.os === 'debian')
+      .map((n) => [
+        `config-${n.name}.yaml`,
+        stringify({ ...(n.role === 'server' ? serverConfig(spec, n) : agentConfig(spec, n)), 'token-file': '/etc/rancher/k3s/token' }),
+      ]),
+  );
+  const unit = (role: string): string =>
+    [
+      '[Unit]',
+      `Description=k3s ${role}`,
+      'Wants=network-online.target',
+      'After=network-online.target',
+      '',
+      '[Service]',
+      'Type=notify',
+      `ExecStart=/usr/local/bin/k3s ${role}`,
+      'KillMode=process',
+      'Delegate=yes',
+      'LimitNOFILE=1048576',
+      'Restart=always',
+      'RestartSec=5s',
+      '',
+      '[Install]',
+      'WantedBy=multi-user.target',
+      '',
+    ].join('\n');
+  return new AnsibleRole(scope, 'K3sRole', {
+    name: 'k3s',
+    tasks: [
+      {
+        name: 'Download k3s and verify it against the published checksums',
+        'ansible.builtin.get_url': {
+          url: `${release}/{{ k3s_asset }}`,
+          checksum: `sha256:${release}/sha256sum-{{ k3s_arch }}.txt`,
+          dest: '/usr/local/bin/k3s',
+          owner: 'root',
+          group: 'root',
+          mode: '0755',
+        },
+        vars: { k3s_asset: `{{ '${K3S_ASSET.arm64}' if k3s_arch == 'arm64' else '${K3S_ASSET.amd64}' }}` },
+        notify: 'Restart k3s',
+        tags: ['download'],
+      },
+      {
+        name: 'Create the k3s configuration folder',
+        'ansible.builtin.file': { path: '/etc/rancher/k3s', state: 'directory', owner: 'root', group: 'root', mode: '0700' },
+      },
+      {
+        name: 'Write the k3s configuration',
+        'ansible.builtin.copy': { src: 'config-{{ inventory_hostname }}.yaml', dest: '/etc/rancher/k3s/config.yaml', owner: 'root', group: 'root', mode: '0600' },
+        notify: 'Restart k3s',
+      },
+      {
+        name: 'Write the cluster token from the vault',
+        'ansible.builtin.copy': { content: '{{ homelab_k3s_token }}\n', dest: '/etc/rancher/k3s/token', owner: 'root', group: 'root', mode: '0600' },
+        no_log: true,
+      },
+      {
+        name: 'Write the audit policy (control plane)',
+        'ansible.builtin.copy': { content: stringify(auditPolicy()), dest: AUDIT_POLICY_PATH, owner: 'root', group: 'root', mode: '0600' },
+        when: "k3s_role == 'server'",
+      },
+      {
+        name: 'Install the k3s unit',
+        'ansible.builtin.copy': {
+          src: "k3s-{{ 'server' if k3s_role == 'server' else 'agent' }}.service",
+          dest: "/etc/systemd/system/{{ 'k3s' if k3s_role == 'server' else 'k3s-agent' }}.service",
+          owner: 'root',
+          group: 'root',
+          mode: '0644',
+        },
+        notify: 'Restart k3s',
+      },
+      {
+        name: 'Run k3s',
+        'ansible.builtin.systemd_service': { name: "{{ 'k3s' if k3s_role == 'server' else 'k3s-agent' }}", enabled: true, state: 'started', daemon_reload: true },
+        tags: ['service'],
+      },
+    ],
+    handlers: [
+      {
+        name: 'Restart k3s',
+        'ansible.builtin.systemd_service': { name: "{{ 'k3s' if k3s_role == 'server' else 'k3s-agent' }}", state: 'restarted', daemon_reload: true },
+        tags: ['service'],
+      },
+    ],
+    files: { ...configs, 'k3s-server.service': unit('server'), 'k3s-agent.service': unit('agent') },
+  });
+}

@@ -1,0 +1,61 @@
+import { Construct } from 'constructs';
+import { stringify } from 'yaml';
+import { bootstrapManifests } from '../../charts/bootstrap-manifests';
+import { agentConfig, auditPolicy, CONTROL_PLANE_TAINT_FLAG, serverConfig, toK3sArgs } from '../k3s/k3s-flags';
+import { AUDIT_POLICY_PATH, K3S_MANIFESTS_DIR } from '../k3s/k3s-requirements';
+import { GeneratedFile } from '../output/generated-file';
+import { ClusterSpec, NodeSpec } from '../spec/schema';
+import { KERNEL_MODULES, SYSCTLS } from './host-settings';
+
+/** Replaced by the real token when the image is flashed (README, "Bootstrapping"). */
+export const TOKEN_PLACEHOLDER = 'REPLACE_WITH_K3S_TOKEN';
+
+export interface K3osConfigsProps {
+  readonly spec: ClusterSpec;
+}
+
+/** The k3OS config of one node, as data (rendered to YAML, validated by K3osConfigCheck). */
+export function k3osConfig(spec: ClusterSpec, node: NodeSpec): Record<string, unknown> {
+  const server = node.role === 'server';
+  const k3sArgs = server ? ['server', ...toK3sArgs(serverConfig(spec, node))] : ['agent', ...toK3sArgs({ 'node-ip': node.ip })];
+  const writeFiles = server
+    ? [
+        { path: AUDIT_POLICY_PATH, content: stringify(auditPolicy()), owner: 'root', permissions: '0600' },
+        ...bootstrapManifests(spec).map((m) => ({
+          path: `${K3S_MANIFESTS_DIR}/${m.fileName}`,
+          content: m.objects.map((o) => stringify(o)).join('---\n'),
+          owner: 'root',
+          permissions: '0600',
+        })),
+      ]
+    : [];
+  return {
+    hostname: node.name,
+    ssh_authorized_keys: [...spec.access.sshAuthorizedKeys],
+    ...(writeFiles.length > 0 ? { write_files: writeFiles } : {}),
+    k3os: {
+      modules: [...KERNEL_MODULES],
+      sysctl: { ...SYSCTLS },
+      ntp_servers: [...spec.access.timeServers],
+      dns_nameservers: [...spec.network.lan.dns],
+      ...(server ? {} : { server_url: agentConfig(spec, node).server as string }),
+      token: TOKEN_PLACEHOLDER,
+      ...(Object.keys(node.labels).length > 0 ? { labels: { ...node.labels } } : {}),
+      ...(server ? { taints: [CONTROL_PLANE_TAINT_FLAG] } : {}),
+      k3s_args: k3sArgs,
+    },
+  };
+}
+
+/** `host-provisioning/k3os/<node>.yaml` for every k3OS node. */
+export class K3osConfigs extends Construct {
+  constructor(scope: Construct, id: string, props: K3osConfigsProps) {
+    super(scope, id);
+    for (const node of props.spec.nodes.filter((n) => n.os === 'k3os')) {
+      new GeneratedFile(this, node.name, {
+        path: `host-provisioning/k3os/${node.name}.yaml`,
+        content: stringify(k3osConfig(props.spec, node)),
+      });
+    }
+  }
+}
