@@ -4,6 +4,8 @@ import {
   CapacityCheck,
   Check,
   DataProtectionCheck,
+  HostConsistencyCheck,
+  K3osConfigCheck,
   Finding,
   KubernetesSchemaCheck,
   PromisesCheck,
@@ -26,6 +28,8 @@ export function defaultChecks(): Check[] {
     new PromisesCheck(),
     new CapacityCheck(),
     new DataProtectionCheck(),
+    new K3osConfigCheck(),
+    new HostConsistencyCheck(),
   ];
 }
 

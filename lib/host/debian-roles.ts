@@ -66,7 +66,7 @@ export function baseRole(scope: Construct, spec: ClusterSpec): AnsibleRole {
         tags: ['service'],
       },
     ],
-    handlers: [{ name: 'Apply kernel parameters', 'ansible.builtin.command': { cmd: 'sysctl --system' }, changed_when: true }],
+    handlers: [{ name: 'Apply kernel parameters', 'ansible.builtin.command': { cmd: 'sysctl --system' }, changed_when: true, tags: ['kernel'] }],
   });
 }
 

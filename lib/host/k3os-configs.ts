@@ -4,6 +4,7 @@ import { bootstrapManifests } from '../../charts/bootstrap-manifests';
 import { agentConfig, auditPolicy, CONTROL_PLANE_TAINT_FLAG, serverConfig, toK3sArgs } from '../k3s/k3s-flags';
 import { AUDIT_POLICY_PATH, K3S_MANIFESTS_DIR } from '../k3s/k3s-requirements';
 import { GeneratedFile } from '../output/generated-file';
+import { k3sVersionOf } from '../spec/nodes';
 import { ClusterSpec, NodeSpec } from '../spec/schema';
 import { KERNEL_MODULES, SYSCTLS } from './host-settings';
 
@@ -47,14 +48,27 @@ export function k3osConfig(spec: ClusterSpec, node: NodeSpec): Record<string, un
   };
 }
 
-/** `host-provisioning/k3os/<node>.yaml` for every k3OS node. */
+/** The k3OS images to flash: the maintained fork, released per k3s version. */
+export const K3OS_RELEASES = 'https://github.com/petercb/k3os/releases';
+
+/**
+ * `host-provisioning/k3os/<node>.yaml` for every k3OS node, and `images.txt`: which k3OS
+ * release and image each Pi is flashed with (the fork is versioned like k3s).
+ */
 export class K3osConfigs extends Construct {
   constructor(scope: Construct, id: string, props: K3osConfigsProps) {
     super(scope, id);
-    for (const node of props.spec.nodes.filter((n) => n.os === 'k3os')) {
+    const pis = props.spec.nodes.filter((n) => n.os === 'k3os');
+    if (pis.length > 0) {
+      new GeneratedFile(this, 'Images', {
+        path: 'host-provisioning/k3os/images.txt',
+        content: pis.map((n) => `${n.name} ${k3sVersionOf(props.spec, n)} ${K3OS_RELEASES}/tag/${k3sVersionOf(props.spec, n)} k3os-${n.arch}\n`).join(''),
+      });
+    }
+    for (const node of pis) {
       new GeneratedFile(this, node.name, {
         path: `host-provisioning/k3os/${node.name}.yaml`,
-        content: stringify(k3osConfig(props.spec, node)),
+        content: stringify(k3osConfig(props.spec, node), { lineWidth: 0 }),
       });
     }
   }

@@ -79,7 +79,7 @@ export class StorageRole extends Construct {
     new AnsibleRole(this, 'Role', {
       name: 'storage',
       tasks,
-      handlers: [{ name: 'Reload NFS exports', 'ansible.builtin.command': { cmd: 'exportfs -ra' }, changed_when: true }],
+      handlers: [{ name: 'Reload NFS exports', 'ansible.builtin.command': { cmd: 'exportfs -ra' }, changed_when: true, tags: ['service'] }],
       files,
     });
   }

@@ -1,0 +1,152 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { run } from '../../main';
+import { HostConsistencyCheck, K3osConfigCheck } from '../../lib/checks';
+import { FileSet } from '../../lib/output/file-set';
+import { RenderedCluster } from '../../lib/render';
+import { synthesize } from '../../lib/synth';
+import { defaultSpecText } from '../helpers';
+
+async function shipped(): Promise<RenderedCluster> {
+  return (await synthesize(defaultSpecText(), 'cluster.yaml')).cluster;
+}
+
+/** The same cluster with one rendered file edited, as if a generator had got it wrong. */
+function tamper(cluster: RenderedCluster, path: string, edit: (content: string) => string): RenderedCluster {
+  const files = new FileSet();
+  for (const [p, c] of cluster.files.entries()) {
+    files.add(p, p === path ? edit(c) : c);
+  }
+  expect(files.get(path)).not.toBe(cluster.files.get(path));
+  return { ...cluster, files };
+}
+
+describe('k3OS configs', () => {
+  test('the server runs k3s with the flags the layers need, the audit policy and the bootstrap manifests', async () => {
+    const config = parse((await shipped()).files.get('host-provisioning/k3os/pi-cp.yaml')!);
+    expect(config.k3os.k3s_args).toEqual([
+      'server',
+      '--flannel-backend=none',
+      '--disable-network-policy',
+      '--disable=servicelb',
+      '--disable=traefik',
+      '--cluster-cidr=10.42.0.0/16',
+      '--service-cidr=10.43.0.0/16',
+      '--node-ip=192.168.10.11',
+      '--node-taint=node-role.kubernetes.io/control-plane=true:NoSchedule',
+      '--write-kubeconfig-mode=0600',
+      '--kube-apiserver-arg=audit-policy-file=/var/lib/rancher/k3s/server/audit-policy.yaml',
+      '--kube-apiserver-arg=audit-log-path=/var/lib/rancher/k3s/server/logs/audit.log',
+      '--kube-apiserver-arg=audit-log-maxage=30',
+      '--kube-apiserver-arg=audit-log-maxbackup=10',
+      '--kube-apiserver-arg=audit-log-maxsize=100',
+    ]);
+    expect(config.k3os.token).toBe('REPLACE_WITH_K3S_TOKEN');
+    expect(config.write_files.map((f: { path: string }) => f.path)).toEqual([
+      '/var/lib/rancher/k3s/server/audit-policy.yaml',
+      '/var/lib/rancher/k3s/server/manifests/10-calico.yaml',
+    ]);
+    expect(config.k3os.modules).toEqual(['wireguard', 'br_netfilter', 'overlay']);
+  });
+
+  test('an agent joins the server by its address and carries no manifests', async () => {
+    const config = parse((await shipped()).files.get('host-provisioning/k3os/pi-worker.yaml')!);
+    expect([config.k3os.server_url, config.k3os.k3s_args, config.write_files]).toEqual([
+      'https://192.168.10.11:6443',
+      ['agent', '--node-ip=192.168.10.12'],
+      undefined,
+    ]);
+  });
+
+  test('the schema check catches a misspelled key and a bad file mode', async () => {
+    const broken = tamper(await shipped(), 'host-provisioning/k3os/pi-worker.yaml', (c) =>
+      c.replace('  k3s_args:', '  k3s_arg:').replace('hostname: pi-worker', "hostname: pi-worker\nwrite_files:\n  - { path: /etc/x, content: x, permissions: '644' }"),
+    );
+    expect((await new K3osConfigCheck().run(broken)).map((f) => f.message)).toEqual([
+      "host-provisioning/k3os/pi-worker.yaml: write_files[0].permissions: must be an octal mode string such as '0644'",
+      'host-provisioning/k3os/pi-worker.yaml: k3os.k3s_arg: not a k3OS configuration key',
+    ]);
+  });
+});
+
+describe('HostConsistencyCheck', () => {
+  const check = new HostConsistencyCheck();
+
+  test('passes the shipped cluster', async () => {
+    expect(await check.run(await shipped())).toEqual([]);
+  });
+
+  test('catches a mismatched flag on the server', async () => {
+    const broken = tamper(await shipped(), 'host-provisioning/k3os/pi-cp.yaml', (c) => c.replace('--flannel-backend=none', '--flannel-backend=vxlan'));
+    expect((await check.run(broken)).map((f) => f.message)).toEqual([
+      'host-provisioning/k3os/pi-cp.yaml: k3s flannel-backend is "vxlan", but the networking layer requires "none"',
+    ]);
+  });
+
+  test('catches an audit log the collector does not read', async () => {
+    const broken = tamper(await shipped(), 'host-provisioning/k3os/pi-cp.yaml', (c) => c.replace('audit-log-path=/var/lib/rancher/k3s/server/logs/audit.log', 'audit-log-path=/var/log/kube-audit.log'));
+    expect((await check.run(broken)).map((f) => f.message)).toEqual([
+      'host-provisioning/k3os/pi-cp.yaml: the API audit log goes to /var/log/kube-audit.log, but the log collector reads /var/lib/rancher/k3s/server/logs/audit.log',
+    ]);
+  });
+
+  test('catches a log collector that does not mount the audit log folder', async () => {
+    const cluster = await shipped();
+    const objects = cluster.objects.map((o) => {
+      if (o.manifest.kind !== 'DaemonSet' || o.manifest.metadata.name !== 'alloy') return o;
+      const m = JSON.parse(JSON.stringify(o.manifest));
+      m.spec.template.spec.volumes = m.spec.template.spec.volumes.filter((v: { hostPath?: { path: string } }) => v.hostPath?.path !== '/var/lib/rancher/k3s/server/logs');
+      return { ...o, manifest: m };
+    });
+    expect((await check.run({ ...cluster, objects })).map((f) => f.message)).toEqual([
+      'dist/observability/observability/daemonset-alloy.yaml: the log collector does not mount /var/lib/rancher/k3s/server/logs, where the API audit log is written',
+    ]);
+  });
+
+  test('catches a node on another k3s version', async () => {
+    const broken = tamper(await shipped(), 'host-provisioning/ansible/inventory.yml', (c) => c.replace('k3s_version: v1.33.5+k3s1', 'k3s_version: v1.34.1+k3s1'));
+    expect((await check.run(broken)).map((f) => f.message)).toEqual([
+      'host-provisioning/ansible/inventory.yml: atlas installs k3s v1.34.1+k3s1, but the spec says v1.33.5+k3s1',
+    ]);
+  });
+
+  test('catches a StorageClass on a dataset Ansible does not create', async () => {
+    const broken = tamper(await shipped(), 'host-provisioning/ansible/roles/zfs/tasks/main.yml', (c) => c.replace('- tank/games\n', '- tank/gamez\n'));
+    expect((await check.run(broken)).map((f) => f.message)).toEqual([
+      'dist/storage/storageclass-nfs-games.yaml: StorageClass nfs-games uses dataset tank/games, which the Ansible ZFS role does not create',
+    ]);
+  });
+});
+
+describe('Ansible tooling on the rendered playbook', () => {
+  const tools = ['ansible-playbook', 'ansible-lint'].every((t) => spawnSync(t, ['--version']).status === 0);
+  if (process.env.CI === 'true' && !tools) {
+    test('ansible-playbook and ansible-lint are installed in CI', () => {
+      throw new Error('ansible-core and ansible-lint are missing: .ci/run must install them');
+    });
+  }
+  const toolTest = tools ? test : test.skip;
+  let out: string;
+  beforeAll(async () => {
+    out = mkdtempSync(join(tmpdir(), 'ansible-'));
+    await run(['--out', out]);
+  });
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  toolTest('ansible-playbook --syntax-check passes', () => {
+    const r = spawnSync('ansible-playbook', ['-i', 'inventory.yml', '--syntax-check', 'site.yml'], { cwd: join(out, 'host-provisioning/ansible'), encoding: 'utf8' });
+    expect(`${r.status} ${r.stderr}`).toBe('0 ');
+  });
+
+  toolTest('ansible-lint passes with the production profile', () => {
+    const r = spawnSync('ansible-lint', ['--profile', 'production', '--offline', '--nocolor', 'site.yml'], {
+      cwd: join(out, 'host-provisioning/ansible'),
+      encoding: 'utf8',
+      env: { ...process.env, ANSIBLE_LOCAL_TEMP: join(out, '.ansible-tmp') },
+    });
+    expect(`${r.status} ${r.stdout.split('\n').filter((l) => /^\S+:\d+/.test(l)).join('\n')}`).toBe('0 ');
+  }, 300000);
+});
