@@ -11,6 +11,7 @@ import {
   PromisesCheck,
   runChecks,
   SecurityPolicyCheck,
+  StageDependencyCheck,
 } from './checks';
 import { UserError } from './errors';
 import { vipRequests } from './net/service-vips';
@@ -30,6 +31,7 @@ export function defaultChecks(): Check[] {
     new DataProtectionCheck(),
     new K3osConfigCheck(),
     new HostConsistencyCheck(),
+    new StageDependencyCheck(),
   ];
 }
 

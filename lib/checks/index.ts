@@ -6,3 +6,4 @@ export * from './host-checks';
 export * from './kubernetes-schema-check';
 export * from './promises-check';
 export * from './security-policy-check';
+export * from './stage-dependency-check';

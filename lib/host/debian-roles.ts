@@ -24,7 +24,7 @@ export function baseRole(scope: Construct, spec: ClusterSpec): AnsibleRole {
     tasks: [
       {
         name: 'Install the base packages',
-        'ansible.builtin.apt': { name: ['ca-certificates', 'curl', 'auditd', 'apparmor', 'systemd-timesyncd'], state: 'present', update_cache: true, cache_valid_time: 3600 },
+        'ansible.builtin.apt': { name: ['ca-certificates', 'curl', 'procps', 'kmod', 'auditd', 'apparmor', 'systemd-timesyncd'], state: 'present', update_cache: true, cache_valid_time: 3600 },
       },
       {
         name: 'Set the kernel parameters Kubernetes and WireGuard need',
@@ -36,6 +36,10 @@ export function baseRole(scope: Construct, spec: ClusterSpec): AnsibleRole {
         'ansible.builtin.copy': { content: `${KERNEL_MODULES.join('\n')}\n`, dest: '/etc/modules-load.d/homelab.conf', owner: 'root', group: 'root', mode: '0644' },
       },
       modprobe(KERNEL_MODULES),
+      {
+        name: 'Create the time sync configuration folder',
+        'ansible.builtin.file': { path: '/etc/systemd/timesyncd.conf.d', state: 'directory', owner: 'root', group: 'root', mode: '0755' },
+      },
       {
         name: 'Keep time with the configured servers',
         'ansible.builtin.copy': {
@@ -49,6 +53,10 @@ export function baseRole(scope: Construct, spec: ClusterSpec): AnsibleRole {
       {
         name: 'Create the Ansible user',
         'ansible.builtin.user': { name: spec.access.ansibleUser, groups: ['sudo'], append: true, shell: '/bin/bash' },
+      },
+      {
+        name: 'Create the SSH folder of the Ansible user',
+        'ansible.builtin.file': { path: `/home/${spec.access.ansibleUser}/.ssh`, state: 'directory', owner: spec.access.ansibleUser, group: spec.access.ansibleUser, mode: '0700' },
       },
       {
         name: 'Authorize the SSH keys of the Ansible user',
@@ -66,7 +74,15 @@ export function baseRole(scope: Construct, spec: ClusterSpec): AnsibleRole {
         tags: ['service'],
       },
     ],
-    handlers: [{ name: 'Apply kernel parameters', 'ansible.builtin.command': { cmd: 'sysctl --system' }, changed_when: true, tags: ['kernel'] }],
+    // Handlers run when notified whatever the tags; these honour --skip-tags kernel explicitly.
+    handlers: [
+      {
+        name: 'Apply kernel parameters',
+        'ansible.builtin.command': { cmd: 'sysctl --system' },
+        changed_when: true,
+        when: "'kernel' not in ansible_skip_tags",
+      },
+    ],
   });
 }
 
@@ -322,6 +338,11 @@ export function k3sRole(scope: Construct, spec: ClusterSpec): AnsibleRole {
         no_log: true,
       },
       {
+        name: 'Create the server folder (control plane)',
+        'ansible.builtin.file': { path: AUDIT_POLICY_PATH.replace(/\/[^/]+$/, ''), state: 'directory', owner: 'root', group: 'root', mode: '0700' },
+        when: "k3s_role == 'server'",
+      },
+      {
         name: 'Write the audit policy (control plane)',
         'ansible.builtin.copy': { content: stringify(auditPolicy()), dest: AUDIT_POLICY_PATH, owner: 'root', group: 'root', mode: '0600' },
         when: "k3s_role == 'server'",
@@ -347,7 +368,7 @@ export function k3sRole(scope: Construct, spec: ClusterSpec): AnsibleRole {
       {
         name: 'Restart k3s',
         'ansible.builtin.systemd_service': { name: "{{ 'k3s' if k3s_role == 'server' else 'k3s-agent' }}", state: 'restarted', daemon_reload: true },
-        tags: ['service'],
+        when: "'service' not in ansible_skip_tags",
       },
     ],
     files: { ...configs, 'k3s-server.service': unit('server'), 'k3s-agent.service': unit('agent') },

@@ -28,6 +28,10 @@ export class StorageRole extends Construct {
         'ansible.builtin.apt': { name: ['nfs-kernel-server'], state: 'present' },
       },
       {
+        name: 'Create the exports folder',
+        'ansible.builtin.file': { path: '/etc/exports.d', state: 'directory', owner: 'root', group: 'root', mode: '0755' },
+      },
+      {
         name: 'Export the datasets to the cluster nodes',
         'ansible.builtin.copy': { src: 'homelab.exports', dest: '/etc/exports.d/homelab.exports', owner: 'root', group: 'root', mode: '0644' },
         notify: 'Reload NFS exports',
@@ -79,7 +83,14 @@ export class StorageRole extends Construct {
     new AnsibleRole(this, 'Role', {
       name: 'storage',
       tasks,
-      handlers: [{ name: 'Reload NFS exports', 'ansible.builtin.command': { cmd: 'exportfs -ra' }, changed_when: true, tags: ['service'] }],
+      handlers: [
+        {
+          name: 'Reload NFS exports',
+          'ansible.builtin.command': { cmd: 'exportfs -ra' },
+          changed_when: true,
+          when: "'service' not in ansible_skip_tags",
+        },
+      ],
       files,
     });
   }

@@ -1,0 +1,62 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { run } from '../../main';
+import { NETWORKING, NETWORKING_CONTROLLERS } from '../../charts/stages';
+import { StageDependencyCheck } from '../../lib/checks';
+import { Stage, StageRegistry } from '../../lib/stages/stage';
+import { synthesize } from '../../lib/synth';
+import { defaultSpecText } from '../helpers';
+
+describe('Flux delivery', () => {
+  test('a stage using a CRD depends on the stage installing it (the shipped registry passes)', async () => {
+    const { cluster } = await synthesize(defaultSpecText(), 'cluster.yaml');
+    expect(await new StageDependencyCheck().run(cluster)).toEqual([]);
+    const flux = cluster.objects.filter((o) => o.group === 'flux' && o.manifest.kind === 'Kustomization');
+    const networking = flux.find((o) => o.manifest.metadata.name === 'networking')!.manifest;
+    expect(networking.spec.dependsOn).toEqual([{ name: 'networking-controllers' }]);
+  });
+
+  test('fails when a stage uses MetalLB resources without depending on the stage that installs them', async () => {
+    // GIVEN the networking stage registered without its dependency on the controllers
+    const orphan = new Stage({ name: NETWORKING.name, layer: 'networking', purpose: 'test', chart: NETWORKING.chart });
+    const stages = new StageRegistry([NETWORKING_CONTROLLERS, orphan]);
+    // WHEN
+    const { cluster } = await synthesize(defaultSpecText(), 'cluster.yaml', { stages, checks: [] });
+    // THEN
+    expect((await new StageDependencyCheck(stages).run(cluster)).map((f) => f.message)).toEqual([
+      'dist/networking/metallb-system/ipaddresspool-lan.yaml: IPAddressPool/metallb-system/lan: stage networking uses metallb.io, installed by stage networking-controllers, but does not depend on it',
+      'dist/networking/metallb-system/l2advertisement-lan.yaml: L2Advertisement/metallb-system/lan: stage networking uses metallb.io, installed by stage networking-controllers, but does not depend on it',
+    ]);
+  });
+
+  test('flux/ is not inside any Kustomization path but its own', async () => {
+    const { cluster } = await synthesize(defaultSpecText(), 'cluster.yaml');
+    const paths = cluster.objects
+      .filter((o) => o.manifest.kind === 'Kustomization' && o.manifest.apiVersion.startsWith('kustomize.toolkit') && o.manifest.spec.sourceRef.name === 'flux-system')
+      .map((o) => o.manifest.spec.path);
+    expect(paths.filter((p: string) => p !== './flux' && !p.startsWith('./dist/'))).toEqual([]);
+  });
+
+  const kubectl = spawnSync('kubectl', ['version', '--client']).status === 0;
+  if (process.env.CI === 'true' && !kubectl) {
+    test('kubectl is installed in CI', () => {
+      throw new Error('kubectl is missing: the CI machine image provides it');
+    });
+  }
+  (kubectl ? test : test.skip)('kubectl kustomize builds every stage folder and flux/', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'kustomize-'));
+    try {
+      await run(['--out', out]);
+      const folders = [...readdirSync(join(out, 'dist')).map((d) => join(out, 'dist', d)), join(out, 'flux')];
+      expect(folders.length).toBeGreaterThan(5);
+      for (const folder of folders) {
+        const r = spawnSync('kubectl', ['kustomize', folder], { encoding: 'utf8' });
+        expect(`${folder.replace(out, '')}: ${r.status} ${r.stderr}`).toBe(`${folder.replace(out, '')}: 0 `);
+      }
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
