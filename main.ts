@@ -87,6 +87,7 @@ async function runOrThrow(argv: readonly string[]): Promise<string> {
   const existing = readOutputs(outDir);
   const result = await synthesize(specText, relative(process.cwd(), specPath) || specPath, {
     previousFiles: existing,
+    secretFiles: readTree(dirname(specPath), 'secrets'),
     allowDataLoss: values['allow-data-loss'] ?? false,
   });
   if (values.report) {
@@ -115,6 +116,12 @@ function readSpec(path: string): string {
 
 /** Every file under the output folders, by path relative to `outDir`. */
 function readOutputs(outDir: string): Map<string, string> {
+  return readTree(outDir, ...OUTPUT_DIRS);
+}
+
+/** Every file under `root`'s folders `dirs`, by path relative to `root`. */
+function readTree(root: string, ...dirs: string[]): Map<string, string> {
+  const outDir = root;
   const files = new Map<string, string>();
   const walk = (dir: string): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -126,7 +133,7 @@ function readOutputs(outDir: string): Map<string, string> {
       }
     }
   };
-  for (const dir of OUTPUT_DIRS) {
+  for (const dir of dirs) {
     const full = join(outDir, dir);
     if (existsSync(full) && statSync(full).isDirectory()) {
       walk(full);

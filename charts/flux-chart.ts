@@ -1,6 +1,10 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Kustomization, KustomizationSpecSourceRefKind } from '../imports/kustomize.toolkit.fluxcd.io';
+import {
+  Kustomization,
+  KustomizationSpecDecryptionProvider,
+  KustomizationSpecSourceRefKind,
+} from '../imports/kustomize.toolkit.fluxcd.io';
 import { GitRepository } from '../imports/source.toolkit.fluxcd.io';
 import { ClusterSpec } from '../lib/spec/schema';
 import { Stage } from '../lib/stages/stage';
@@ -29,6 +33,8 @@ export interface FluxChartProps {
 /** Namespace and name of the Flux source for this repository (the `flux bootstrap` names). */
 export const FLUX_NAMESPACE = 'flux-system';
 const SOURCE_NAME = 'flux-system';
+/** The Secret in flux-system holding the age private key that decrypts secrets/. */
+export const SOPS_KEY_SECRET = 'sops-age';
 
 /**
  * Flux delivery of the stages: one GitRepository for this repository and one
@@ -56,6 +62,22 @@ export class FluxChart extends Chart {
     new Kustomization(this, 'Root', {
       metadata: { name: SOURCE_NAME },
       spec: { path: './flux', sourceRef, prune: true, wait: false, interval, retryInterval, timeout },
+    });
+
+    // The SOPS-encrypted Secrets, decrypted by Flux with the age key in the Secret sops-age.
+    // Secrets of a namespace that does not exist yet are retried until its stage creates it.
+    new Kustomization(this, 'Secrets', {
+      metadata: { name: 'secrets', annotations: { 'homelab.dev/purpose': 'SOPS-encrypted Secrets from secrets/' } },
+      spec: {
+        path: './secrets',
+        sourceRef,
+        prune: true,
+        wait: false,
+        interval,
+        retryInterval,
+        timeout,
+        decryption: { provider: KustomizationSpecDecryptionProvider.SOPS, secretRef: { name: SOPS_KEY_SECRET } },
+      },
     });
 
     for (const stage of props.stages) {

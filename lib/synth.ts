@@ -10,6 +10,7 @@ import {
   KubernetesSchemaCheck,
   PromisesCheck,
   runChecks,
+  SecretsCheck,
   SecurityPolicyCheck,
   StageDependencyCheck,
 } from './checks';
@@ -32,6 +33,7 @@ export function defaultChecks(): Check[] {
     new K3osConfigCheck(),
     new HostConsistencyCheck(),
     new StageDependencyCheck(),
+    new SecretsCheck(),
   ];
 }
 
@@ -47,6 +49,11 @@ export interface SynthOptions {
    * @default false
    */
   readonly allowDataLoss?: boolean;
+  /**
+   * The files under secrets/ (path -> content), to check against what the workloads reference.
+   * @default - none
+   */
+  readonly secretFiles?: ReadonlyMap<string, string>;
   /** @default STAGES */
   readonly stages?: StageRegistry;
   /** @default defaultChecks() */
@@ -69,6 +76,7 @@ export async function synthesize(specText: string, source: string, options: Synt
   const findings = await runChecks(cluster, options.checks ?? defaultChecks(), {
     previousFiles: options.previousFiles ?? new Map(),
     allowDataLoss: options.allowDataLoss ?? false,
+    secretFiles: options.secretFiles ?? new Map(),
   });
   const errors = findings.filter((f) => f.severity === 'error');
   if (errors.length > 0) {

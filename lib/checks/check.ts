@@ -15,6 +15,8 @@ export interface CheckContext {
   readonly previousFiles: ReadonlyMap<string, string>;
   /** The user accepted that data-bearing objects go away (`--allow-data-loss`). */
   readonly allowDataLoss: boolean;
+  /** The files under secrets/ (path -> content): SOPS-encrypted Secrets. */
+  readonly secretFiles?: ReadonlyMap<string, string>;
 }
 
 export const EMPTY_CONTEXT: CheckContext = { previousFiles: new Map(), allowDataLoss: false };

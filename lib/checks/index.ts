@@ -5,5 +5,6 @@ export * from './data-protection-check';
 export * from './host-checks';
 export * from './kubernetes-schema-check';
 export * from './promises-check';
+export * from './secrets-check';
 export * from './security-policy-check';
 export * from './stage-dependency-check';

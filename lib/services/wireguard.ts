@@ -150,7 +150,14 @@ export class WireguardServer extends Construct {
       ],
       volumes: [
         { name: 'config', configMap: { name: 'wireguard' } },
-        { name: 'keys', secret: { secretName: wg.privateKeySecret.name, defaultMode: 0o400 } },
+        {
+          name: 'keys',
+          secret: {
+            secretName: wg.privateKeySecret.name,
+            defaultMode: 0o400,
+            items: [{ key: wg.privateKeySecret.key, path: wg.privateKeySecret.key }],
+          },
+        },
         { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('16Mi') } },
       ],
     });
