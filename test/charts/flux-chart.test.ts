@@ -15,10 +15,12 @@ describe('FluxChart', () => {
     const kustomizations = objects.filter((o) => o.kind === 'Kustomization');
     expect(kustomizations.map((k) => [k.metadata.name, k.spec.path, k.spec.dependsOn])).toEqual([
       ['flux-system', './flux', undefined],
+      ['secrets', './secrets', undefined],
       ['crds', './dist/crds', undefined],
       ['apps', './dist/apps', [{ name: 'crds' }]],
     ]);
-    expect(kustomizations.slice(1).every((k) => k.spec.prune && k.spec.wait && k.spec.interval && k.spec.retryInterval && k.spec.timeout)).toBe(true);
+    expect(kustomizations[1].spec.decryption).toEqual({ provider: 'sops', secretRef: { name: 'sops-age' } });
+    expect(kustomizations.slice(2).every((k) => k.spec.prune && k.spec.wait && k.spec.interval && k.spec.retryInterval && k.spec.timeout)).toBe(true);
   });
 
   test('the source points at the spec repository and branch', () => {

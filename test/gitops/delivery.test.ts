@@ -31,12 +31,13 @@ describe('Flux delivery', () => {
     ]);
   });
 
-  test('flux/ is not inside any Kustomization path but its own', async () => {
+  test('flux/ is not inside any Kustomization path but its own (stages and secrets only)', async () => {
     const { cluster } = await synthesize(defaultSpecText(), 'cluster.yaml');
     const paths = cluster.objects
       .filter((o) => o.manifest.kind === 'Kustomization' && o.manifest.apiVersion.startsWith('kustomize.toolkit') && o.manifest.spec.sourceRef.name === 'flux-system')
       .map((o) => o.manifest.spec.path);
-    expect(paths.filter((p: string) => p !== './flux' && !p.startsWith('./dist/'))).toEqual([]);
+    expect(paths.filter((p: string) => p !== './flux' && p !== './secrets' && !p.startsWith('./dist/'))).toEqual([]);
+    expect(paths.filter((p: string) => p === '.' || p === './' || './flux'.startsWith(`${p}/`))).toEqual([]);
   });
 
   const kubectl = spawnSync('kubectl', ['version', '--client']).status === 0;
