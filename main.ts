@@ -4,11 +4,13 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { z } from 'zod';
 import { UserError } from './lib/errors';
 import { compareFiles, FileChanges, FileSet } from './lib/output/file-set';
+import { formatPlan, planChanges } from './lib/plan/plan';
 import { reportFiles } from './lib/report/report-files';
 import { loadSpec } from './lib/spec/load-spec';
 import { restoreJob } from './lib/storage/restore-job';
@@ -27,6 +29,7 @@ const USAGE = `Usage: npm run synth -- [--spec FILE] [--out DIR]
   --allow-data-loss  let a claim, volume, StatefulSet or data namespace be removed or renamed
   --restore DATASET [--snapshot ID]
                   print a Job that restores a backup of DATASET (default: latest) beside it
+  --plan          print what a push would change against the outputs committed at HEAD
   --print-schema  print the JSON Schema of cluster.yaml and exit
   --report DIR    write DIR/cluster.md (placement, failures, capacity, exceptions) and
                   DIR/wireguard-peers.md (a client template per peer)
@@ -62,6 +65,7 @@ async function runOrThrow(argv: readonly string[]): Promise<string> {
         report: { type: 'string' },
         'allow-data-loss': { type: 'boolean' },
         restore: { type: 'string' },
+        plan: { type: 'boolean' },
         snapshot: { type: 'string' },
         help: { type: 'boolean' },
       },
@@ -83,6 +87,15 @@ async function runOrThrow(argv: readonly string[]): Promise<string> {
   if (values.restore) {
     const spec = loadSpec(specText, relative(process.cwd(), specPath) || specPath);
     return stringify(restoreJob(spec, values.restore, values.snapshot ?? 'latest'));
+  }
+  if (values.plan) {
+    const committed = committedOutputs(dirname(specPath));
+    const planned = await synthesize(specText, relative(process.cwd(), specPath) || specPath, {
+      previousFiles: committed,
+      secretFiles: readTree(dirname(specPath), 'secrets'),
+      allowDataLoss: true,
+    });
+    return formatPlan(planChanges(committed, new Map(planned.cluster.files.entries())));
   }
   const existing = readOutputs(outDir);
   const result = await synthesize(specText, relative(process.cwd(), specPath) || specPath, {
@@ -112,6 +125,29 @@ function readSpec(path: string): string {
   } catch (e) {
     throw new UserError(`cannot read the cluster description ${path}: ${(e as NodeJS.ErrnoException).code ?? e}`);
   }
+}
+
+/** The output files as committed at HEAD of the repository at `root` (empty outside git). */
+function committedOutputs(root: string): Map<string, string> {
+  const list = spawnSync('git', ['-C', root, 'ls-tree', '-r', '--name-only', 'HEAD', '--', ...OUTPUT_DIRS], { encoding: 'utf8' });
+  if (list.status !== 0) {
+    throw new UserError(`--plan: cannot read the outputs at HEAD in ${root}: ${list.stderr.trim() || 'not a git repository'}`);
+  }
+  const paths = list.stdout.split('\n').filter((p) => p !== '');
+  const batch = spawnSync('git', ['-C', root, 'cat-file', '--batch'], {
+    input: paths.map((p) => `HEAD:${p}\n`).join(''),
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  const files = new Map<string, string>();
+  let offset = 0;
+  const out = batch.stdout;
+  for (const path of paths) {
+    const headerEnd = out.indexOf(0x0a, offset);
+    const size = Number(out.subarray(offset, headerEnd).toString().split(' ')[2]);
+    files.set(path, out.subarray(headerEnd + 1, headerEnd + 1 + size).toString('utf8'));
+    offset = headerEnd + 1 + size + 1;
+  }
+  return files;
 }
 
 /** Every file under the output folders, by path relative to `outDir`. */
