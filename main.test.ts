@@ -3,7 +3,6 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { OUTPUT_DIRS, run } from './main';
 import { reportFiles } from './lib/report/report-files';
 import { synthesize } from './lib/synth';
@@ -160,7 +159,8 @@ describe('synth as a process', () => {
     const out = tempDir();
     try {
       cpSync(join(FIXTURES, 'invalid', 'node-ip-in-pool-and-dhcp.yaml'), join(out, 'bad.yaml'));
-      const result = spawnSync(process.execPath, ['--import', pathToFileURL(join(REPO, 'node_modules/tsx/dist/loader.mjs')).href, join(REPO, 'main.ts'), '--spec', join(out, 'bad.yaml'), '--out', out], {
+      // The way `npm run synth` runs: the esbuild bundle of main.ts, built if stale.
+      const result = spawnSync(process.execPath, [join(REPO, 'scripts/synth.mjs'), '--spec', join(out, 'bad.yaml'), '--out', out], {
         encoding: 'utf8',
         cwd: out,
       });

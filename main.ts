@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { UserError } from './lib/errors';
 import { compareFiles, FileChanges, FileSet } from './lib/output/file-set';
 import { formatPlan, planChanges } from './lib/plan/plan';
+import { PROJECT_ROOT } from './lib/project-root';
 import { reportFiles } from './lib/report/report-files';
 import { loadSpec } from './lib/spec/load-spec';
 import { restoreJob } from './lib/storage/restore-job';
@@ -81,8 +82,8 @@ async function runOrThrow(argv: readonly string[]): Promise<string> {
   if (values['print-schema']) {
     return `${JSON.stringify(z.toJSONSchema(clusterSchema, { io: 'input' }), null, 2)}\n`;
   }
-  const specPath = resolve(values.spec ?? join(__dirname, 'cluster.yaml'));
-  const outDir = resolve(values.out ?? __dirname);
+  const specPath = resolve(values.spec ?? join(PROJECT_ROOT, 'cluster.yaml'));
+  const outDir = resolve(values.out ?? PROJECT_ROOT);
   const specText = readSpec(specPath);
   if (values.restore) {
     const spec = loadSpec(specText, relative(process.cwd(), specPath) || specPath);

@@ -1,5 +1,5 @@
 import { Chart } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-33';
+import * as k8s from 'cdk8s-plus-33/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { ExposedHttpApp } from '../lib/ingress/exposed-http-app';

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { PROJECT_ROOT } from '../project-root';
 import { describeObject, RenderedCluster } from '../render';
 import { Check, Finding } from './check';
 
@@ -56,7 +57,7 @@ async function loadValidator(apiVersion: string, kind: string): Promise<Validato
   const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
   try {
     if (GENERATED_GROUPS.includes(group)) {
-      const file = join(__dirname, '..', '..', 'imports', 'validators', group, `${generatedName(group, version, kind)}.js`);
+      const file = join(PROJECT_ROOT, 'imports', 'validators', group, `${generatedName(group, version, kind)}.js`);
       const mod = (await import(pathToFileURL(file).href)) as { validate: ((m: unknown) => boolean) & { errors?: SchemaError[] } };
       return (m) => (mod.validate(m) ? undefined : (mod.validate.errors ?? []));
     }
@@ -115,10 +116,15 @@ export class KubernetesSchemaCheck implements Check {
 
   public async run(cluster: RenderedCluster): Promise<Finding[]> {
     const findings: Finding[] = [];
+    // One load per kind, in sequence (jest's ES-module loader cannot link overlapping imports).
+    const validators = new Map<string, Validator | undefined>();
+    for (const k of new Set(cluster.objects.map((o) => `${o.manifest.apiVersion} ${o.manifest.kind}`))) {
+      validators.set(k, await loadValidator(k.split(' ')[0], k.split(' ')[1]));
+    }
     for (const object of cluster.objects) {
       const { apiVersion, kind } = object.manifest;
       const where = `${object.file}: ${describeObject(object.manifest)}`;
-      const validate = await loadValidator(apiVersion, kind);
+      const validate = validators.get(`${apiVersion} ${kind}`);
       if (!validate) {
         findings.push(this.error(`${where}: no schema is known for ${apiVersion} ${kind}`));
         continue;

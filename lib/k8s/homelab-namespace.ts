@@ -1,5 +1,5 @@
 import { ApiObjectMetadata } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-33';
+import * as k8s from 'cdk8s-plus-33/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { NamespaceNetworkPolicies, NamespaceTraffic } from './namespace-network-policies';
 
@@ -62,7 +62,7 @@ export class HomelabNamespace extends Construct {
         ...(props.holdsData ? { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' } : {}),
       },
     };
-    new kplus.Namespace(this, 'Resource', { metadata });
+    new k8s.KubeNamespace(this, 'Resource', { metadata });
     new NamespaceNetworkPolicies(this, 'NetworkPolicies', { namespace: props.name, ...props.traffic });
   }
 }

@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-33';
+import * as k8s from 'cdk8s-plus-33/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { INGRESS_NAMESPACE, MONITORING_NAMESPACE, NAMESPACE_NAME_LABEL } from './well-known-namespaces';
 

@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-33';
+import * as k8s from 'cdk8s-plus-33/lib/imports/k8s';
 import { UserError } from '../errors';
 import { storageNode } from '../spec/nodes';
 import { ClusterSpec } from '../spec/schema';
