@@ -2,11 +2,15 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   Kustomization,
+  KustomizationProps,
   KustomizationSpecDecryptionProvider,
   KustomizationSpecSourceRefKind,
 } from '../imports/kustomize.toolkit.fluxcd.io';
-import { GitRepository } from '../imports/source.toolkit.fluxcd.io';
+import { GitRepository, GitRepositoryProps } from '../imports/source.toolkit.fluxcd.io';
+import { FluxHelmRelease } from '../lib/flux/flux-helm-release';
+import { FLUX_RELEASE, fluxValues } from '../lib/flux/flux-install';
 import { ClusterSpec } from '../lib/spec/schema';
+import { FLUX2_CHART } from '../lib/upstream/charts';
 import { Stage } from '../lib/stages/stage';
 
 export interface FluxChartProps {
@@ -37,6 +41,32 @@ const SOURCE_NAME = 'flux-system';
 export const SOPS_KEY_SECRET = 'sops-age';
 
 /**
+ * The root sync: this repository as a GitRepository, and the Kustomization that applies
+ * flux/ (and so everything else). Rendered in flux/ and, for the first start, into the
+ * control plane's auto-deploy folder.
+ */
+export function rootSyncProps(spec: ClusterSpec): { source: GitRepositoryProps; kustomization: KustomizationProps } {
+  return {
+    source: {
+      metadata: { name: SOURCE_NAME, namespace: FLUX_NAMESPACE },
+      spec: { url: spec.git.url, ref: { branch: spec.git.branch }, interval: '1m', timeout: '60s', secretRef: { name: SOURCE_NAME } },
+    },
+    kustomization: {
+      metadata: { name: SOURCE_NAME, namespace: FLUX_NAMESPACE },
+      spec: {
+        path: './flux',
+        sourceRef: { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: SOURCE_NAME },
+        prune: true,
+        wait: false,
+        interval: '10m',
+        retryInterval: '1m',
+        timeout: '5m',
+      },
+    },
+  };
+}
+
+/**
  * Flux delivery of the stages: one GitRepository for this repository and one
  * Kustomization per stage with `dependsOn` taken from the stage graph.
  */
@@ -48,21 +78,18 @@ export class FluxChart extends Chart {
     const timeout = props.timeout ?? '5m';
     const sourceRef = { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: SOURCE_NAME };
 
-    new GitRepository(this, 'Source', {
-      metadata: { name: SOURCE_NAME },
-      spec: {
-        url: props.spec.git.url,
-        ref: { branch: props.spec.git.branch },
-        interval: '1m',
-        timeout: '60s',
-        secretRef: { name: SOURCE_NAME },
-      },
+    const root = rootSyncProps(props.spec);
+    new GitRepository(this, 'Source', root.source);
+
+    // Flux manages its own release, the one k3s installed at bootstrap (same chart and values).
+    new FluxHelmRelease(this, 'Flux', {
+      chart: FLUX2_CHART,
+      name: FLUX_RELEASE,
+      namespace: FLUX_NAMESPACE,
+      values: fluxValues(),
     });
 
-    new Kustomization(this, 'Root', {
-      metadata: { name: SOURCE_NAME },
-      spec: { path: './flux', sourceRef, prune: true, wait: false, interval, retryInterval, timeout },
-    });
+    new Kustomization(this, 'Root', root.kustomization);
 
     // The SOPS-encrypted Secrets, decrypted by Flux with the age key in the Secret sops-age.
     // Secrets of a namespace that does not exist yet are retried until its stage creates it.

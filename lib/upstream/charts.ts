@@ -50,6 +50,14 @@ export const CSI_DRIVER_NFS_CHART: ChartSource = {
   version: '4.12.1',
 };
 
+/** Flux itself (v2.8.5: source, kustomize and helm controllers serving the v1/v2 APIs used here). */
+export const FLUX2_CHART: ChartSource = {
+  repositoryName: 'fluxcd-community',
+  repositoryUrl: 'https://fluxcd-community.github.io/helm-charts',
+  chart: 'flux2',
+  version: '2.18.3',
+};
+
 /** Gateway API CRDs come from their own published manifests, not from a chart. */
 export const GATEWAY_API = {
   repositoryUrl: 'https://github.com/kubernetes-sigs/gateway-api',

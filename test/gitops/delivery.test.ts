@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../main';
 import { NETWORKING, NETWORKING_CONTROLLERS } from '../../charts/stages';
-import { StageDependencyCheck } from '../../lib/checks';
+import { bootstrapManifests } from '../../charts/bootstrap-manifests';
+import { KubernetesSchemaCheck, StageDependencyCheck } from '../../lib/checks';
+import { parse } from 'yaml';
 import { Stage, StageRegistry } from '../../lib/stages/stage';
 import { synthesize } from '../../lib/synth';
 import { defaultSpecText } from '../helpers';
@@ -59,5 +61,26 @@ describe('Flux delivery', () => {
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
+  });
+});
+
+describe('Flux bootstrap', () => {
+  test('k3s installs Flux from the same chart version and values as the HelmRelease that takes it over', async () => {
+    const { cluster } = await synthesize(defaultSpecText(), 'cluster.yaml');
+    const manifests = bootstrapManifests(cluster.spec);
+    expect(manifests.map((m) => m.fileName)).toEqual(['10-calico.yaml', '20-flux.yaml', '30-flux-sync.yaml']);
+    const chart = manifests[1].objects[0];
+    const release = cluster.objects.find((o) => o.manifest.kind === 'HelmRelease' && o.manifest.metadata.name === 'flux2')!.manifest;
+    expect([chart.spec.chart, chart.spec.version, chart.spec.targetNamespace]).toEqual([release.spec.chart.spec.chart, release.spec.chart.spec.version, release.metadata.namespace]);
+    expect(parse(chart.spec.valuesContent)).toEqual(release.spec.values);
+  });
+
+  test('the root sync k3s applies is the one flux/ renders, and every bootstrap object fits its schema', async () => {
+    const { cluster } = await synthesize(defaultSpecText(), 'cluster.yaml');
+    const sync = bootstrapManifests(cluster.spec)[2].objects;
+    const rendered = cluster.objects.filter((o) => o.file.startsWith('flux/') && o.manifest.metadata.name === 'flux-system').map((o) => o.manifest);
+    expect(sync).toEqual(expect.arrayContaining(rendered));
+    const objects = bootstrapManifests(cluster.spec).flatMap((m) => m.objects.map((manifest) => ({ file: `bootstrap/${m.fileName}`, group: 'bootstrap', manifest })));
+    expect(await new KubernetesSchemaCheck().run({ ...cluster, objects })).toEqual([]);
   });
 });

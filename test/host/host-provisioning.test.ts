@@ -48,6 +48,8 @@ describe('k3OS configs', () => {
     expect(config.write_files.map((f: { path: string }) => f.path)).toEqual([
       '/var/lib/rancher/k3s/server/audit-policy.yaml',
       '/var/lib/rancher/k3s/server/manifests/10-calico.yaml',
+      '/var/lib/rancher/k3s/server/manifests/20-flux.yaml',
+      '/var/lib/rancher/k3s/server/manifests/30-flux-sync.yaml',
     ]);
     expect(config.k3os.modules).toEqual(['wireguard', 'br_netfilter', 'overlay']);
   });

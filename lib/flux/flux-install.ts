@@ -1,0 +1,50 @@
+import { stringify } from 'yaml';
+import { HelmChart } from '../../imports/helm.cattle.io';
+import { BootstrapManifest } from '../k3s/bootstrap-manifest';
+import { FLUX2_CHART } from '../upstream/charts';
+import { FLUX_SYSTEM_NAMESPACE } from './flux-helm-release';
+
+/** The release name of Flux, shared by k3s's HelmChart and Flux's own HelmRelease. */
+export const FLUX_RELEASE = 'flux2';
+
+const SMALL = { requests: { cpu: '20m', memory: '64Mi' }, limits: { memory: '512Mi' } };
+
+/**
+ * Flux's chart values: the controllers this project uses (source, kustomize, helm,
+ * notification), not the image automation ones; requests sized for a Raspberry Pi.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function fluxValues(): Record<string, any> {
+  return {
+    imageAutomationController: { create: false },
+    imageReflectionController: { create: false },
+    sourceController: { resources: SMALL },
+    kustomizeController: { resources: SMALL },
+    helmController: { resources: SMALL },
+    notificationController: { resources: SMALL },
+  };
+}
+
+/**
+ * Flux for the control plane's auto-deploy folder: a k3s HelmChart with the same chart
+ * version and values as the HelmRelease in flux/ that takes it over, then (in a later file,
+ * applied once Flux's CRDs exist) the root sync, whose objects are the ones flux/ renders.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function fluxBootstrapManifests(rootSync: readonly any[]): BootstrapManifest[] {
+  const install = HelmChart.manifest({
+    metadata: { name: FLUX_RELEASE, namespace: 'kube-system' },
+    spec: {
+      repo: FLUX2_CHART.repositoryUrl,
+      chart: FLUX2_CHART.chart,
+      version: FLUX2_CHART.version,
+      targetNamespace: FLUX_SYSTEM_NAMESPACE,
+      createNamespace: true,
+      valuesContent: stringify(fluxValues()),
+    },
+  });
+  return [
+    { fileName: '20-flux.yaml', objects: [install] },
+    { fileName: '30-flux-sync.yaml', objects: [...rootSync] },
+  ];
+}
