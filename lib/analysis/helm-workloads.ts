@@ -1,5 +1,7 @@
+import { TRAEFIK_POD_LABELS } from '../ingress/traefik';
 import { describeObject, RenderedObject } from '../render';
-import { ANNOTATIONS, LoadBalancerModel, podTemplateModel, WorkloadModel } from './workload-model';
+import { ANNOTATIONS } from './annotations';
+import { LoadBalancerModel, podTemplateModel, WorkloadModel } from './workload-model';
 
 /*
  * HelmReleases render their workloads on the cluster, out of our sight. For the charts whose
@@ -21,7 +23,6 @@ const TRAEFIK_DEFAULTS = {
   image: 'docker.io/traefik:v3.7.11',
   podSecurityContext: { runAsGroup: 65532, runAsNonRoot: true, runAsUser: 65532, seccompProfile: { type: 'RuntimeDefault' } },
   securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true },
-  podLabels: { 'app.kubernetes.io/name': 'traefik' },
 };
 
 const traefik: Adapter = (release, file) => {
@@ -29,7 +30,7 @@ const traefik: Adapter = (release, file) => {
   const namespace = release.metadata.namespace;
   const name = release.spec.releaseName ?? release.metadata.name;
   const template = {
-    metadata: { labels: TRAEFIK_DEFAULTS.podLabels },
+    metadata: { labels: TRAEFIK_POD_LABELS },
     spec: {
       affinity: v.affinity,
       tolerations: v.tolerations,
@@ -70,7 +71,7 @@ const traefik: Adapter = (release, file) => {
               id: `Service/${namespace}/${name} (from ${describeObject(release)})`,
               namespace,
               name,
-              selector: TRAEFIK_DEFAULTS.podLabels,
+              selector: TRAEFIK_POD_LABELS,
               vip: service.annotations?.['metallb.io/loadBalancerIPs'],
               externalTrafficPolicy: service.spec?.externalTrafficPolicy ?? 'Cluster',
             },

@@ -8,17 +8,7 @@ import { helmWorkloads } from './helm-workloads';
  * except for the charts that have an adapter (helm-workloads.ts).
  */
 
-/** Annotations workloads carry to state what they promise or why they are exempt. */
-export const ANNOTATIONS = {
-  /** The workload must keep serving through any single worker failure, within this many seconds. */
-  failoverWithinSeconds: 'homelab.dev/failover-within-seconds',
-  /** The workload must keep serving while storage and the Kubernetes API are down. */
-  stateless: 'homelab.dev/stateless',
-  /** Why the workload needs the Kubernetes API (and so a service-account token). */
-  usesKubernetesApi: 'homelab.dev/uses-kubernetes-api',
-  /** Prefix of `homelab.dev/security-exception.<rule>: <reason>`. */
-  securityExceptionPrefix: 'homelab.dev/security-exception.',
-} as const;
+export { ANNOTATIONS } from './annotations';
 
 export interface ContainerModel {
   readonly name: string;

@@ -1,4 +1,4 @@
-import { ANNOTATIONS } from '../analysis/workload-model';
+import { ANNOTATIONS } from '../analysis/annotations';
 import { INGRESS_NAMESPACE } from '../k8s/well-known-namespaces';
 import { VIP_KEYS } from '../net/service-vips';
 import { VIP_ANNOTATION, VIP_KEY_ANNOTATION, VipAssignments } from '../net/vip-allocator';

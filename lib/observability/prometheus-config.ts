@@ -1,3 +1,4 @@
+import { INGRESS_NAMESPACE, TRAEFIK_PORTS, TRAEFIK_RELEASE } from '../ingress/traefik';
 import { homeAssistantEndpoint } from '../services/home-assistant';
 import { ClusterSpec } from '../spec/schema';
 import { PORTS, serviceHost } from './constants';
@@ -67,7 +68,8 @@ export function prometheusConfig(spec: ClusterSpec): Record<string, any> {
     staticJob('grafana', [`${serviceHost('grafana')}:${PORTS.grafana}`]),
   ];
   if (spec.services.ingress.enabled) {
-    jobs.push(staticJob('traefik', [`traefik-metrics.traefik.svc.cluster.local:9100`]));
+    // The chart's metrics Service is named <release>-metrics.
+    jobs.push(staticJob('traefik', [`${TRAEFIK_RELEASE}-metrics.${INGRESS_NAMESPACE}.svc.cluster.local:${TRAEFIK_PORTS.metrics}`]));
   }
   const bmcs = spec.nodes.filter((n) => n.ipmi).map((n) => n.ipmi!.address);
   if (bmcs.length > 0) {

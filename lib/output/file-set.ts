@@ -41,10 +41,6 @@ export class FileSet {
   public entries(): [string, string][] {
     return this.paths().map((p) => [p, this.files.get(p)!]);
   }
-
-  public get size(): number {
-    return this.files.size;
-  }
 }
 
 /** How a new FileSet differs from the files already on disk. */

@@ -1,3 +1,4 @@
+import { CERT_MANAGER_NAMESPACE } from '../ingress/cert-manager';
 import { RenderedObject } from '../render';
 
 /** A Secret a rendered object needs, and the keys it reads (empty: the whole Secret). */
@@ -45,7 +46,7 @@ export function secretReferences(objects: readonly RenderedObject[]): SecretRefe
     if (m.kind === 'ClusterIssuer') {
       for (const solver of m.spec?.acme?.solvers ?? []) {
         const token = solver.dns01?.cloudflare?.apiTokenSecretRef;
-        if (token) add('cert-manager', token.name, [token.key], usedBy);
+        if (token) add(CERT_MANAGER_NAMESPACE, token.name, [token.key], usedBy);
       }
     }
   }

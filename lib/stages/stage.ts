@@ -1,6 +1,5 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { UserError } from '../errors';
 import { VipAssignments } from '../net/vip-allocator';
 import { ClusterSpec } from '../spec/schema';
 
@@ -102,13 +101,6 @@ export class StageRegistry {
     return enabled;
   }
 
-  public get(name: string): Stage {
-    const stage = this.ordered.find((s) => s.name === name);
-    if (!stage) {
-      throw new UserError(`No stage "${name}"; known: ${this.ordered.map((s) => s.name).join(', ')}`);
-    }
-    return stage;
-  }
 }
 
 function topologicalOrder(stages: readonly Stage[]): Stage[] {

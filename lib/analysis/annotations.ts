@@ -1,0 +1,11 @@
+/** Annotations workloads carry to state what they promise or why they are exempt. */
+export const ANNOTATIONS = {
+  /** The workload must keep serving through any single worker failure, within this many seconds. */
+  failoverWithinSeconds: 'homelab.dev/failover-within-seconds',
+  /** The workload must keep serving while storage and the Kubernetes API are down. */
+  stateless: 'homelab.dev/stateless',
+  /** Why the workload needs the Kubernetes API (and so a service-account token). */
+  usesKubernetesApi: 'homelab.dev/uses-kubernetes-api',
+  /** Prefix of `homelab.dev/security-exception.<rule>: <reason>`. */
+  securityExceptionPrefix: 'homelab.dev/security-exception.',
+} as const;
