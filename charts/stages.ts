@@ -11,6 +11,8 @@ import { NetworkingControllersChart } from './networking-controllers-chart';
 import { ObservabilityChart } from './observability-chart';
 import { StorageChart } from './storage-chart';
 import { StorageControllersChart } from './storage-controllers-chart';
+import { UpgradesChart } from './upgrades-chart';
+import { UpgradesControllersChart } from './upgrades-controllers-chart';
 
 /*
  * The registry of stages. A layer that installs CRDs and also uses them is split into
@@ -114,6 +116,21 @@ export const OBSERVABILITY = new Stage({
   enabled: (spec) => spec.services.observability.enabled,
 });
 
+export const UPGRADES_CONTROLLERS = new Stage({
+  name: 'upgrades-controllers',
+  layer: 'upgrades',
+  purpose: 'system-upgrade-controller and its Plan CRD',
+  chart: UpgradesControllersChart,
+});
+
+export const UPGRADES = new Stage({
+  name: 'upgrades',
+  layer: 'upgrades',
+  purpose: 'k3s upgrade plans: the server first, then the workers, one node at a time',
+  chart: UpgradesChart,
+  dependsOn: [UPGRADES_CONTROLLERS],
+});
+
 export const STAGES = new StageRegistry([
   NETWORKING_CONTROLLERS,
   NETWORKING,
@@ -127,4 +144,6 @@ export const STAGES = new StageRegistry([
   GAMES,
   HOME,
   OBSERVABILITY,
+  UPGRADES_CONTROLLERS,
+  UPGRADES,
 ]);

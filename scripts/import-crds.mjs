@@ -19,9 +19,12 @@ const BUNDLES = [
   { file: 'helm-controller-k3s.yaml', names: ['helmcharts.helm.cattle.io'] },
   { file: 'gateway-api.yaml', names: ['gatewayclasses.gateway.networking.k8s.io', 'gateways.gateway.networking.k8s.io', 'httproutes.gateway.networking.k8s.io'] },
   { file: 'cert-manager.yaml', names: ['clusterissuers.cert-manager.io', 'certificates.cert-manager.io'] },
+  { file: 'system-upgrade-controller.yaml', names: ['plans.upgrade.cattle.io'] },
 ];
 
 const work = mkdtempSync(join(tmpdir(), 'crd-import-'));
+// `cdk8s import` records each imported file in cdk8s.yaml; those are temporary cuts, so keep the file as it was.
+const cdk8sConfig = readFileSync('cdk8s.yaml', 'utf8');
 try {
   for (const bundle of BUNDLES) {
     const docs = parseAllDocuments(readFileSync(join(CRDS, bundle.file), 'utf8')).filter((d) =>
@@ -49,5 +52,6 @@ try {
     }
   }
 } finally {
+  writeFileSync('cdk8s.yaml', cdk8sConfig);
   rmSync(work, { recursive: true, force: true });
 }

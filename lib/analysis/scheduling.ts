@@ -53,6 +53,11 @@ function tolerates(toleration: TolerationModel, taint: Taint): boolean {
   return toleration.key === taint.key && (toleration.value ?? '') === (taint.value ?? '');
 }
 
+/** The nodes a label selector's `matchExpressions` select (a Plan's `nodeSelector`). */
+export function selectedNodes(matchExpressions: readonly NodeSelectorRequirement[], spec: ClusterSpec): NodeSpec[] {
+  return spec.nodes.filter((node) => matchExpressions.every((req) => matches(req, nodeLabels(node))));
+}
+
 /** Whether the scheduler may put a pod of this template on the node. */
 export function fitsNode(template: PodTemplateModel, node: NodeSpec): boolean {
   const labels = nodeLabels(node);

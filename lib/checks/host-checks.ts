@@ -5,7 +5,10 @@ import { k3osConfigSchema } from '../host/k3os-schema';
 import { parseK3sArgs } from '../k3s/k3s-flags';
 import { AUDIT_LOG_PATH, networkingServerConfig, serverConfigMismatches } from '../k3s/k3s-requirements';
 import { formatPath } from '../spec/load-spec';
-import { k3sVersionOf, serverNode } from '../spec/nodes';
+import { selectedNodes } from '../analysis/scheduling';
+import { imageRepository } from '../images';
+import { serverNode } from '../spec/nodes';
+import { K3OS_UPGRADE_IMAGE } from '../upgrades/upgrade-plans';
 import { RenderedCluster } from '../render';
 import { Check, Finding } from './check';
 
@@ -47,11 +50,39 @@ function serverFlags(cluster: RenderedCluster): { file: string; flags: Record<st
   return undefined;
 }
 
+/** Upgrade plans against the spec: the version each moves its nodes to, and which nodes. */
+function planMismatches(cluster: RenderedCluster): string[] {
+  const { spec } = cluster;
+  const messages: string[] = [];
+  const plansOf = new Map<string, string[]>(spec.nodes.map((n) => [n.name, []]));
+  for (const { file, manifest } of cluster.objects.filter((o) => o.manifest.kind === 'Plan')) {
+    const name = manifest.metadata.name as string;
+    const os = imageRepository(manifest.spec.upgrade?.image ?? '') === K3OS_UPGRADE_IMAGE ? 'k3os' : 'debian';
+    const expected = os === 'k3os' ? spec.k3s.k3osRelease : spec.k3s.version;
+    if (manifest.spec.version !== expected) {
+      messages.push(`${file}: plan ${name} upgrades to ${manifest.spec.version ?? '(no version)'}, but the spec says ${expected}`);
+    }
+    for (const node of selectedNodes(manifest.spec.nodeSelector?.matchExpressions ?? [], spec)) {
+      plansOf.get(node.name)!.push(name);
+      if (node.os !== os) {
+        messages.push(`${file}: plan ${name} upgrades ${os === 'k3os' ? 'k3OS' : 'k3s on Debian'}, but it selects ${node.name}, which runs ${node.os}`);
+      }
+    }
+  }
+  for (const [node, plans] of plansOf) {
+    if (plans.length !== 1) {
+      messages.push(`upgrade plans: ${node} is upgraded by ${plans.length === 0 ? 'no plan' : `${plans.length} plans (${[...plans].sort().join(', ')})`}; exactly one must select it`);
+    }
+  }
+  return messages;
+}
+
 /**
  * What must agree across the outputs, compared where it is written:
  * - the server's k3s flags give what the networking layer requires;
  * - the API audit log goes where the log collector reads;
- * - every node runs the spec's k3s version (Ansible inventory, k3OS images);
+ * - every node runs the spec's k3s version (Ansible inventory, k3OS images) and exactly one
+ *   upgrade plan, for its operating system, moves it to that version;
  * - every dataset a StorageClass uses is created by the Ansible ZFS role.
  */
 export class HostConsistencyCheck implements Check {
@@ -82,18 +113,19 @@ export class HostConsistencyCheck implements Check {
     const hosts = inventory ? (parse(inventory).all?.children?.debian?.hosts ?? {}) : {};
     for (const node of spec.nodes.filter((n) => n.os === 'debian')) {
       const rendered = hosts[node.name]?.k3s_version;
-      if (rendered !== k3sVersionOf(spec, node)) {
-        messages.push(`host-provisioning/ansible/inventory.yml: ${node.name} installs k3s ${rendered ?? '(none)'}, but the spec says ${k3sVersionOf(spec, node)}`);
+      if (rendered !== spec.k3s.version) {
+        messages.push(`host-provisioning/ansible/inventory.yml: ${node.name} installs k3s ${rendered ?? '(none)'}, but the spec says ${spec.k3s.version}`);
       }
     }
     const images = cluster.files.get('host-provisioning/k3os/images.txt') ?? '';
     for (const node of spec.nodes.filter((n) => n.os === 'k3os')) {
       const line = images.split('\n').find((l) => l.startsWith(`${node.name} `));
       const rendered = line?.split(' ')[1];
-      if (rendered !== k3sVersionOf(spec, node)) {
-        messages.push(`host-provisioning/k3os/images.txt: ${node.name} is flashed with k3OS ${rendered ?? '(none)'}, but the spec says ${k3sVersionOf(spec, node)}`);
+      if (rendered !== spec.k3s.k3osRelease) {
+        messages.push(`host-provisioning/k3os/images.txt: ${node.name} is flashed with k3OS ${rendered ?? '(none)'}, but the spec says ${spec.k3s.k3osRelease}`);
       }
     }
+    messages.push(...planMismatches(cluster));
     const zfsTasks = cluster.files.get('host-provisioning/ansible/roles/zfs/tasks/main.yml');
     const created = new Set<string>(
       (zfsTasks ? (parse(zfsTasks) as { 'ansible.builtin.command'?: { argv?: string[] } }[]) : [])

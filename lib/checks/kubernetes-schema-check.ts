@@ -35,7 +35,7 @@ function errorText(err: SchemaError): string {
 }
 
 /** API groups whose validators are generated from ../shared/crds by `npm run import`. */
-const GENERATED_GROUPS = ['metallb.io', 'operator.tigera.io', 'helm.cattle.io', 'gateway.networking.k8s.io', 'cert-manager.io'];
+const GENERATED_GROUPS = ['metallb.io', 'operator.tigera.io', 'helm.cattle.io', 'gateway.networking.k8s.io', 'cert-manager.io', 'upgrade.cattle.io'];
 
 /** `cert-manager.io`, `v1`, `Certificate` -> `CertManagerIoV1Certificate` (crd-generate's file names). */
 function generatedName(group: string, version: string, kind: string): string {

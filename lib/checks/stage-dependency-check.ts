@@ -15,6 +15,7 @@ export const CHART_CRD_GROUPS: Readonly<Record<string, readonly string[]>> = {
 /** Flux Kustomizations that apply a CRD bundle, by name, and the group they install. */
 export const KUSTOMIZATION_CRD_GROUPS: Readonly<Record<string, string>> = {
   'gateway-api-crds': 'gateway.networking.k8s.io',
+  'system-upgrade-controller-crds': 'upgrade.cattle.io',
 };
 
 /** Groups that exist before any stage: Kubernetes itself and Flux (installed at bootstrap). */

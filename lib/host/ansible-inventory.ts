@@ -1,6 +1,5 @@
 import { Construct } from 'constructs';
 import { GeneratedFile } from '../output/generated-file';
-import { k3sVersionOf } from '../spec/nodes';
 import { ClusterSpec } from '../spec/schema';
 import { ansibleYaml } from './ansible-role';
 
@@ -20,7 +19,7 @@ export class AnsibleInventory extends Construct {
     const hosts = Object.fromEntries(
       debian.map((n) => [
         n.name,
-        { ansible_host: n.ip, k3s_role: n.role, k3s_version: k3sVersionOf(spec, n), k3s_arch: n.arch },
+        { ansible_host: n.ip, k3s_role: n.role, k3s_version: spec.k3s.version, k3s_arch: n.arch },
       ]),
     );
     const group = (names: string[]): Record<string, unknown> => ({ hosts: Object.fromEntries(names.map((n) => [n, null])) });

@@ -4,7 +4,6 @@ import { bootstrapManifests } from '../../charts/bootstrap-manifests';
 import { agentConfig, auditPolicy, CONTROL_PLANE_TAINT_FLAG, serverConfig, toK3sArgs } from '../k3s/k3s-flags';
 import { AUDIT_POLICY_PATH, K3S_MANIFESTS_DIR } from '../k3s/k3s-requirements';
 import { GeneratedFile } from '../output/generated-file';
-import { k3sVersionOf } from '../spec/nodes';
 import { ClusterSpec, NodeSpec } from '../spec/schema';
 import { KERNEL_MODULES, SYSCTLS } from './host-settings';
 
@@ -48,12 +47,13 @@ export function k3osConfig(spec: ClusterSpec, node: NodeSpec): Record<string, un
   };
 }
 
-/** The k3OS images to flash: the maintained fork, released per k3s version. */
+/** The k3OS images to flash: the maintained fork, one release line per k3s version. */
 export const K3OS_RELEASES = 'https://github.com/petercb/k3os/releases';
 
 /**
- * `host-provisioning/k3os/<node>.yaml` for every k3OS node, and `images.txt`: which k3OS
- * release and image each Pi is flashed with (the fork is versioned like k3s).
+ * `host-provisioning/k3os/<node>.yaml` for every k3OS node, and `images.txt`: which release
+ * of the k3OS fork (`k3s.k3osRelease`, the one that carries `k3s.version`) and which
+ * architecture's image each Pi is flashed with. The upgrade plans move the Pis to the same release.
  */
 export class K3osConfigs extends Construct {
   constructor(scope: Construct, id: string, props: K3osConfigsProps) {
@@ -62,7 +62,9 @@ export class K3osConfigs extends Construct {
     if (pis.length > 0) {
       new GeneratedFile(this, 'Images', {
         path: 'host-provisioning/k3os/images.txt',
-        content: pis.map((n) => `${n.name} ${k3sVersionOf(props.spec, n)} ${K3OS_RELEASES}/tag/${k3sVersionOf(props.spec, n)} k3os-${n.arch}\n`).join(''),
+        content:
+          '# node release architecture download\n' +
+          pis.map((n) => `${n.name} ${props.spec.k3s.k3osRelease} ${n.arch} ${K3OS_RELEASES}/tag/${props.spec.k3s.k3osRelease}\n`).join(''),
       });
     }
     for (const node of pis) {

@@ -1,4 +1,5 @@
 import { Ipv4Range } from '../net/ipv4';
+import { k3sVersionInK3osRelease } from './primitives';
 import { ClusterSpec, K3S_VERSION } from './schema';
 import { serviceDatasetProblems } from './services-rules';
 import { storageProblems } from './storage-rules';
@@ -139,44 +140,37 @@ function placementRules(spec: ClusterSpec): string[] {
   return problems;
 }
 
-function parseVersion(version: string): number[] {
-  return (K3S_VERSION.exec(version) ?? []).slice(1).map(Number);
-}
-
-function compareVersions(a: string, b: string): number {
-  const [pa, pb] = [parseVersion(a), parseVersion(b)];
-  for (let i = 0; i < pa.length; i++) {
-    if (pa[i] !== pb[i]) {
-      return pa[i] - pb[i];
-    }
-  }
-  return 0;
-}
-
 function versionRules(spec: ClusterSpec): string[] {
   const problems: string[] = [];
-  const [major, minor] = parseVersion(spec.k3s.version);
+  const [major, minor] = (K3S_VERSION.exec(spec.k3s.version) ?? []).slice(1).map(Number);
   if (major === 1 && minor < MIN_KUBERNETES_MINOR) {
     problems.push(
       `k3s.version: ${spec.k3s.version} is older than v1.${MIN_KUBERNETES_MINOR}; current Flux needs Kubernetes 1.${MIN_KUBERNETES_MINOR} or newer`,
     );
   }
-  const serverIndex = spec.nodes.findIndex((n) => n.role === 'server');
-  if (serverIndex < 0) {
-    return problems;
+  const pis = spec.nodes.filter((n) => n.os === 'k3os').map((n) => n.name);
+  const release = spec.k3s.k3osRelease;
+  const carried = release ? k3sVersionInK3osRelease(release) : undefined;
+  if (pis.length > 0 && !release) {
+    problems.push(
+      `k3s.k3osRelease: missing; ${pis.join(', ')} run${pis.length === 1 ? 's' : ''} k3OS, so the petercb/k3os release that carries ` +
+        `k3s.version ${spec.k3s.version} is required (${expectedK3osRelease(spec.k3s.version)})`,
+    );
+  } else if (release && pis.length === 0) {
+    problems.push(`k3s.k3osRelease: ${release} is set, but no node runs k3OS; remove it`);
+  } else if (release && carried !== spec.k3s.version) {
+    problems.push(
+      `k3s.k3osRelease: ${release} carries k3s ${carried}, but k3s.version is ${spec.k3s.version}; ` +
+        `use the release of that k3s version (${expectedK3osRelease(spec.k3s.version)}) or change k3s.version to ${carried}`,
+    );
   }
-  const serverVersion = spec.nodes[serverIndex].k3sVersion ?? spec.k3s.version;
-  spec.nodes.forEach((node, i) => {
-    const version = node.k3sVersion ?? spec.k3s.version;
-    if (node.role === 'agent' && compareVersions(version, serverVersion) > 0) {
-      const field = node.k3sVersion ? `nodes[${i}].k3sVersion` : 'k3s.version';
-      problems.push(
-        `${field}: ${version} on agent "${node.name}" is newer than ${serverVersion} on the server ` +
-          `"${spec.nodes[serverIndex].name}"; agents may not run a newer k3s than the server`,
-      );
-    }
-  });
   return problems;
+}
+
+/** The shape of the k3OS fork's releases for a k3s version, for messages. */
+function expectedK3osRelease(k3s: string): string {
+  const m = K3S_VERSION.exec(k3s);
+  return m ? `v0.${m[2]}.${m[3]}-k3s${m[4]}-rN, see https://github.com/petercb/k3os/releases` : 'see https://github.com/petercb/k3os/releases';
 }
 
 interface Listener {

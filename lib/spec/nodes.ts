@@ -31,8 +31,3 @@ export function serverNode(spec: ClusterSpec): NodeSpec {
   }
   return node;
 }
-
-/** The k3s version a node runs: its own override during a staged upgrade, else the cluster's. */
-export function k3sVersionOf(spec: ClusterSpec, node: NodeSpec): string {
-  return node.k3sVersion ?? spec.k3s.version;
-}

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { accessSchema } from './hosts-schema';
 import { ingressSchema } from './networking-schema';
 import { observabilitySchema, routerSchema } from './observability-schema';
-import { ARCHITECTURES, cidr, dnsLabel, DNS_NAME, ipv4, k3sVersion, range } from './primitives';
+import { ARCHITECTURES, cidr, dnsLabel, DNS_NAME, ipv4, k3osRelease, k3sVersion, range, timeOfDay } from './primitives';
 
 export { ARCHITECTURES, K3S_VERSION } from './primitives';
 import { dlnaSchema, gameSchema, homeAssistantSchema, wireguardSchema } from './services-schema';
@@ -24,9 +24,6 @@ const nodeSchema = z
     os: z.enum(['debian', 'k3os']).describe('debian is provisioned with Ansible; k3os nodes get a generated config.yaml.'),
     arch: z.enum(ARCHITECTURES).describe('CPU architecture; images are checked to support it.'),
     ip: ipv4.describe('Static LAN address of the node (outside the DHCP range).'),
-    k3sVersion: k3sVersion
-      .optional()
-      .describe('Only for a staged upgrade: this node\'s k3s version. Defaults to k3s.version.'),
     hardware: z
       .object({
         model: z.string().min(1).describe('Free text, e.g. "Raspberry Pi 4B".'),
@@ -65,7 +62,23 @@ export const clusterSchema = z
       .strict(),
     k3s: z
       .object({
-        version: k3sVersion.describe('The one k3s version for every node, k3OS image and upgrade plan.'),
+        version: k3sVersion.describe(
+          'The one k3s version: the Debian install, the k3OS release and the upgrade plans all follow it.',
+        ),
+        k3osRelease: k3osRelease
+          .optional()
+          .describe(
+            'The petercb/k3os release the k3OS nodes run; it must carry k3s.version (v0.33.11-k3s1-rN for v1.33.11+k3s1). Required when a node runs k3OS.',
+          ),
+        upgradeWindow: z
+          .object({
+            days: z.array(z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'])).min(1),
+            startTime: timeOfDay,
+            endTime: timeOfDay,
+          })
+          .strict()
+          .optional()
+          .describe('When the upgrade controller may start upgrading nodes (in the cluster timezone). Default: as soon as the version changes.'),
       })
       .strict(),
     network: z

@@ -65,3 +65,14 @@ export const GATEWAY_API = {
   /** The standard channel's CRDs. */
   path: './config/crd/standard',
 } as const;
+
+/**
+ * system-upgrade-controller: its Plan CRD from the repository at this tag (the controller
+ * image carries the same tag, so the two cannot drift apart).
+ */
+export const SYSTEM_UPGRADE_CONTROLLER = {
+  repositoryUrl: 'https://github.com/rancher/system-upgrade-controller',
+  tag: 'v0.20.1',
+  /** The generated Plan CRD. */
+  path: './pkg/crds/yaml/generated',
+} as const;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadSpec } from '../../lib/spec/load-spec';
 import { REPO } from '../helpers';
 
 /*
@@ -13,12 +14,16 @@ interface Manager {
   readonly managerFilePatterns: string[];
   readonly matchStrings: string[];
   readonly depNameTemplate?: string;
+  readonly versioningTemplate?: string;
 }
 
-const config = JSON.parse(readFileSync(join(REPO, 'renovate.json'), 'utf8')) as { customManagers: Manager[] };
+const config = JSON.parse(readFileSync(join(REPO, 'renovate.json'), 'utf8')) as {
+  customManagers: Manager[];
+  packageRules: { groupName?: string; matchDepNames?: string[] }[];
+};
 const files: Record<string, string[]> = {
   '/^lib/upstream/charts\\.ts$/': ['lib/upstream/charts.ts'],
-  '/^lib/.+\\.ts$/': ['lib/observability/constants.ts', 'lib/services/wireguard.ts', 'lib/storage/restore-job.ts'],
+  '/^lib/.+\\.ts$/': ['lib/observability/constants.ts', 'lib/services/wireguard.ts', 'lib/storage/restore-job.ts', 'lib/upgrades/system-upgrade-controller.ts'],
   '/^charts/.+\\.ts$/': [],
   '/^cluster\\.yaml$/': ['cluster.yaml'],
 };
@@ -35,10 +40,31 @@ describe('renovate.json', () => {
     }
   });
 
-  test('the k3s manager captures the one version in cluster.yaml', () => {
-    const manager = config.customManagers.find((m) => m.depNameTemplate === 'k3s-io/k3s')!;
-    const spec = readFileSync(join(REPO, 'cluster.yaml'), 'utf8');
-    expect([...spec.matchAll(new RegExp(manager.matchStrings[0], 'g'))].map((m) => m.groups!.currentValue)).toEqual(['v1.33.5+k3s1']);
+  test('the k3s and k3OS managers capture exactly the versions of cluster.yaml, and update them in one group', () => {
+    const text = readFileSync(join(REPO, 'cluster.yaml'), 'utf8');
+    const spec = loadSpec(text, 'cluster.yaml');
+    const captured = (depName: string): string[] => {
+      const manager = config.customManagers.find((m) => m.depNameTemplate === depName)!;
+      return [...text.matchAll(new RegExp(manager.matchStrings[0], 'g'))].map((m) => m.groups!.currentValue);
+    };
+    expect(captured('k3s-io/k3s')).toEqual([spec.k3s.version]);
+    expect(captured('petercb/k3os')).toEqual([spec.k3s.k3osRelease]);
+    const group = config.packageRules.find((r) => r.groupName === 'k3s');
+    expect(group?.matchDepNames).toEqual(['k3s-io/k3s', 'petercb/k3os']);
+  });
+
+  test('the versioning of the k3OS fork orders its releases and ignores release candidates', () => {
+    const manager = config.customManagers.find((m) => m.depNameTemplate === 'petercb/k3os')!;
+    const pattern = new RegExp(manager.versioningTemplate!.replace(/^regex:/, ''));
+    expect(['v0.33.11-k3s1-r4', 'v0.33.11-k3s1-rc9', 'v0.32.13-k3s1-r2'].map((v) => pattern.test(v))).toEqual([true, false, true]);
+    expect(pattern.exec('v0.33.11-k3s1-r4')!.groups).toEqual({ major: '33', minor: '11', patch: '1', build: '4' });
+  });
+
+  test('the repositories pinned by tag are found: Gateway API and system-upgrade-controller', () => {
+    const manager = config.customManagers.find((m) => m.datasourceTemplate === 'github-tags')!;
+    const source = readFileSync(join(REPO, 'lib/upstream/charts.ts'), 'utf8');
+    const found = [...source.matchAll(new RegExp(manager.matchStrings[0], 'g'))].map((m) => m.groups!.depName);
+    expect(found).toEqual(['kubernetes-sigs/gateway-api', 'rancher/system-upgrade-controller']);
   });
 
   test('every chart of lib/upstream/charts.ts is found', () => {

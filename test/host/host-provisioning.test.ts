@@ -109,9 +109,48 @@ describe('HostConsistencyCheck', () => {
   });
 
   test('catches a node on another k3s version', async () => {
-    const broken = tamper(await shipped(), 'host-provisioning/ansible/inventory.yml', (c) => c.replace('k3s_version: v1.33.5+k3s1', 'k3s_version: v1.34.1+k3s1'));
+    const cluster = await shipped();
+    const version = cluster.spec.k3s.version;
+    const broken = tamper(cluster, 'host-provisioning/ansible/inventory.yml', (c) => c.replace(`k3s_version: ${version}`, 'k3s_version: v1.34.1+k3s1'));
     expect((await check.run(broken)).map((f) => f.message)).toEqual([
-      'host-provisioning/ansible/inventory.yml: atlas installs k3s v1.34.1+k3s1, but the spec says v1.33.5+k3s1',
+      `host-provisioning/ansible/inventory.yml: atlas installs k3s v1.34.1+k3s1, but the spec says ${version}`,
+    ]);
+  });
+
+  test('catches a Pi flashed with another k3OS release', async () => {
+    const cluster = await shipped();
+    const release = cluster.spec.k3s.k3osRelease!;
+    const broken = tamper(cluster, 'host-provisioning/k3os/images.txt', (c) => c.replace(`pi-worker ${release}`, 'pi-worker v0.33.8-k3s1-r1'));
+    expect((await check.run(broken)).map((f) => f.message)).toEqual([
+      `host-provisioning/k3os/images.txt: pi-worker is flashed with k3OS v0.33.8-k3s1-r1, but the spec says ${release}`,
+    ]);
+  });
+
+  /** The shipped cluster with one upgrade Plan's spec edited. */
+  async function withPlan(name: string, edit: (spec: Record<string, any>) => void): Promise<RenderedCluster> {
+    const cluster = await shipped();
+    const objects = cluster.objects.map((o) => {
+      if (o.manifest.kind !== 'Plan' || o.manifest.metadata.name !== name) return o;
+      const m = JSON.parse(JSON.stringify(o.manifest));
+      edit(m.spec);
+      return { ...o, manifest: m };
+    });
+    return { ...cluster, objects };
+  }
+
+  test('catches an upgrade plan pinned to another version than the spec', async () => {
+    const broken = await withPlan('k3s-agent', (spec) => (spec.version = 'v1.34.1+k3s1'));
+    expect((await check.run(broken)).map((f) => f.message)).toEqual([
+      'dist/upgrades/system-upgrade/plan-k3s-agent.yaml: plan k3s-agent upgrades to v1.34.1+k3s1, but the spec says v1.33.11+k3s1',
+    ]);
+  });
+
+  test('catches a node no plan upgrades, and a plan that would put k3s on a k3OS node', async () => {
+    const broken = await withPlan('k3s-agent', (spec) => (spec.nodeSelector.matchExpressions[0].values = ['pi-worker']));
+    expect((await check.run(broken)).map((f) => f.message)).toEqual([
+      'dist/upgrades/system-upgrade/plan-k3s-agent.yaml: plan k3s-agent upgrades k3s on Debian, but it selects pi-worker, which runs k3os',
+      'upgrade plans: atlas is upgraded by no plan; exactly one must select it',
+      'upgrade plans: pi-worker is upgraded by 2 plans (k3os-agent, k3s-agent); exactly one must select it',
     ]);
   });
 

@@ -33,11 +33,11 @@ describe('loadSpec', () => {
     expect(() => loadSpec(text, 'spec.yaml')).not.toThrow();
   });
 
-  test('the four-node fixture keeps its per-node version and defaults the rest', () => {
+  test('the four-node fixture keeps its k3OS release and defaults the rest', () => {
     const text = fixtures('valid').find(([n]) => n === 'four-nodes.yaml')![1];
     const spec = loadSpec(text, 'four-nodes.yaml');
     expect(spec.nodes).toHaveLength(4);
-    expect(spec.nodes[3].k3sVersion).toBe('v1.33.3+k3s1');
+    expect(spec.k3s.k3osRelease).toBe('v0.33.4-k3s1-r1');
     expect(spec.services.wireguard.port).toBe(51821);
   });
 
