@@ -100,7 +100,11 @@ export class UpgradePlans extends Construct {
         concurrency: 1,
         serviceAccountName: UPGRADE_SERVICE_ACCOUNT,
         nodeSelector: {
-          matchExpressions: [{ key: HOSTNAME_LABEL, operator: 'In', values: group.nodes.map((n) => n.name) }],
+          matchExpressions: [
+            { key: HOSTNAME_LABEL, operator: 'In', values: group.nodes.map((n) => n.name) },
+            // k3OS labels a node booted from live media; there is no installed system to upgrade.
+            ...(k3os ? [{ key: 'k3os.io/mode', operator: 'NotIn', values: ['live'] }] : []),
+          ],
         },
         tolerations: agent ? undefined : [{ key: CONTROL_PLANE_TAINT.key, operator: 'Exists', effect: CONTROL_PLANE_TAINT.effect }],
         window,

@@ -47,6 +47,9 @@ describe('upgrade plans of the shipped cluster', () => {
     ]);
     expect(plan(cluster, 'k3s-agent').spec.upgrade).toEqual({ image: 'docker.io/rancher/k3s-upgrade' });
     expect(plan(cluster, 'k3os-agent').spec.upgrade.image).toBe('ghcr.io/petercb/k3os');
+    // a Pi booted from live media has no installed system to upgrade
+    expect(plan(cluster, 'k3os-agent').spec.nodeSelector.matchExpressions[1]).toEqual({ key: 'k3os.io/mode', operator: 'NotIn', values: ['live'] });
+    expect(plan(cluster, 'k3s-agent').spec.nodeSelector.matchExpressions).toHaveLength(1);
   });
 
   test('the server goes first, then each worker plan after the one before it', () => {
