@@ -6,6 +6,8 @@ export const ANNOTATIONS = {
   stateless: 'homelab.dev/stateless',
   /** Why the workload needs the Kubernetes API (and so a service-account token). */
   usesKubernetesApi: 'homelab.dev/uses-kubernetes-api',
+  /** On a Flux Kustomization that applies a CRD bundle: the API group it installs. */
+  installsCrds: 'homelab.dev/installs-crds',
   /** Prefix of `homelab.dev/security-exception.<rule>: <reason>`. */
   securityExceptionPrefix: 'homelab.dev/security-exception.',
 } as const;

@@ -2,7 +2,7 @@ import { imageArchitectures } from '../analysis/architectures';
 import { eligibleNodes, selectedNodes } from '../analysis/scheduling';
 import { clusterModel } from '../analysis/workload-model';
 import { imageCatalog, ImageInfo } from '../images';
-import { KUBECTL_IMAGE_ENV } from '../upgrades/system-upgrade-controller';
+import { renderedKubectlImage } from '../upgrades/system-upgrade-controller';
 import { describeObject, RenderedCluster } from '../render';
 import { NodeSpec } from '../spec/schema';
 import { Check, Finding } from './check';
@@ -27,11 +27,7 @@ export class ArchitectureCheck implements Check {
     for (const w of model.workloads) {
       runs.push({ where: `${w.file}: ${w.id}`, images: w.template.containers.map((c) => c.image), nodes: eligibleNodes(w.template, cluster.spec) });
     }
-    const kubectl = cluster.objects
-      .filter((o) => o.manifest.kind === 'Deployment')
-      .flatMap((o) => (o.manifest.spec?.template?.spec?.containers ?? []) as { env?: { name: string; value?: string }[] }[])
-      .flatMap((c) => c.env ?? [])
-      .find((e) => e.name === KUBECTL_IMAGE_ENV)?.value;
+    const kubectl = renderedKubectlImage(cluster.objects);
     for (const { file, manifest } of cluster.objects.filter((o) => o.manifest.kind === 'Plan')) {
       const spec = manifest.spec;
       runs.push({

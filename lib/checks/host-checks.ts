@@ -6,8 +6,10 @@ import { parseK3sArgs } from '../k3s/k3s-flags';
 import { AUDIT_LOG_PATH, networkingServerConfig, serverConfigMismatches } from '../k3s/k3s-requirements';
 import { formatPath } from '../spec/load-spec';
 import { selectedNodes } from '../analysis/scheduling';
-import { imageRepository } from '../images';
+import { imageRepository, imageTag } from '../images';
 import { serverNode } from '../spec/nodes';
+import { K3S_VERSION } from '../spec/schema';
+import { renderedKubectlImage } from '../upgrades/system-upgrade-controller';
 import { K3OS_UPGRADE_IMAGE } from '../upgrades/upgrade-plans';
 import { RenderedCluster } from '../render';
 import { Check, Finding } from './check';
@@ -69,6 +71,16 @@ function planMismatches(cluster: RenderedCluster): string[] {
       }
     }
   }
+  // kubectl is supported within one minor of the API server; the Jobs cordon and drain with it.
+  const kubectl = renderedKubectlImage(cluster.objects);
+  const kubectlMinor = Number(/^v?1\.(\d+)\./.exec(imageTag(kubectl ?? '') ?? '')?.[1]);
+  const serverMinor = Number(K3S_VERSION.exec(spec.k3s.version)![2]);
+  if (kubectl && !(Math.abs(kubectlMinor - serverMinor) <= 1)) {
+    messages.push(
+      `upgrade plans: the Jobs cordon and drain with ${kubectl}, more than one minor from k3s ${spec.k3s.version}; ` +
+        'move UPGRADE_KUBECTL_IMAGE (lib/upgrades/system-upgrade-controller.ts) to the same minor',
+    );
+  }
   for (const [node, plans] of plansOf) {
     if (plans.length !== 1) {
       messages.push(`upgrade plans: ${node} is upgraded by ${plans.length === 0 ? 'no plan' : `${plans.length} plans (${[...plans].sort().join(', ')})`}; exactly one must select it`);
@@ -82,7 +94,8 @@ function planMismatches(cluster: RenderedCluster): string[] {
  * - the server's k3s flags give what the networking layer requires;
  * - the API audit log goes where the log collector reads;
  * - every node runs the spec's k3s version (Ansible inventory, k3OS images) and exactly one
- *   upgrade plan, for its operating system, moves it to that version;
+ *   upgrade plan, for its operating system, moves it to that version, with a kubectl within
+ *   one minor of it;
  * - every dataset a StorageClass uses is created by the Ansible ZFS role.
  */
 export class HostConsistencyCheck implements Check {

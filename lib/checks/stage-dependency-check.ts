@@ -1,7 +1,7 @@
-import { RenderedCluster } from '../render';
 import { STAGES } from '../../charts/stages';
-import { describeObject } from '../render';
+import { describeObject, RenderedCluster } from '../render';
 import { Stage, StageRegistry } from '../stages/stage';
+import { ANNOTATIONS } from '../analysis/annotations';
 import { Check, Finding } from './check';
 
 /** API groups whose CRDs a chart installs (its `crds/` or templates), by chart name. */
@@ -12,15 +12,9 @@ export const CHART_CRD_GROUPS: Readonly<Record<string, readonly string[]>> = {
   traefik: ['traefik.io'],
 };
 
-/** Flux Kustomizations that apply a CRD bundle, by name, and the group they install. */
-export const KUSTOMIZATION_CRD_GROUPS: Readonly<Record<string, string>> = {
-  'gateway-api-crds': 'gateway.networking.k8s.io',
-  'system-upgrade-controller-crds': 'upgrade.cattle.io',
-};
-
 /** Groups that exist before any stage: Kubernetes itself and Flux (installed at bootstrap). */
 function builtIn(group: string): boolean {
-  return group === '' || !group.includes('.') || (group.endsWith('.k8s.io') && group !== 'gateway.networking.k8s.io') || group.endsWith('.toolkit.fluxcd.io');
+  return group === '' || !group.includes('.') || group.endsWith('.k8s.io') || group.endsWith('.toolkit.fluxcd.io');
 }
 
 function allDependencies(stage: Stage): Set<Stage> {
@@ -46,16 +40,17 @@ export class StageDependencyCheck implements Check {
       const groups =
         manifest.kind === 'HelmRelease'
           ? (CHART_CRD_GROUPS[manifest.spec?.chart?.spec?.chart] ?? [])
-          : manifest.kind === 'Kustomization' && KUSTOMIZATION_CRD_GROUPS[manifest.metadata.name]
-            ? [KUSTOMIZATION_CRD_GROUPS[manifest.metadata.name]]
+          : manifest.kind === 'Kustomization' && manifest.metadata.annotations?.[ANNOTATIONS.installsCrds]
+            ? [manifest.metadata.annotations[ANNOTATIONS.installsCrds]]
             : [];
       groups.forEach((g) => installer.set(g, group));
     }
     const findings: Finding[] = [];
     for (const { file, group: stageName, manifest } of cluster.objects) {
       const apiGroup = manifest.apiVersion.includes('/') ? manifest.apiVersion.split('/')[0] : '';
-      if (builtIn(apiGroup) || stageName === 'flux') continue;
       const from = installer.get(apiGroup);
+      // A group some stage installs (the Gateway API is a *.k8s.io group) is never built in.
+      if ((!from && builtIn(apiGroup)) || stageName === 'flux') continue;
       const where = `${file}: ${describeObject(manifest)}`;
       if (!from) {
         findings.push(this.error(`${where}: no stage installs the CRDs of ${apiGroup}`));

@@ -2,6 +2,7 @@ import * as k8s from 'cdk8s-plus-33/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { HomelabWorkload, RESTRICTED_CONTAINER } from '../k8s/homelab-workload';
 import { Placement } from '../placement/placement';
+import { RenderedObject } from '../render';
 import { SYSTEM_UPGRADE_CONTROLLER } from '../upstream/charts';
 
 /** Where the controller, its Plans and the upgrade Jobs live. */
@@ -16,8 +17,17 @@ export const UPGRADE_CONTROLLER_IMAGE = `docker.io/rancher/system-upgrade-contro
  * must be published for every node architecture; keep it within one minor of the server.
  */
 export const UPGRADE_KUBECTL_IMAGE = 'docker.io/rancher/kubectl:v1.33.9';
-/** The environment variable that carries it (read by the architecture check). */
+/** The environment variable that carries it. */
 export const KUBECTL_IMAGE_ENV = 'SYSTEM_UPGRADE_JOB_KUBECTL_IMAGE';
+
+/** The kubectl image the rendered controller gives its Jobs, if a controller is rendered. */
+export function renderedKubectlImage(objects: readonly RenderedObject[]): string | undefined {
+  return objects
+    .filter((o) => o.manifest.kind === 'Deployment')
+    .flatMap((o) => (o.manifest.spec?.template?.spec?.containers ?? []) as { env?: { name: string; value?: string }[] }[])
+    .flatMap((c) => c.env ?? [])
+    .find((e) => e.name === KUBECTL_IMAGE_ENV)?.value;
+}
 
 const rule = (apiGroups: string[], resources: string[], verbs: string[]): k8s.PolicyRule => ({ apiGroups, resources, verbs });
 const READ = ['get', 'list', 'watch'];

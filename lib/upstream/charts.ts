@@ -58,21 +58,33 @@ export const FLUX2_CHART: ChartSource = {
   version: '2.18.3',
 };
 
+/** A CRD bundle published in a Git repository: one folder at a pinned tag. */
+export interface GitCrdSource {
+  readonly repositoryUrl: string;
+  readonly tag: string;
+  /** The folder holding the CRDs. */
+  readonly path: string;
+  /** The API group the CRDs define. */
+  readonly group: string;
+}
+
 /** Gateway API CRDs come from their own published manifests, not from a chart. */
-export const GATEWAY_API = {
+export const GATEWAY_API: GitCrdSource = {
   repositoryUrl: 'https://github.com/kubernetes-sigs/gateway-api',
   tag: 'v1.6.1',
   /** The standard channel's CRDs. */
   path: './config/crd/standard',
-} as const;
+  group: 'gateway.networking.k8s.io',
+};
 
 /**
  * system-upgrade-controller: its Plan CRD from the repository at this tag (the controller
  * image carries the same tag, so the two cannot drift apart).
  */
-export const SYSTEM_UPGRADE_CONTROLLER = {
+export const SYSTEM_UPGRADE_CONTROLLER: GitCrdSource = {
   repositoryUrl: 'https://github.com/rancher/system-upgrade-controller',
   tag: 'v0.20.1',
   /** The generated Plan CRD. */
   path: './pkg/crds/yaml/generated',
-} as const;
+  group: 'upgrade.cattle.io',
+};

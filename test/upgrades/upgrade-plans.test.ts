@@ -1,6 +1,8 @@
 import { parse } from 'yaml';
 import { ArchitectureCheck, HostConsistencyCheck, KubernetesSchemaCheck, StageDependencyCheck } from '../../lib/checks';
+import { UPGRADES, UPGRADES_CONTROLLERS } from '../../charts/stages';
 import { imageCatalog } from '../../lib/images';
+import { Stage, StageRegistry } from '../../lib/stages/stage';
 import { RenderedCluster } from '../../lib/render';
 import { synthesize } from '../../lib/synth';
 import { defaultSpecText } from '../helpers';
@@ -120,6 +122,27 @@ describe('checks on the upgrade plans', () => {
     for (const check of [new ArchitectureCheck(), new HostConsistencyCheck(), new StageDependencyCheck()]) {
       expect(await check.run(cluster)).toEqual([]);
     }
+  });
+
+  test('the host check catches a kubectl for the Jobs more than one minor from k3s', async () => {
+    const newer = renderSpec(defaultSpecText().replace(/version: v1\.33\.11\+k3s1/, 'version: v1.35.1+k3s1').replace(/k3osRelease: \S+/, 'k3osRelease: v0.35.1-k3s1-r1'));
+    expect((await new HostConsistencyCheck().run(newer)).map((f) => f.message)).toEqual([
+      'upgrade plans: the Jobs cordon and drain with docker.io/rancher/kubectl:v1.33.9, more than one minor from k3s v1.35.1+k3s1; move UPGRADE_KUBECTL_IMAGE (lib/upgrades/system-upgrade-controller.ts) to the same minor',
+    ]);
+    const nextMinor = renderSpec(defaultSpecText().replace(/version: v1\.33\.11\+k3s1/, 'version: v1.34.1+k3s1').replace(/k3osRelease: \S+/, 'k3osRelease: v0.34.1-k3s1-r1'));
+    expect(await new HostConsistencyCheck().run(nextMinor)).toEqual([]);
+  });
+
+  test('the stage check catches plans delivered without waiting for the stage that installs their CRD', async () => {
+    const orphan = new Stage({ name: UPGRADES.name, layer: 'upgrades', purpose: 'test', chart: UPGRADES.chart });
+    const stages = new StageRegistry([UPGRADES_CONTROLLERS, orphan]);
+    const { cluster: broken } = await synthesize(defaultSpecText(), 'cluster.yaml', { stages, checks: [] });
+    expect((await new StageDependencyCheck(stages).run(broken)).map((f) => f.message)).toEqual(
+      ['k3os-server', 'k3s-agent', 'k3os-agent'].map(
+        (name) =>
+          `dist/upgrades/system-upgrade/plan-${name}.yaml: Plan/system-upgrade/${name}: stage upgrades uses upgrade.cattle.io, installed by stage upgrades-controllers, but does not depend on it`,
+      ),
+    );
   });
 
   test('the architecture check catches an upgrade image the Pis cannot run, and an unknown kubectl image', async () => {
