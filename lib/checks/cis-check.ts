@@ -66,6 +66,7 @@ export function renderedNodes(cluster: RenderedCluster): { nodes: RenderedNodeK3
         file,
         flags: parseK3sArgs(args.slice(1)),
         sysctls: new Map(Object.entries(config.k3os?.sysctl ?? {}).map(([k, v]) => [k, String(v)])),
+        sysctlDefinitions: Object.entries(config.k3os?.sysctl ?? {}).map(([k, v]) => [`${file} k3os.sysctl`, k, String(v)] as const),
         nodeFiles: new Map((config.write_files ?? []).map((f: { path: string; content: string }) => [f.path, f.content])),
       });
     } else {
@@ -86,6 +87,7 @@ export function renderedNodes(cluster: RenderedCluster): { nodes: RenderedNodeK3
         file,
         flags: parse(text) ?? {},
         sysctls: new Map(sysctlFiles.flatMap(([, content]) => sysctlLines(content))),
+        sysctlDefinitions: sysctlFiles.flatMap(([dest, content]) => sysctlLines(content).map(([k, v]) => [dest, k, v] as const)),
         nodeFiles: new Map(copiedFiles(cluster.files.get(K3S_TASKS), role)),
       });
     }

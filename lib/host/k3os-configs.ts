@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { bootstrapManifests } from '../../charts/bootstrap-manifests';
-import { admissionConfiguration, ADMISSION_CONFIG_PATH, hardenedNodeConfig, KUBELET_KERNEL_PARAMETERS } from '../k3s/cis-hardening';
+import { admissionConfiguration, ADMISSION_CONFIG_PATH, hardenedNodeConfig, withKubeletKernelParameters } from '../k3s/cis-hardening';
 import { agentConfig, auditPolicy, CONTROL_PLANE_TAINT_FLAG, serverConfig, toK3sArgs } from '../k3s/k3s-flags';
 import { AUDIT_POLICY_PATH, K3S_MANIFESTS_DIR } from '../k3s/k3s-requirements';
 import { GeneratedFile } from '../output/generated-file';
@@ -38,7 +38,7 @@ export function k3osConfig(spec: ClusterSpec, node: NodeSpec): Record<string, un
     k3os: {
       modules: [...KERNEL_MODULES],
       // Applied at boot, before k3s starts: protect-kernel-defaults needs the kubelet's values.
-      sysctl: { ...SYSCTLS, ...KUBELET_KERNEL_PARAMETERS },
+      sysctl: withKubeletKernelParameters(SYSCTLS),
       ntp_servers: [...spec.access.timeServers],
       dns_nameservers: [...spec.network.lan.dns],
       ...(server ? {} : { server_url: agentConfig(spec, node).server as string }),

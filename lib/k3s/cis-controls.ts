@@ -21,6 +21,8 @@ export interface RenderedNodeK3s {
   readonly flags: Readonly<Record<string, unknown>>;
   /** Effective kernel settings written to the node before k3s starts (later files win). */
   readonly sysctls: ReadonlyMap<string, string>;
+  /** Every kernel setting as written, in the order applied: where, key, value. */
+  readonly sysctlDefinitions: readonly (readonly [string, string, string])[];
   /** Files provisioning writes on the node: absolute path -> content. */
   readonly nodeFiles: ReadonlyMap<string, string>;
 }
@@ -199,7 +201,13 @@ export function cisControls(k3sMinor: number, parse: (text: string) => unknown):
           ['kernel.keys.root_maxkeys', '1000000'], ['kernel.keys.root_maxbytes', '25000000'],
         ];
         const wrong = want.filter(([k, v]) => n.sysctls.get(k) !== v).map(([k, v]) => `${k} is ${show(n.sysctls.get(k))}, expected "${v}"`);
-        return wrong.length > 0 ? `${n.node}: ${wrong.join('; ')}` : undefined;
+        // A contradicting setting hidden by a later file is still a mistake: someone meant it.
+        const required = new Map(want);
+        const contradicting = n.sysctlDefinitions
+          .filter(([, k, v]) => required.has(k) && required.get(k) !== v && n.sysctls.get(k) === required.get(k))
+          .map(([file, k, v]) => `${file} sets ${k} = ${v}, which the kubelet refuses (a later file hides it)`);
+        const problems = [...wrong, ...contradicting];
+        return problems.length > 0 ? `${n.node}: ${problems.join('; ')}` : undefined;
       },
     },
     {

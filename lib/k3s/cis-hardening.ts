@@ -43,6 +43,20 @@ export const KUBELET_KERNEL_PARAMETERS: Readonly<Record<string, string>> = {
   'kernel.keys.root_maxbytes': '25000000',
 };
 
+/**
+ * Other kernel settings of a node with the kubelet's added. A setting that contradicts the
+ * kubelet's is a mistake in code (the kubelet would exit at start), not one to paper over.
+ */
+export function withKubeletKernelParameters(settings: Readonly<Record<string, string>>): Record<string, string> {
+  for (const [key, value] of Object.entries(settings)) {
+    const required = KUBELET_KERNEL_PARAMETERS[key];
+    if (required !== undefined && required !== value) {
+      throw new Error(`kernel setting ${key}=${value} contradicts the kubelet's ${key}=${required} (protect-kernel-defaults); use ${required}`);
+    }
+  }
+  return { ...settings, ...KUBELET_KERNEL_PARAMETERS };
+}
+
 /** Where Debian nodes get the kubelet's kernel settings; the guide's file name. */
 export const KUBELET_SYSCTL_FILE = '/etc/sysctl.d/90-kubelet.conf';
 

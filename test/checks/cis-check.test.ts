@@ -99,6 +99,17 @@ describe('CisBenchmarkCheck catches', () => {
     ]);
   });
 
+  test('an earlier sysctl.d file on the Debian node that contradicts the kubelet, hidden by the kubelet file', async () => {
+    const broken = tamper(BASE_TASKS, (text) => {
+      const tasks = parse(text);
+      tasks.push({ name: 'Reboot soon after a panic', 'ansible.builtin.copy': { content: 'kernel.panic = 30\n', dest: '/etc/sysctl.d/80-watchdog.conf', mode: '0644' } });
+      return stringify(tasks);
+    });
+    expect(await messages(broken)).toEqual([
+      expect.stringMatching(/^CIS guide:kernel-parameters \(.*\) not met: atlas: \/etc\/sysctl\.d\/80-watchdog\.conf sets kernel\.panic = 30, which the kubelet refuses \(a later file hides it\)$/),
+    ]);
+  });
+
   test('a namespace left without a level: the admission configuration loses its defaults', async () => {
     const broken = tamperAdmission((a) => {
       delete a.plugins.find((p) => p.name === 'PodSecurity')!.configuration.defaults;
