@@ -1,6 +1,7 @@
 import { parse, stringify } from 'yaml';
 import { CisBenchmarkCheck, evaluateCisControls, K3sCliFlagsCheck } from '../../lib/checks/cis-check';
 import { UserError } from '../../lib/errors';
+import { clusterReport } from '../../lib/report/cluster-report';
 import * as hardening from '../../lib/k3s/cis-hardening';
 import { FileSet } from '../../lib/output/file-set';
 import { RenderedCluster } from '../../lib/render';
@@ -191,5 +192,18 @@ describe('K3sCliFlagsCheck', () => {
       'host-provisioning/k3os/pi-cp.yaml: k3s server defines no flag --secret-encryption (the k3s CLI flags, lib/k3s/k3s-cli-flags.ts)',
       'host-provisioning/ansible/roles/k3s/files/config-atlas.yaml: k3s agent defines no flag --secrets-encryption (the k3s CLI flags, lib/k3s/k3s-cli-flags.ts)',
     ]);
+  });
+});
+
+describe('the report section', () => {
+  test('GIVEN the shipped cluster THEN docs/cluster.md lists every control with its status, and the exemptions with reasons', () => {
+    const report = clusterReport(cluster);
+    const section = report.slice(report.indexOf('## CIS hardening (k3s)'));
+    const rows = section.split('\n').filter((l) => /^\| (guide:|\d)/.test(l)).map((l) => l.split(' | '));
+    expect(rows.map((r) => [r[0].slice(2), r[4].split(':')[0]])).toEqual(
+      evaluateCisControls(cluster).outcomes!.map((o) => [o.control.id, o.result.status]),
+    );
+    expect(rows.find((r) => r[0] === '| 1.2.11')![4]).toMatch(/^not applicable: left out on purpose: every pod start would need the registry/);
+    expect(section).toContain('| tigera-operator | the bootstrap HelmChart creates it without labels');
   });
 });
