@@ -20,6 +20,17 @@ const DEBIAN_CONFIG = (node: string): string => `host-provisioning/ansible/roles
 const BASE_TASKS = 'host-provisioning/ansible/roles/base/tasks/main.yml';
 const K3S_TASKS = 'host-provisioning/ansible/roles/k3s/tasks/main.yml';
 
+/** YAML texts parsed before (the same files are read by several controls and both checks). */
+const parsedTexts = new Map<string, unknown>();
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function parseOnce(text: string): any {
+  if (!parsedTexts.has(text)) {
+    if (parsedTexts.size > 256) parsedTexts.clear();
+    parsedTexts.set(text, parse(text));
+  }
+  return parsedTexts.get(text);
+}
+
 interface CopyTask {
   when?: string;
   'ansible.builtin.copy'?: { content?: string; dest?: string };
@@ -46,8 +57,22 @@ function copiedFiles(tasksText: string | undefined, role: 'server' | 'agent'): [
     .map((t) => [t['ansible.builtin.copy']!.dest!, t['ansible.builtin.copy']!.content!]);
 }
 
+type NodesRead = { nodes: RenderedNodeK3s[]; missing: string[] };
+/** Both checks and the report read the same files of one synth: parse them once. */
+const nodesRead = new WeakMap<RenderedCluster['files'], WeakMap<RenderedCluster['spec'], NodesRead>>();
+
 /** Every node's rendered k3s configuration, kernel settings and node files; and the nodes with none. */
-export function renderedNodes(cluster: RenderedCluster): { nodes: RenderedNodeK3s[]; missing: string[] } {
+export function renderedNodes(cluster: RenderedCluster): NodesRead {
+  const bySpec = nodesRead.get(cluster.files) ?? new WeakMap<RenderedCluster['spec'], NodesRead>();
+  nodesRead.set(cluster.files, bySpec);
+  const known = bySpec.get(cluster.spec);
+  if (known) return known;
+  const read = readNodes(cluster);
+  bySpec.set(cluster.spec, read);
+  return read;
+}
+
+function readNodes(cluster: RenderedCluster): NodesRead {
   const nodes: RenderedNodeK3s[] = [];
   const missing: string[] = [];
   for (const node of cluster.spec.nodes) {
@@ -106,7 +131,7 @@ export function namespaceFacts(cluster: RenderedCluster, nodes: readonly Rendere
   for (const node of nodes.filter((n) => n.role === 'server')) {
     for (const [path, content] of node.nodeFiles) {
       if (!path.startsWith(`${K3S_MANIFESTS_DIR}/`)) continue;
-      for (const doc of content.split(/^---$/m).map((d) => parse(d))) {
+      for (const doc of content.split(/^---$/m).map((d) => parseOnce(d))) {
         if (doc?.kind === 'HelmChart' && doc.spec?.createNamespace && doc.spec?.targetNamespace) {
           createdAtBootstrap.add(doc.spec.targetNamespace);
           if (!labels.has(doc.spec.targetNamespace)) labels.set(doc.spec.targetNamespace, undefined);
@@ -125,7 +150,7 @@ export interface ControlOutcome {
 /** Every control of the pinned minor's table judged on the rendered nodes; undefined when there is no table. */
 export function evaluateCisControls(cluster: RenderedCluster): { minor: number; outcomes?: ControlOutcome[]; missing: string[] } {
   const minor = Number(K3S_VERSION.exec(cluster.spec.k3s.version)?.[2]);
-  const controls = cisControls(minor, (text) => parse(text));
+  const controls = cisControls(minor, (text) => structuredClone(parseOnce(text)));
   const { nodes, missing } = renderedNodes(cluster);
   if (!controls) return { minor, missing };
   const context: ControlContext = { nodes, namespaces: namespaceFacts(cluster, nodes) };
