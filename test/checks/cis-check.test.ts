@@ -1,5 +1,5 @@
 import { parse, stringify } from 'yaml';
-import { CisBenchmarkCheck, evaluateCisControls, K3sCliFlagsCheck } from '../../lib/checks/cis-check';
+import { CisBenchmarkCheck, evaluateCisControls, K3sCliFlagsCheck, renderedNodes } from '../../lib/checks/cis-check';
 import { UserError } from '../../lib/errors';
 import { clusterReport } from '../../lib/report/cluster-report';
 import * as hardening from '../../lib/k3s/cis-hardening';
@@ -207,3 +207,32 @@ describe('the report section', () => {
     expect(section).toContain('| tigera-operator | the bootstrap HelmChart creates it without labels');
   });
 });
+
+describe('a Debian control plane', () => {
+  const debianServer = (): string => defaultSpecText().replace('    role: server\n    os: k3os', '    role: server\n    os: debian');
+
+  test('GIVEN the server on Debian THEN its Ansible files meet every applicable control', async () => {
+    const { cluster: c } = await synthesize(debianServer(), 'cluster.yaml');
+    expect(evaluateCisControls(c).outcomes!.filter((o) => o.result.status === 'not met')).toEqual([]);
+    expect(renderedServer(c)).toEqual(['server', 'host-provisioning/ansible/roles/k3s/files/config-pi-cp.yaml', true]);
+  });
+
+  test('WHEN the k3s role no longer writes the admission configuration THEN 1.2.9 and 5.2.1 fail', async () => {
+    const { cluster: c } = await synthesize(debianServer(), 'cluster.yaml');
+    const files = new FileSet();
+    for (const [p, text] of c.files.entries()) {
+      files.add(p, p !== 'host-provisioning/ansible/roles/k3s/tasks/main.yml' ? text : stringify(parse(text).filter((t: { 'ansible.builtin.copy'?: { dest?: string } }) => t['ansible.builtin.copy']?.dest !== PSA)));
+    }
+    const problem = 'host-provisioning/ansible/roles/k3s/files/config-pi-cp.yaml (pi-cp): the admission configuration /var/lib/rancher/k3s/server/psa.yaml is not written by provisioning';
+    expect(await messages({ ...c, files })).toEqual([
+      `CIS 1.2.9 (The admission control plugin EventRateLimit is set) not met: ${problem}`,
+      `CIS 5.2.1 (The cluster has an active policy control mechanism in place for every namespace) not met: ${problem}`,
+    ]);
+  });
+});
+
+/** The server's role as the check reads it, its file, and whether the admission file is written there. */
+function renderedServer(c: RenderedCluster): [string, string, boolean] {
+  const server = renderedNodes(c).nodes.find((n) => n.node === 'pi-cp')!;
+  return [server.role, server.file, server.nodeFiles.has(PSA)];
+}
