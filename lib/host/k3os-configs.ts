@@ -14,12 +14,34 @@ export interface K3osConfigsProps {
   readonly spec: ClusterSpec;
 }
 
+/** Where connman (k3OS's network manager) reads provisioning files; names are letters and digits only. */
+export const CONNMAN_CONFIG_PATH = '/var/lib/connman/homelab.config';
+
+/**
+ * The node's own static address on its (only) wired interface, as a connman provisioning
+ * file: without `MAC`, connman applies it to the first Ethernet interface it finds.
+ */
+export function connmanConfig(spec: ClusterSpec, node: NodeSpec): string {
+  const prefix = spec.network.lan.cidr.split('/')[1];
+  return [
+    '[service_lan]',
+    'Type = ethernet',
+    `IPv4 = ${node.ip}/${prefix}/${spec.network.lan.gateway}`,
+    'IPv6 = off',
+    `Nameservers = ${spec.network.lan.dns.join(',')}`,
+    `Timeservers = ${spec.access.timeServers.join(',')}`,
+    '',
+  ].join('\n');
+}
+
 /** The k3OS config of one node, as data (rendered to YAML, validated by K3osConfigCheck). */
 export function k3osConfig(spec: ClusterSpec, node: NodeSpec): Record<string, unknown> {
   const server = node.role === 'server';
   const k3sArgs = server ? ['server', ...toK3sArgs(serverConfig(spec, node))] : ['agent', ...toK3sArgs({ 'node-ip': node.ip })];
+  const network = { path: CONNMAN_CONFIG_PATH, content: connmanConfig(spec, node), owner: 'root', permissions: '0644' };
   const writeFiles = server
     ? [
+        network,
         { path: AUDIT_POLICY_PATH, content: stringify(auditPolicy()), owner: 'root', permissions: '0600' },
         ...bootstrapManifests(spec).map((m) => ({
           path: `${K3S_MANIFESTS_DIR}/${m.fileName}`,
@@ -28,7 +50,7 @@ export function k3osConfig(spec: ClusterSpec, node: NodeSpec): Record<string, un
           permissions: '0600',
         })),
       ]
-    : [];
+    : [network];
   return {
     hostname: node.name,
     ssh_authorized_keys: [...spec.access.sshAuthorizedKeys],
