@@ -1,3 +1,4 @@
+import { k3osImageUrl } from '../host/k3os-configs';
 import { SecretReference } from '../secrets/secret-references';
 import { ClusterSpec } from '../spec/schema';
 
@@ -154,11 +155,6 @@ export function prerequisites(spec: ClusterSpec): Prerequisite[] {
   ];
 }
 
-/** The k3OS fork's Raspberry Pi 4 disk image of a release (its release assets, `Dockerfile` at the tag). */
-export function k3osImageUrl(spec: ClusterSpec, arch: string): string {
-  return `https://github.com/petercb/k3os/releases/download/${spec.k3s.k3osRelease}/k3os-rpi4-${arch}.img`;
-}
-
 /** The per-node steps, in boot order: the control plane first. No secret value appears. */
 export function nodeSteps(spec: ClusterSpec): string[] {
   const server = spec.nodes.find((n) => n.role === 'server')!;
@@ -168,7 +164,7 @@ export function nodeSteps(spec: ClusterSpec): string[] {
     lines.push(`${i + 1}. ${node.name} (${node.role}, ${node.os}, ${node.arch}, ${node.ip})`);
     if (node.os === 'k3os') {
       lines.push(
-        `   - write ${k3osImageUrl(spec, node.arch)} to its card (Raspberry Pi Imager "use custom", or dd if=k3os-rpi4-${node.arch}.img of=/dev/<card> bs=4M conv=fsync)`,
+        `   - write ${k3osImageUrl(spec.k3s.k3osRelease!, node.arch)} to its card (Raspberry Pi Imager "use custom", or dd if=${k3osImageUrl(spec.k3s.k3osRelease!, node.arch).split('/').pop()} of=/dev/<card> bs=4M conv=fsync)`,
         `   - mount the card's second partition (ext4, label K3OS_STATE) and copy ${PRIVATE_FILES.k3osConfig(node.name)} to k3os/system/config.yaml on it (it carries the token; the one in host-provisioning/ has a placeholder)`,
         `   - boot it; it comes up as ${node.name} at ${node.ip}${node.role === 'server' ? ', starts k3s, Calico, then Flux and the root sync of this repository' : ' and joins the control plane'}`,
       );

@@ -73,6 +73,15 @@ export function k3osConfig(spec: ClusterSpec, node: NodeSpec): Record<string, un
 export const K3OS_RELEASES = 'https://github.com/petercb/k3os/releases';
 
 /**
+ * The file to write to a node's boot medium, from the fork's release assets: the Raspberry Pi 4
+ * disk image for arm64 (boot partition with UEFI firmware and GRUB, then K3OS_STATE), the ISO
+ * otherwise (the fork's `Dockerfile` at the release tag builds both).
+ */
+export function k3osImageUrl(release: string, arch: string): string {
+  return `${K3OS_RELEASES}/download/${release}/${arch === 'arm64' ? `k3os-rpi4-${arch}.img` : `k3os-${arch}.iso`}`;
+}
+
+/**
  * `host-provisioning/k3os/<node>.yaml` for every k3OS node, and `images.txt`: which release
  * of the k3OS fork (`k3s.k3osRelease`, the one that carries `k3s.version`) and which
  * architecture's image each Pi is flashed with. The upgrade plans move the Pis to the same release.
@@ -86,7 +95,7 @@ export class K3osConfigs extends Construct {
         path: 'host-provisioning/k3os/images.txt',
         content:
           '# node release architecture download\n' +
-          pis.map((n) => `${n.name} ${props.spec.k3s.k3osRelease} ${n.arch} ${K3OS_RELEASES}/tag/${props.spec.k3s.k3osRelease}\n`).join(''),
+          pis.map((n) => `${n.name} ${props.spec.k3s.k3osRelease} ${n.arch} ${k3osImageUrl(props.spec.k3s.k3osRelease!, n.arch)}\n`).join(''),
       });
     }
     for (const node of pis) {
