@@ -8,7 +8,7 @@ import {
 } from '../imports/kustomize.toolkit.fluxcd.io';
 import { GitRepository, GitRepositoryProps } from '../imports/source.toolkit.fluxcd.io';
 import { FluxHelmRelease } from '../lib/flux/flux-helm-release';
-import { FLUX_RELEASE, fluxValues } from '../lib/flux/flux-install';
+import { FLUX_RELEASE, FLUX_RELEASE_ANNOTATIONS, fluxValues } from '../lib/flux/flux-install';
 import { ClusterSpec } from '../lib/spec/schema';
 import { FLUX2_CHART } from '../lib/upstream/charts';
 import { Stage } from '../lib/stages/stage';
@@ -87,6 +87,7 @@ export class FluxChart extends Chart {
       name: FLUX_RELEASE,
       namespace: FLUX_NAMESPACE,
       values: fluxValues(),
+      annotations: FLUX_RELEASE_ANNOTATIONS,
     });
 
     new Kustomization(this, 'Root', root.kustomization);

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { FluxHelmRelease } from '../lib/flux/flux-helm-release';
 import { HomelabNamespace } from '../lib/k8s/homelab-namespace';
 import { calicoValues, TIGERA_NAMESPACE, TIGERA_RELEASE } from '../lib/networking/calico';
-import { metallbValues, METALLB_NAMESPACE } from '../lib/networking/metallb';
+import { METALLB_RELEASE_ANNOTATIONS, metallbValues, METALLB_NAMESPACE } from '../lib/networking/metallb';
 import { serverNode } from '../lib/spec/nodes';
 import { StageChartProps } from '../lib/stages/stage';
 import { METALLB_CHART, TIGERA_OPERATOR_CHART } from '../lib/upstream/charts';
@@ -34,12 +34,15 @@ export class NetworkingControllersChart extends Chart {
       name: TIGERA_RELEASE,
       namespace: TIGERA_NAMESPACE,
       values: calicoValues(spec),
+      // Declared with Calico's CRDs, in the stage before.
+      withRepository: false,
     });
     new FluxHelmRelease(this, 'Metallb', {
       chart: METALLB_CHART,
       name: 'metallb',
       namespace: METALLB_NAMESPACE,
       values: metallbValues(),
+      annotations: METALLB_RELEASE_ANNOTATIONS,
     });
   }
 }

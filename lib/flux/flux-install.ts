@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import { ANNOTATIONS } from '../analysis/annotations';
 import { HelmChart } from '../../imports/helm.cattle.io';
 import { BootstrapManifest } from '../k3s/bootstrap-manifest';
 import { FLUX2_CHART } from '../upstream/charts';
@@ -6,6 +7,14 @@ import { FLUX_SYSTEM_NAMESPACE } from './flux-helm-release';
 
 /** The release name of Flux, shared by k3s's HelmChart and Flux's own HelmRelease. */
 export const FLUX_RELEASE = 'flux2';
+
+/** Why the chart's RBAC is accepted as it is (the security check reads these off the release). */
+export const FLUX_RELEASE_ANNOTATIONS = {
+  [`${ANNOTATIONS.securityExceptionPrefix}clusterAdmin`]:
+    'kustomize-controller and helm-controller apply every stage (CRDs, RBAC, namespaces): Flux\'s reconcilers run as cluster-admin by design',
+  [`${ANNOTATIONS.securityExceptionPrefix}wildcardRbac`]:
+    'the chart\'s crd-controller role and the flux-view/flux-edit aggregates cover every Flux kind with "*" (only Flux\'s own API groups)',
+};
 
 const SMALL = { requests: { cpu: '20m', memory: '64Mi' }, limits: { memory: '512Mi' } };
 

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { HELM_CLI } from '../upstream/charts';
@@ -47,6 +48,11 @@ export interface RenderedRelease {
   readonly objects: readonly ChartObject[];
   /** Values paths the chart never reads. */
   readonly unreadValues: readonly string[];
+  /**
+   * About the size of the Secret Helm stores the release in (base64 of the gzipped JSON of
+   * the chart's files, values and manifest), which must stay under Kubernetes' 1 MiB.
+   */
+  readonly releaseBytes: number;
 }
 
 /** Why nothing could be rendered (no chart cache): the checks that need renders say so. */
@@ -72,7 +78,15 @@ export interface HelmChartRendererOptions {
   readonly required?: boolean;
 }
 
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
+
+type CachedRender = { objects: ChartObject[]; unreadValues: string[]; releaseBytes: number };
+
+/** Helm's storage of a release: base64(gzip(JSON of the release, the chart's files as base64)). */
+function releaseSecretBytes(files: ReadonlyMap<string, Buffer>, values: unknown, manifest: string): number {
+  const chart = { templates: [...files].map(([name, data]) => ({ name, data: data.toString('base64') })), values };
+  return Math.ceil(gzipSync(JSON.stringify({ chart, config: values, manifest }), { level: 9 }).length / 3) * 4;
+}
 
 export class HelmChartRenderer implements ChartRenderer {
   private readonly layout: CacheLayout;
@@ -126,8 +140,8 @@ export class HelmChartRenderer implements ChartRenderer {
       renameSync(tmp, job.path);
     });
     return jobs.map(({ release, path }) => {
-      const cached = JSON.parse(readFileSync(path, 'utf8')) as { objects: ChartObject[]; unreadValues: string[] };
-      return { release, objects: cached.objects, unreadValues: cached.unreadValues };
+      const cached = JSON.parse(readFileSync(path, 'utf8')) as CachedRender;
+      return { release, objects: cached.objects, unreadValues: cached.unreadValues, releaseBytes: cached.releaseBytes };
     });
   }
 
@@ -136,7 +150,7 @@ export class HelmChartRenderer implements ChartRenderer {
     release: ChartRelease,
     archive: ChartArchive,
     context: RenderContext,
-  ): Promise<{ objects: ChartObject[]; unreadValues: string[] }> {
+  ): Promise<CachedRender> {
     const scratch = mkdtempSync(join(tmpdir(), 'helm-values-'));
     try {
       const valuesFile = join(scratch, 'values.json');
@@ -167,7 +181,11 @@ export class HelmChartRenderer implements ChartRenderer {
         const source = /# Source: (\S+)/.exec(String(doc.commentBefore ?? ''))?.[1] ?? /# Source: (\S+)/.exec(doc.toString())?.[1] ?? '(unknown template)';
         objects.push({ template: source, manifest });
       }
-      return { objects, unreadValues: unreadValues(chartValuesModel(archive.files()), release.values) };
+      return {
+        objects,
+        unreadValues: unreadValues(chartValuesModel(archive.files()), release.values),
+        releaseBytes: releaseSecretBytes(archive.files(), release.values, stdout),
+      };
     } finally {
       rmSync(scratch, { recursive: true, force: true });
     }

@@ -61,6 +61,11 @@ export interface ChartRenders {
 
 const CHECK = 'charts';
 
+/** The most a Secret may hold (Kubernetes limits its data to 1 MiB). */
+export const HELM_RELEASE_LIMIT = 1024 * 1024;
+/** Above this share of the limit a release is reported, so a chart bump cannot surprise. */
+export const RELEASE_SIZE_WARNING = 0.95;
+
 function error(message: string): Finding {
   return { severity: 'error', check: CHECK, message };
 }
@@ -110,6 +115,19 @@ export async function renderChartObjects(cluster: RenderedCluster, renderer: Cha
             '(no template uses it and its default values have no such key); fix the key or remove it',
         ),
       );
+    }
+  }
+  for (const r of rendered) {
+    const share = r.releaseBytes / HELM_RELEASE_LIMIT;
+    if (share > RELEASE_SIZE_WARNING) {
+      findings.push({
+        severity: share > 1 ? 'error' : 'warning',
+        check: CHECK,
+        message:
+          `${r.release.file}: ${r.release.id}: Helm stores this release in a Secret of about ${(r.releaseBytes / 1024).toFixed(0)} KiB, ` +
+          `${(share * 100).toFixed(0)}% of Kubernetes' 1 MiB limit${share > 1 ? ': the install will fail' : ''}; ` +
+          'a bundle applied by a Flux Kustomization (server-side, no release Secret) has no such limit',
+      });
     }
   }
   const clusterScoped = new Set([

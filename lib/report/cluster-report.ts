@@ -5,7 +5,7 @@ import { eligibleNodes } from '../analysis/scheduling';
 import { clusterModel, loadBalancersOf } from '../analysis/workload-model';
 import { securityExceptions } from '../checks/security-policy-check';
 import { metallbAnnouncer } from '../net/metallb-election';
-import { RenderedCluster } from '../render';
+import { clusterObjects, RenderedCluster } from '../render';
 
 /*
  * docs/cluster.md: what runs where, what survives which failure, how full each node is,
@@ -29,7 +29,7 @@ function mermaidId(text: string): string {
 
 export function clusterReport(cluster: RenderedCluster): string {
   const { spec } = cluster;
-  const model = clusterModel(cluster.objects);
+  const model = clusterModel(clusterObjects(cluster));
   const workloads = [...model.workloads].sort((a, b) => a.id.localeCompare(b.id));
   const scenarios = failureScenarios(spec);
   const sections: string[] = [];
@@ -116,7 +116,7 @@ export function clusterReport(cluster: RenderedCluster): string {
   );
 
   const exceptions = securityExceptions(cluster);
-  const namespaces = cluster.objects
+  const namespaces = clusterObjects(cluster)
     .filter((o) => o.manifest.kind === 'Namespace' && o.manifest.metadata.labels?.['pod-security.kubernetes.io/enforce'] !== 'restricted')
     .map((o) => [o.manifest.metadata.name, o.manifest.metadata.labels?.['pod-security.kubernetes.io/enforce'] ?? '(none)', o.manifest.metadata.annotations?.['homelab.dev/pod-security-reason'] ?? '']);
   sections.push(
