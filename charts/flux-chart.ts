@@ -1,4 +1,5 @@
 import { Chart } from 'cdk8s';
+import { NamespaceNetworkPolicies } from '../lib/k8s/namespace-network-policies';
 import { Construct } from 'constructs';
 import {
   Kustomization,
@@ -91,6 +92,7 @@ export class FluxChart extends Chart {
     });
 
     new Kustomization(this, 'Root', root.kustomization);
+    new NamespaceNetworkPolicies(this, 'NetworkPolicies', { namespace: FLUX_NAMESPACE });
 
     // The SOPS-encrypted Secrets, decrypted by Flux with the age key in the Secret sops-age.
     // Secrets of a namespace that does not exist yet are retried until its stage creates it.

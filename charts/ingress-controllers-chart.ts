@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { FluxHelmRelease } from '../lib/flux/flux-helm-release';
-import { CERT_MANAGER_NAMESPACE, certManagerValues } from '../lib/ingress/cert-manager';
+import { CERT_MANAGER_METRICS_PORT, CERT_MANAGER_NAMESPACE, certManagerValues } from '../lib/ingress/cert-manager';
 import { INGRESS_NAMESPACE, TRAEFIK_PORTS, TRAEFIK_RELEASE, TRAEFIK_RELEASE_ANNOTATIONS, traefikValues } from '../lib/ingress/traefik';
 import { HomelabNamespace } from '../lib/k8s/homelab-namespace';
 import { serverNode } from '../lib/spec/nodes';
@@ -16,7 +16,7 @@ export class IngressControllersChart extends Chart {
     const controlPlaneIp = serverNode(spec).ip;
     new HomelabNamespace(this, 'CertManagerNamespace', {
       name: CERT_MANAGER_NAMESPACE,
-      traffic: { controlPlaneIp, metricsPorts: [9402] },
+      traffic: { controlPlaneIp, metricsPorts: [CERT_MANAGER_METRICS_PORT] },
     });
     new HomelabNamespace(this, 'TraefikNamespace', {
       name: INGRESS_NAMESPACE,

@@ -21,13 +21,15 @@ export class NetworkingControllersChart extends Chart {
       name: TIGERA_NAMESPACE,
       podSecurity: 'privileged',
       podSecurityReason: 'the tigera-operator runs on the host network to install calico-node, which needs privileges',
-      traffic: { controlPlaneIp },
+      // No webhook and no caller: the operator runs on the host network, which Calico does not police.
     });
     new HomelabNamespace(this, 'MetallbNamespace', {
       name: METALLB_NAMESPACE,
       podSecurity: 'privileged',
       podSecurityReason: 'the MetalLB speaker answers ARP on the host network and needs NET_RAW',
-      traffic: { controlPlaneIp, metricsPorts: [9120] },
+      // No metrics allow: MetalLB serves metrics only through kube-rbac-proxy (HTTPS, a token
+      // with RBAC), which Prometheus here does not hold, so no scrape job reads them.
+      traffic: { controlPlaneIp },
     });
     new FluxHelmRelease(this, 'TigeraOperator', {
       chart: TIGERA_OPERATOR_CHART,

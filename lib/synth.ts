@@ -4,6 +4,7 @@ import {
   CapacityCheck,
   Check,
   DataProtectionCheck,
+  FlowsCheck,
   HostConsistencyCheck,
   K3osConfigCheck,
   Finding,
@@ -36,6 +37,7 @@ export function defaultChecks(): Check[] {
     new HostConsistencyCheck(),
     new StageDependencyCheck(),
     new SecretsCheck(),
+    new FlowsCheck(),
   ];
 }
 

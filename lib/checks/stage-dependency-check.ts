@@ -1,7 +1,7 @@
 import { STAGES } from '../../charts/stages';
 import { ANNOTATIONS } from '../analysis/annotations';
-import { K3S_SERVED_APIS, releaseObjects } from '../helm/cluster-charts';
-import { describeObject, RenderedCluster, RenderedObject } from '../render';
+import { clusterScopedKinds, K3S_SERVED_APIS, releaseObjects } from '../helm/cluster-charts';
+import { clusterObjects, describeObject, RenderedCluster, RenderedObject } from '../render';
 import { Stage, StageRegistry } from '../stages/stage';
 import { Check, Finding } from './check';
 
@@ -32,7 +32,8 @@ interface Installer {
  * Every custom resource needs its CRD installed by something applied before it:
  * - in the control plane's auto-deploy folder, by an earlier file (k3s applies them in name
  *   order; a HelmChart's install is retried until the CRDs it needs exist);
- * - in a Flux stage, by the bootstrap, or by a stage it depends on (directly or not); a
+ * - in flux/ or a Flux stage, by the bootstrap or Flux's own release (flux/), or by a stage it
+ *   depends on (directly or not); a
  *   stage that installs and uses a kind in one go fails on a fresh cluster;
  * - inside one chart release, only the chart's `crds/` folder counts: Helm refuses a release
  *   whose templates hold a kind the API server does not know yet.
@@ -64,6 +65,8 @@ export class StageDependencyCheck implements Check {
       const candidates = [...(installers.get(`${apiGroup}/${manifest.kind}`) ?? []), ...(installers.get(`${apiGroup}/*`) ?? [])];
       const label = `${file}: ${describeObject(manifest)}`;
       if (candidates.length === 0) {
+        // Without chart renders (no chart cache: synth says so) what the releases install is unknown.
+        if (cluster.releases.length === 0) continue;
         findings.push(this.error(`${label}: in ${this.describeGroup(where)}, kind ${manifest.kind} of ${apiGroup}: no stage, chart or bootstrap file installs its CRD`));
         continue;
       }
@@ -87,6 +90,9 @@ export class StageDependencyCheck implements Check {
   private before(c: Installer, group: string, release: string | undefined): boolean {
     if (c.release && c.release === release) return c.crdsFolder;
     if (c.group.startsWith('bootstrap/')) return !group.startsWith('bootstrap/') || c.group < group;
+    // Flux's own release (flux/) is up before Flux applies anything: k3s installs it at
+    // bootstrap, or the user does by hand on a cluster without an auto-deploy folder.
+    if (c.group === 'flux') return !group.startsWith('bootstrap/');
     if (group.startsWith('bootstrap/') || group === 'flux') return false;
     const stage = this.stages.ordered.find((s) => s.name === group);
     return stage !== undefined && allDependencies(stage).has(c.group);
@@ -99,7 +105,8 @@ export class StageDependencyCheck implements Check {
 
   /** The objects of every bootstrap HelmChart, including those a HelmRelease takes over later. */
   private bootstrapChartObjects(cluster: RenderedCluster): RenderedObject[] {
-    return cluster.releases.filter((r) => r.release.kind === 'HelmChart').flatMap((r) => releaseObjects(r, new Set()));
+    const scoped = clusterScopedKinds([...clusterObjects(cluster), ...cluster.releases.flatMap((r) => r.objects)].map((o) => o.manifest));
+    return cluster.releases.filter((r) => r.release.kind === 'HelmChart').flatMap((r) => releaseObjects(r, scoped));
   }
 
   private error(message: string): Finding {

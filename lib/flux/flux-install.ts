@@ -25,6 +25,9 @@ const SMALL = { requests: { cpu: '20m', memory: '64Mi' }, limits: { memory: '512
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function fluxValues(): Record<string, any> {
   return {
+    // The chart's policies admit scraping (8080) and webhooks from every namespace, which no flow
+    // uses; flux/ carries the namespace baseline instead (deny, then the namespace's own pods).
+    policies: { create: false },
     imageAutomationController: { create: false },
     imageReflectionController: { create: false },
     sourceController: { resources: SMALL },

@@ -130,13 +130,7 @@ export async function renderChartObjects(cluster: RenderedCluster, renderer: Cha
       });
     }
   }
-  const clusterScoped = new Set([
-    ...CLUSTER_SCOPED_BUILTINS,
-    ...[...cluster.objects, ...rendered.flatMap((r) => r.objects)]
-      .map((o) => o.manifest)
-      .filter((m) => m.kind === 'CustomResourceDefinition' && m.spec?.scope === 'Cluster')
-      .map((m) => m.spec.names.kind),
-  ]);
+  const clusterScoped = clusterScopedKinds([...cluster.objects, ...rendered.flatMap((r) => r.objects)].map((o) => o.manifest));
   const fluxReleases = new Set(rendered.filter((r) => r.release.kind === 'HelmRelease').map((r) => `${r.release.namespace}/${r.release.releaseName}`));
   const chartObjects: RenderedObject[] = [];
   for (const r of rendered) {
@@ -144,6 +138,15 @@ export async function renderChartObjects(cluster: RenderedCluster, renderer: Cha
     chartObjects.push(...releaseObjects(r, clusterScoped));
   }
   return { releases: rendered, chartObjects, findings };
+}
+
+/** The cluster-scoped kinds: Kubernetes' own and those of the cluster-scoped CRDs among `manifests`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function clusterScopedKinds(manifests: readonly any[]): Set<string> {
+  return new Set([
+    ...CLUSTER_SCOPED_BUILTINS,
+    ...manifests.filter((m) => m.kind === 'CustomResourceDefinition' && m.spec?.scope === 'Cluster').map((m) => m.spec.names.kind),
+  ]);
 }
 
 /** A release's objects as the cluster stores them: namespaced kinds in the release namespace. */

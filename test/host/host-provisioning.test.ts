@@ -47,6 +47,7 @@ describe('k3OS configs', () => {
     expect(config.k3os.token).toBe('REPLACE_WITH_K3S_TOKEN');
     expect(config.write_files.map((f: { path: string }) => f.path)).toEqual([
       '/var/lib/rancher/k3s/server/audit-policy.yaml',
+      '/var/lib/rancher/k3s/server/manifests/05-calico-crds.yaml',
       '/var/lib/rancher/k3s/server/manifests/10-calico.yaml',
       '/var/lib/rancher/k3s/server/manifests/20-flux.yaml',
       '/var/lib/rancher/k3s/server/manifests/30-flux-sync.yaml',
