@@ -14,14 +14,16 @@ export class IngressControllersChart extends Chart {
     super(scope, id);
     const { spec, vips } = props;
     const controlPlaneIp = serverNode(spec).ip;
+    // Metrics ports open only to a Prometheus that scrapes them (the flows check insists).
+    const scraped = (ports: number[]): number[] => (spec.services.observability.enabled ? ports : []);
     new HomelabNamespace(this, 'CertManagerNamespace', {
       name: CERT_MANAGER_NAMESPACE,
-      traffic: { controlPlaneIp, metricsPorts: [CERT_MANAGER_METRICS_PORT] },
+      traffic: { controlPlaneIp, metricsPorts: scraped([CERT_MANAGER_METRICS_PORT]) },
     });
     new HomelabNamespace(this, 'TraefikNamespace', {
       name: INGRESS_NAMESPACE,
       traffic: {
-        metricsPorts: [TRAEFIK_PORTS.metrics],
+        metricsPorts: scraped([TRAEFIK_PORTS.metrics]),
         exposedPorts: [
           { port: TRAEFIK_PORTS.web, protocol: 'TCP' },
           { port: TRAEFIK_PORTS.websecure, protocol: 'TCP' },
