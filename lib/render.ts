@@ -55,6 +55,18 @@ export function clusterObjects(cluster: RenderedCluster): readonly RenderedObjec
   return cluster.chartObjects.length === 0 ? cluster.objects : [...cluster.objects, ...cluster.chartObjects];
 }
 
+/**
+ * Whether the cluster has chart releases that were not rendered (no chart cache, or a render
+ * failed): checks whose verdict depends on what the charts install then stay silent, and synth
+ * says which.
+ */
+export function chartsMissing(cluster: RenderedCluster): boolean {
+  return (
+    cluster.releases.length === 0 &&
+    [...cluster.objects, ...cluster.bootstrapObjects].some((o) => o.manifest.kind === 'HelmRelease' || o.manifest.kind === 'HelmChart')
+  );
+}
+
 /** `metallb-system: Namespace/metallb-system` style label for messages. */
 export function describeObject(manifest: { kind?: string; metadata?: { name?: string; namespace?: string } }): string {
   const ns = manifest.metadata?.namespace ? `${manifest.metadata.namespace}/` : '';

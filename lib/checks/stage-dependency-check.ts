@@ -1,7 +1,7 @@
 import { STAGES } from '../../charts/stages';
 import { ANNOTATIONS } from '../analysis/annotations';
 import { clusterScopedKinds, K3S_SERVED_APIS, releaseObjects } from '../helm/cluster-charts';
-import { clusterObjects, describeObject, RenderedCluster, RenderedObject } from '../render';
+import { chartsMissing, clusterObjects, describeObject, RenderedCluster, RenderedObject } from '../render';
 import { Stage, StageRegistry } from '../stages/stage';
 import { Check, Finding } from './check';
 
@@ -66,7 +66,7 @@ export class StageDependencyCheck implements Check {
       const label = `${file}: ${describeObject(manifest)}`;
       if (candidates.length === 0) {
         // Without chart renders (no chart cache: synth says so) what the releases install is unknown.
-        if (cluster.releases.length === 0) continue;
+        if (chartsMissing(cluster)) continue;
         findings.push(this.error(`${label}: in ${this.describeGroup(where)}, kind ${manifest.kind} of ${apiGroup}: no stage, chart or bootstrap file installs its CRD`));
         continue;
       }
