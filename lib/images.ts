@@ -47,6 +47,7 @@ export const IMAGES: Readonly<Record<string, ImageInfo>> = {
   'ghcr.io/fluxcd/kustomize-controller': { architectures: ['amd64', 'arm64'] },
   'ghcr.io/fluxcd/helm-controller': { architectures: ['amd64', 'arm64'] },
   'ghcr.io/fluxcd/notification-controller': { architectures: ['amd64', 'arm64'] },
+  'docker.io/coredns/coredns': { architectures: ['amd64', 'arm64'] },
 };
 
 /** The repository part of an image reference (`docker.io/library/nginx:1.27` -> `docker.io/library/nginx`). */

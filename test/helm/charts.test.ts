@@ -93,7 +93,7 @@ describe('the chart cache', () => {
       expect(cluster.chartObjects).toEqual([]);
       expect(warnings.filter((w) => w.check === 'charts').map((w) => w.message)).toEqual([
         `the chart releases were not rendered: there is no chart cache (${join(root, 'charts')}); run npm run charts (or npm run charts -- --from DIR with a folder of chart archives). ` +
-          "Until then these checks see only this project's own objects, not what the charts install: kubernetes-schema, security-policy, architecture, promises, capacity, data-protection, k3os-config, host-consistency, stage-dependencies, secrets, flows",
+          "Until then these checks see only this project's own objects, not what the charts install: kubernetes-schema, security-policy, architecture, promises, capacity, data-protection, k3os-config, host-consistency, k3s-cli-flags, k3s-cis, stage-dependencies, secrets, flows",
       ]);
     } finally {
       rmSync(root, { recursive: true, force: true });
@@ -207,7 +207,7 @@ describe('chart pods in the checks', () => {
     const withCharts = (await new CapacityCheck().run(cluster)).filter((f) => f.severity === 'error').map((f) => f.message);
     const oursOnly = (await new CapacityCheck().run({ ...cluster, chartObjects: [] })).filter((f) => f.severity === 'error');
     expect(oursOnly).toEqual([]);
-    expect(withCharts).toEqual(['pi-worker (atlas down): memory requests 1340 MiB exceed allocatable 1280 MiB']);
+    expect(withCharts).toEqual(['pi-worker (atlas down): memory requests 1372 MiB exceed allocatable 1280 MiB']);
   });
 });
 
