@@ -1,4 +1,5 @@
 import { Chart } from 'cdk8s';
+import { NamespaceNetworkPolicies } from '../lib/k8s/namespace-network-policies';
 import { Construct } from 'constructs';
 import {
   Kustomization,
@@ -8,7 +9,7 @@ import {
 } from '../imports/kustomize.toolkit.fluxcd.io';
 import { GitRepository, GitRepositoryProps } from '../imports/source.toolkit.fluxcd.io';
 import { FluxHelmRelease } from '../lib/flux/flux-helm-release';
-import { FLUX_RELEASE, fluxValues } from '../lib/flux/flux-install';
+import { FLUX_RELEASE, FLUX_RELEASE_ANNOTATIONS, fluxValues } from '../lib/flux/flux-install';
 import { ClusterSpec } from '../lib/spec/schema';
 import { FLUX2_CHART } from '../lib/upstream/charts';
 import { Stage } from '../lib/stages/stage';
@@ -87,9 +88,11 @@ export class FluxChart extends Chart {
       name: FLUX_RELEASE,
       namespace: FLUX_NAMESPACE,
       values: fluxValues(),
+      annotations: FLUX_RELEASE_ANNOTATIONS,
     });
 
     new Kustomization(this, 'Root', root.kustomization);
+    new NamespaceNetworkPolicies(this, 'NetworkPolicies', { namespace: FLUX_NAMESPACE });
 
     // The SOPS-encrypted Secrets, decrypted by Flux with the age key in the Secret sops-age.
     // Secrets of a namespace that does not exist yet are retried until its stage creates it.

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { FluxHelmRelease } from '../lib/flux/flux-helm-release';
 import { HomelabNamespace } from '../lib/k8s/homelab-namespace';
 import { calicoValues, TIGERA_NAMESPACE, TIGERA_RELEASE } from '../lib/networking/calico';
-import { metallbValues, METALLB_NAMESPACE } from '../lib/networking/metallb';
+import { METALLB_RELEASE_ANNOTATIONS, metallbValues, METALLB_NAMESPACE } from '../lib/networking/metallb';
 import { serverNode } from '../lib/spec/nodes';
 import { StageChartProps } from '../lib/stages/stage';
 import { METALLB_CHART, TIGERA_OPERATOR_CHART } from '../lib/upstream/charts';
@@ -21,25 +21,30 @@ export class NetworkingControllersChart extends Chart {
       name: TIGERA_NAMESPACE,
       podSecurity: 'privileged',
       podSecurityReason: 'the tigera-operator runs on the host network to install calico-node, which needs privileges',
-      traffic: { controlPlaneIp },
+      // No webhook and no caller: the operator runs on the host network, which Calico does not police.
     });
     new HomelabNamespace(this, 'MetallbNamespace', {
       name: METALLB_NAMESPACE,
       podSecurity: 'privileged',
       podSecurityReason: 'the MetalLB speaker answers ARP on the host network and needs NET_RAW',
-      traffic: { controlPlaneIp, metricsPorts: [9120] },
+      // No metrics allow: MetalLB serves metrics only through kube-rbac-proxy (HTTPS, a token
+      // with RBAC), which Prometheus here does not hold, so no scrape job reads them.
+      traffic: { controlPlaneIp },
     });
     new FluxHelmRelease(this, 'TigeraOperator', {
       chart: TIGERA_OPERATOR_CHART,
       name: TIGERA_RELEASE,
       namespace: TIGERA_NAMESPACE,
       values: calicoValues(spec),
+      // Declared with Calico's CRDs, in the stage before.
+      withRepository: false,
     });
     new FluxHelmRelease(this, 'Metallb', {
       chart: METALLB_CHART,
       name: 'metallb',
       namespace: METALLB_NAMESPACE,
       values: metallbValues(),
+      annotations: METALLB_RELEASE_ANNOTATIONS,
     });
   }
 }

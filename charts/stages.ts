@@ -9,6 +9,7 @@ import { IngressControllersChart } from './ingress-controllers-chart';
 import { IngressCrdsChart } from './ingress-crds-chart';
 import { NetworkingChart } from './networking-chart';
 import { NetworkingControllersChart } from './networking-controllers-chart';
+import { NetworkingCrdsChart } from './networking-crds-chart';
 import { ObservabilityChart } from './observability-chart';
 import { StorageChart } from './storage-chart';
 import { StorageControllersChart } from './storage-controllers-chart';
@@ -20,11 +21,19 @@ import { UpgradesControllersChart } from './upgrades-controllers-chart';
  * stages, the user depending on the installer; Flux ordering is derived from here.
  */
 
+export const NETWORKING_CRDS = new Stage({
+  name: 'networking-crds',
+  layer: 'networking',
+  purpose: "Calico's CRDs (its companion CRD chart at the operator's version)",
+  chart: NetworkingCrdsChart,
+});
+
 export const NETWORKING_CONTROLLERS = new Stage({
   name: 'networking-controllers',
   layer: 'networking',
-  purpose: 'Calico (tigera-operator) and MetalLB, with their CRDs',
+  purpose: 'Calico (tigera-operator) and MetalLB (with its CRDs)',
   chart: NetworkingControllersChart,
+  dependsOn: [NETWORKING_CRDS],
 });
 
 export const NETWORKING = new Stage({
@@ -142,6 +151,7 @@ export const UPGRADES = new Stage({
 });
 
 export const STAGES = new StageRegistry([
+  NETWORKING_CRDS,
   NETWORKING_CONTROLLERS,
   NETWORKING,
   INGRESS_CRDS,

@@ -24,6 +24,8 @@ export class StorageControllersChart extends Chart {
           replicas: 1,
           enableSnapshotter: false,
           defaultOnDeletePolicy: 'retain',
+          // The chart tolerates the control-plane taint; the provisioner is a controller: workers only.
+          tolerations: [],
           resources: { csiProvisioner: SMALL, csiResizer: SMALL, livenessProbe: SMALL, nfs: SMALL },
         },
         node: { resources: { livenessProbe: SMALL, nodeDriverRegistrar: SMALL, nfs: SMALL } },

@@ -204,8 +204,9 @@ export interface InstallationSpec {
   readonly csiNodeDriverDaemonSet?: InstallationSpecCsiNodeDriverDaemonSet;
 
   /**
-   * Deprecated. FIPS mode is no longer supported. Setting fipsMode to Enabled marks the
-   * installation degraded.
+   * FIPSMode uses images and features only that are using FIPS 140-2 validated cryptographic modules and standards.
+   * Only supported for Variant=Calico.
+   * Default: Disabled
    *
    * @schema InstallationSpec#fipsMode
    */
@@ -251,16 +252,6 @@ export interface InstallationSpec {
   readonly imagePrefix?: string;
 
   /**
-   * ImagePullPolicy is the pull policy applied to containers in pods rendered by the operator
-   * that do not explicitly set their own pull policy. If unset, defaults to IfNotPresent.
-   * This is useful in air-gapped environments where images are pre-loaded onto nodes and
-   * must not be re-pulled from a remote registry.
-   *
-   * @schema InstallationSpec#imagePullPolicy
-   */
-  readonly imagePullPolicy?: InstallationSpecImagePullPolicy;
-
-  /**
    * ImagePullSecrets is an array of references to container registry pull secrets to use. These are
    * applied to all images to be pulled.
    *
@@ -293,14 +284,6 @@ export interface InstallationSpec {
    * @schema InstallationSpec#logging
    */
   readonly logging?: InstallationSpecLogging;
-
-  /**
-   * NetworkPolicy configures how the operator manages the NetworkPolicies and GlobalNetworkPolicies
-   * it installs to protect the Calico components it manages.
-   *
-   * @schema InstallationSpec#networkPolicy
-   */
-  readonly networkPolicy?: InstallationSpecNetworkPolicy;
 
   /**
    * NodeMetricsPort specifies which port calico/node serves prometheus metrics on. By default, metrics are not enabled.
@@ -389,17 +372,7 @@ export interface InstallationSpec {
   readonly typhaMetricsPort?: number;
 
   /**
-   * TyphaPodDisruptionBudget configures the PodDisruptionBudget for the calico-typha
-   * Deployment. Fields left unset fall back to the operator's defaults. The PDB's
-   * selector is managed by the operator and cannot be overridden.
-   *
-   * @schema InstallationSpec#typhaPodDisruptionBudget
-   */
-  readonly typhaPodDisruptionBudget?: InstallationSpecTyphaPodDisruptionBudget;
-
-  /**
-   * Variant is the product to install - one of Calico or CalicoEnterprise.
-   * TigeraSecureEnterprise is also accepted as a deprecated alias for CalicoEnterprise.
+   * Variant is the product to install - one of Calico or TigeraSecureEnterprise
    * Default: Calico
    *
    * @schema InstallationSpec#variant
@@ -438,12 +411,10 @@ export function toJson_InstallationSpec(obj: InstallationSpec | undefined): Reco
     'flexVolumePath': obj.flexVolumePath,
     'imagePath': obj.imagePath,
     'imagePrefix': obj.imagePrefix,
-    'imagePullPolicy': obj.imagePullPolicy,
     'imagePullSecrets': obj.imagePullSecrets?.map(y => toJson_InstallationSpecImagePullSecrets(y)),
     'kubeletVolumePluginPath': obj.kubeletVolumePluginPath,
     'kubernetesProvider': obj.kubernetesProvider,
     'logging': toJson_InstallationSpecLogging(obj.logging),
-    'networkPolicy': toJson_InstallationSpecNetworkPolicy(obj.networkPolicy),
     'nodeMetricsPort': obj.nodeMetricsPort,
     'nodeUpdateStrategy': toJson_InstallationSpecNodeUpdateStrategy(obj.nodeUpdateStrategy),
     'nonPrivileged': obj.nonPrivileged,
@@ -454,7 +425,6 @@ export function toJson_InstallationSpec(obj: InstallationSpec | undefined): Reco
     'typhaAffinity': toJson_InstallationSpecTyphaAffinity(obj.typhaAffinity),
     'typhaDeployment': toJson_InstallationSpecTyphaDeployment(obj.typhaDeployment),
     'typhaMetricsPort': obj.typhaMetricsPort,
-    'typhaPodDisruptionBudget': toJson_InstallationSpecTyphaPodDisruptionBudget(obj.typhaPodDisruptionBudget),
     'variant': obj.variant,
     'windowsNodes': toJson_InstallationSpecWindowsNodes(obj.windowsNodes),
   };
@@ -616,21 +586,6 @@ export interface InstallationSpecCalicoNetwork {
   readonly linuxDataplane?: InstallationSpecCalicoNetworkLinuxDataplane;
 
   /**
-   * LinuxPodInterfaceType selects the virtual device type the Calico CNI plugin
-   * creates for each pod's interface on Linux nodes. When set to Netkit, the CNI
-   * plugin creates a netkit L2 pair on kernels that support it (Linux 6.7+) and
-   * falls back to a veth pair on older kernels. Netkit is recommended for the BPF
-   * dataplane, where it allows BPF programs to attach via BPF_NETKIT_PRIMARY for
-   * improved throughput and tail-latency under contention; for non-BPF dataplanes
-   * it is functionally equivalent to veth. Only valid when using the Calico CNI
-   * plugin.
-   * Default: Veth
-   *
-   * @schema InstallationSpecCalicoNetwork#linuxPodInterfaceType
-   */
-  readonly linuxPodInterfaceType?: InstallationSpecCalicoNetworkLinuxPodInterfaceType;
-
-  /**
    * LinuxPolicySetupTimeoutSeconds delays new pods from running containers
    * until their policy has been programmed in the dataplane.
    * The specified delay defines the maximum amount of time
@@ -709,7 +664,6 @@ export function toJson_InstallationSpecCalicoNetwork(obj: InstallationSpecCalico
     'ipPools': obj.ipPools?.map(y => toJson_InstallationSpecCalicoNetworkIpPools(y)),
     'kubeProxyManagement': obj.kubeProxyManagement,
     'linuxDataplane': obj.linuxDataplane,
-    'linuxPodInterfaceType': obj.linuxPodInterfaceType,
     'linuxPolicySetupTimeoutSeconds': obj.linuxPolicySetupTimeoutSeconds,
     'mtu': obj.mtu,
     'multiInterfaceMode': obj.multiInterfaceMode,
@@ -924,22 +878,6 @@ export interface InstallationSpecCni {
   readonly confDir?: string;
 
   /**
-   * InstallMode controls which CNI plugin binaries the operator installs onto each node
-   * when CNI.Type is Calico.
-   * * All (default): the operator runs a cni-plugins init container that stages upstream
-   * CNI plugin binaries (host-local, portmap, loopback, tuning, flannel) into a shared
-   * volume, and the install-cni init container copies them onto the host alongside
-   * Calico's own binaries.
-   * * CalicoOnly: skip the cni-plugins init container. Only Calico's own binaries are
-   * installed. Use this when the host already provides the upstream plugins (e.g. kind,
-   * certain managed node images).
-   * Default: All
-   *
-   * @schema InstallationSpecCni#installMode
-   */
-  readonly installMode?: InstallationSpecCniInstallMode;
-
-  /**
    * IPAM specifies the pod IP address management that will be used in the Calico or
    * Calico Enterprise installation.
    *
@@ -973,7 +911,6 @@ export function toJson_InstallationSpecCni(obj: InstallationSpecCni | undefined)
   const result = {
     'binDir': obj.binDir,
     'confDir': obj.confDir,
-    'installMode': obj.installMode,
     'ipam': toJson_InstallationSpecCniIpam(obj.ipam),
     'type': obj.type,
   };
@@ -1128,8 +1065,9 @@ export function toJson_InstallationSpecCsiNodeDriverDaemonSet(obj: InstallationS
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Deprecated. FIPS mode is no longer supported. Setting fipsMode to Enabled marks the
- * installation degraded.
+ * FIPSMode uses images and features only that are using FIPS 140-2 validated cryptographic modules and standards.
+ * Only supported for Variant=Calico.
+ * Default: Disabled
  *
  * @schema InstallationSpecFipsMode
  */
@@ -1138,23 +1076,6 @@ export enum InstallationSpecFipsMode {
   ENABLED = "Enabled",
   /** Disabled */
   DISABLED = "Disabled",
-}
-
-/**
- * ImagePullPolicy is the pull policy applied to containers in pods rendered by the operator
- * that do not explicitly set their own pull policy. If unset, defaults to IfNotPresent.
- * This is useful in air-gapped environments where images are pre-loaded onto nodes and
- * must not be re-pulled from a remote registry.
- *
- * @schema InstallationSpecImagePullPolicy
- */
-export enum InstallationSpecImagePullPolicy {
-  /** Always */
-  ALWAYS = "Always",
-  /** IfNotPresent */
-  IF_NOT_PRESENT = "IfNotPresent",
-  /** Never */
-  NEVER = "Never",
 }
 
 /**
@@ -1239,39 +1160,6 @@ export function toJson_InstallationSpecLogging(obj: InstallationSpecLogging | un
   if (obj === undefined) { return undefined; }
   const result = {
     'cni': toJson_InstallationSpecLoggingCni(obj.cni),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * NetworkPolicy configures how the operator manages the NetworkPolicies and GlobalNetworkPolicies
- * it installs to protect the Calico components it manages.
- *
- * @schema InstallationSpecNetworkPolicy
- */
-export interface InstallationSpecNetworkPolicy {
-  /**
-   * ManagePolicies controls whether the operator creates and reconciles the NetworkPolicies and
-   * GlobalNetworkPolicies it uses to protect the Calico components it installs. When set to
-   * Disabled, the operator stops creating or updating these policies and deletes any it has
-   * already created, leaving policy management to the user. Defaults to Enabled.
-   *
-   * @default Enabled.
-   * @schema InstallationSpecNetworkPolicy#managePolicies
-   */
-  readonly managePolicies?: InstallationSpecNetworkPolicyManagePolicies;
-}
-
-/**
- * Converts an object of type 'InstallationSpecNetworkPolicy' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_InstallationSpecNetworkPolicy(obj: InstallationSpecNetworkPolicy | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'managePolicies': obj.managePolicies,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -1459,46 +1347,7 @@ export function toJson_InstallationSpecTyphaDeployment(obj: InstallationSpecTyph
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * TyphaPodDisruptionBudget configures the PodDisruptionBudget for the calico-typha
- * Deployment. Fields left unset fall back to the operator's defaults. The PDB's
- * selector is managed by the operator and cannot be overridden.
- *
- * @schema InstallationSpecTyphaPodDisruptionBudget
- */
-export interface InstallationSpecTyphaPodDisruptionBudget {
-  /**
-   * Metadata is a subset of a Kubernetes object's metadata that is added to the PodDisruptionBudget.
-   *
-   * @schema InstallationSpecTyphaPodDisruptionBudget#metadata
-   */
-  readonly metadata?: InstallationSpecTyphaPodDisruptionBudgetMetadata;
-
-  /**
-   * Spec is the specification of the PodDisruptionBudget.
-   *
-   * @schema InstallationSpecTyphaPodDisruptionBudget#spec
-   */
-  readonly spec?: InstallationSpecTyphaPodDisruptionBudgetSpec;
-}
-
-/**
- * Converts an object of type 'InstallationSpecTyphaPodDisruptionBudget' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_InstallationSpecTyphaPodDisruptionBudget(obj: InstallationSpecTyphaPodDisruptionBudget | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_InstallationSpecTyphaPodDisruptionBudgetMetadata(obj.metadata),
-    'spec': toJson_InstallationSpecTyphaPodDisruptionBudgetSpec(obj.spec),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * Variant is the product to install - one of Calico or CalicoEnterprise.
- * TigeraSecureEnterprise is also accepted as a deprecated alias for CalicoEnterprise.
+ * Variant is the product to install - one of Calico or TigeraSecureEnterprise
  * Default: Calico
  *
  * @schema InstallationSpecVariant
@@ -1506,8 +1355,6 @@ export function toJson_InstallationSpecTyphaPodDisruptionBudget(obj: Installatio
 export enum InstallationSpecVariant {
   /** Calico */
   CALICO = "Calico",
-  /** CalicoEnterprise */
-  CALICO_ENTERPRISE = "CalicoEnterprise",
   /** TigeraSecureEnterprise */
   TIGERA_SECURE_ENTERPRISE = "TigeraSecureEnterprise",
 }
@@ -1887,26 +1734,6 @@ export enum InstallationSpecCalicoNetworkLinuxDataplane {
   VPP = "VPP",
   /** Nftables */
   NFTABLES = "Nftables",
-}
-
-/**
- * LinuxPodInterfaceType selects the virtual device type the Calico CNI plugin
- * creates for each pod's interface on Linux nodes. When set to Netkit, the CNI
- * plugin creates a netkit L2 pair on kernels that support it (Linux 6.7+) and
- * falls back to a veth pair on older kernels. Netkit is recommended for the BPF
- * dataplane, where it allows BPF programs to attach via BPF_NETKIT_PRIMARY for
- * improved throughput and tail-latency under contention; for non-BPF dataplanes
- * it is functionally equivalent to veth. Only valid when using the Calico CNI
- * plugin.
- * Default: Veth
- *
- * @schema InstallationSpecCalicoNetworkLinuxPodInterfaceType
- */
-export enum InstallationSpecCalicoNetworkLinuxPodInterfaceType {
-  /** Veth */
-  VETH = "Veth",
-  /** Netkit */
-  NETKIT = "Netkit",
 }
 
 /**
@@ -2394,27 +2221,6 @@ export enum InstallationSpecCertificateManagementSignatureAlgorithm {
 }
 
 /**
- * InstallMode controls which CNI plugin binaries the operator installs onto each node
- * when CNI.Type is Calico.
- * * All (default): the operator runs a cni-plugins init container that stages upstream
- * CNI plugin binaries (host-local, portmap, loopback, tuning, flannel) into a shared
- * volume, and the install-cni init container copies them onto the host alongside
- * Calico's own binaries.
- * * CalicoOnly: skip the cni-plugins init container. Only Calico's own binaries are
- * installed. Use this when the host already provides the upstream plugins (e.g. kind,
- * certain managed node images).
- * Default: All
- *
- * @schema InstallationSpecCniInstallMode
- */
-export enum InstallationSpecCniInstallMode {
-  /** All */
-  ALL = "All",
-  /** CalicoOnly */
-  CALICO_ONLY = "CalicoOnly",
-}
-
-/**
  * IPAM specifies the pod IP address management that will be used in the Calico or
  * Calico Enterprise installation.
  *
@@ -2680,22 +2486,6 @@ export function toJson_InstallationSpecLoggingCni(obj: InstallationSpecLoggingCn
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * ManagePolicies controls whether the operator creates and reconciles the NetworkPolicies and
- * GlobalNetworkPolicies it uses to protect the Calico components it installs. When set to
- * Disabled, the operator stops creating or updating these policies and deletes any it has
- * already created, leaving policy management to the user. Defaults to Enabled.
- *
- * @default Enabled.
- * @schema InstallationSpecNetworkPolicyManagePolicies
- */
-export enum InstallationSpecNetworkPolicyManagePolicies {
-  /** Enabled */
-  ENABLED = "Enabled",
-  /** Disabled */
-  DISABLED = "Disabled",
-}
-
-/**
  * Rolling update config params. Present only if type = "RollingUpdate".
  *
  * @schema InstallationSpecNodeUpdateStrategyRollingUpdate
@@ -2927,97 +2717,6 @@ export function toJson_InstallationSpecTyphaDeploymentSpec(obj: InstallationSpec
     'minReadySeconds': obj.minReadySeconds,
     'strategy': toJson_InstallationSpecTyphaDeploymentSpecStrategy(obj.strategy),
     'template': toJson_InstallationSpecTyphaDeploymentSpecTemplate(obj.template),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * Metadata is a subset of a Kubernetes object's metadata that is added to the PodDisruptionBudget.
- *
- * @schema InstallationSpecTyphaPodDisruptionBudgetMetadata
- */
-export interface InstallationSpecTyphaPodDisruptionBudgetMetadata {
-  /**
-   * Annotations is a map of arbitrary non-identifying metadata. Each of these
-   * key/value pairs are added to the object's annotations provided the key does not
-   * already exist in the object's annotations.
-   *
-   * @schema InstallationSpecTyphaPodDisruptionBudgetMetadata#annotations
-   */
-  readonly annotations?: { [key: string]: string };
-
-  /**
-   * Labels is a map of string keys and values that may match replicaset and
-   * service selectors. Each of these key/value pairs are added to the
-   * object's labels provided the key does not already exist in the object's labels.
-   *
-   * @schema InstallationSpecTyphaPodDisruptionBudgetMetadata#labels
-   */
-  readonly labels?: { [key: string]: string };
-}
-
-/**
- * Converts an object of type 'InstallationSpecTyphaPodDisruptionBudgetMetadata' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_InstallationSpecTyphaPodDisruptionBudgetMetadata(obj: InstallationSpecTyphaPodDisruptionBudgetMetadata | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'annotations': ((obj.annotations) === undefined) ? undefined : (Object.entries(obj.annotations).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
-    'labels': ((obj.labels) === undefined) ? undefined : (Object.entries(obj.labels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * Spec is the specification of the PodDisruptionBudget.
- *
- * @schema InstallationSpecTyphaPodDisruptionBudgetSpec
- */
-export interface InstallationSpecTyphaPodDisruptionBudgetSpec {
-  /**
-   * MaxUnavailable is the maximum number of pods (as an integer or percentage) that
-   * can be unavailable during a disruption. Mutually exclusive with MinAvailable.
-   * If neither MinAvailable nor MaxUnavailable is set, the operator applies its
-   * default (MaxUnavailable=1 for calico-typha).
-   *
-   * @schema InstallationSpecTyphaPodDisruptionBudgetSpec#maxUnavailable
-   */
-  readonly maxUnavailable?: InstallationSpecTyphaPodDisruptionBudgetSpecMaxUnavailable;
-
-  /**
-   * MinAvailable is the minimum number of pods (as an integer or percentage) that
-   * must remain available during a disruption. Mutually exclusive with MaxUnavailable.
-   *
-   * @schema InstallationSpecTyphaPodDisruptionBudgetSpec#minAvailable
-   */
-  readonly minAvailable?: InstallationSpecTyphaPodDisruptionBudgetSpecMinAvailable;
-
-  /**
-   * UnhealthyPodEvictionPolicy defines when unhealthy pods should be considered
-   * for eviction. Defaults to IfHealthyBudget (the Kubernetes default) when unset.
-   * See https://kubernetes.io/docs/tasks/run-application/configure-pdb/#unhealthy-pod-eviction-policy.
-   *
-   * @default IfHealthyBudget (the Kubernetes default) when unset.
-   * @schema InstallationSpecTyphaPodDisruptionBudgetSpec#unhealthyPodEvictionPolicy
-   */
-  readonly unhealthyPodEvictionPolicy?: InstallationSpecTyphaPodDisruptionBudgetSpecUnhealthyPodEvictionPolicy;
-}
-
-/**
- * Converts an object of type 'InstallationSpecTyphaPodDisruptionBudgetSpec' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_InstallationSpecTyphaPodDisruptionBudgetSpec(obj: InstallationSpecTyphaPodDisruptionBudgetSpec | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'maxUnavailable': obj.maxUnavailable?.value,
-    'minAvailable': obj.minAvailable?.value,
-    'unhealthyPodEvictionPolicy': obj.unhealthyPodEvictionPolicy,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -3602,57 +3301,6 @@ export function toJson_InstallationSpecTyphaDeploymentSpecTemplate(obj: Installa
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * MaxUnavailable is the maximum number of pods (as an integer or percentage) that
- * can be unavailable during a disruption. Mutually exclusive with MinAvailable.
- * If neither MinAvailable nor MaxUnavailable is set, the operator applies its
- * default (MaxUnavailable=1 for calico-typha).
- *
- * @schema InstallationSpecTyphaPodDisruptionBudgetSpecMaxUnavailable
- */
-export class InstallationSpecTyphaPodDisruptionBudgetSpecMaxUnavailable {
-  public static fromNumber(value: number): InstallationSpecTyphaPodDisruptionBudgetSpecMaxUnavailable {
-    return new InstallationSpecTyphaPodDisruptionBudgetSpecMaxUnavailable(value);
-  }
-  public static fromString(value: string): InstallationSpecTyphaPodDisruptionBudgetSpecMaxUnavailable {
-    return new InstallationSpecTyphaPodDisruptionBudgetSpecMaxUnavailable(value);
-  }
-  private constructor(public readonly value: number | string) {
-  }
-}
-
-/**
- * MinAvailable is the minimum number of pods (as an integer or percentage) that
- * must remain available during a disruption. Mutually exclusive with MaxUnavailable.
- *
- * @schema InstallationSpecTyphaPodDisruptionBudgetSpecMinAvailable
- */
-export class InstallationSpecTyphaPodDisruptionBudgetSpecMinAvailable {
-  public static fromNumber(value: number): InstallationSpecTyphaPodDisruptionBudgetSpecMinAvailable {
-    return new InstallationSpecTyphaPodDisruptionBudgetSpecMinAvailable(value);
-  }
-  public static fromString(value: string): InstallationSpecTyphaPodDisruptionBudgetSpecMinAvailable {
-    return new InstallationSpecTyphaPodDisruptionBudgetSpecMinAvailable(value);
-  }
-  private constructor(public readonly value: number | string) {
-  }
-}
-
-/**
- * UnhealthyPodEvictionPolicy defines when unhealthy pods should be considered
- * for eviction. Defaults to IfHealthyBudget (the Kubernetes default) when unset.
- * See https://kubernetes.io/docs/tasks/run-application/configure-pdb/#unhealthy-pod-eviction-policy.
- *
- * @default IfHealthyBudget (the Kubernetes default) when unset.
- * @schema InstallationSpecTyphaPodDisruptionBudgetSpecUnhealthyPodEvictionPolicy
- */
-export enum InstallationSpecTyphaPodDisruptionBudgetSpecUnhealthyPodEvictionPolicy {
-  /** IfHealthyBudget */
-  IF_HEALTHY_BUDGET = "IfHealthyBudget",
-  /** AlwaysAllow */
-  ALWAYS_ALLOW = "AlwaysAllow",
-}
 
 /**
  * Metadata is a subset of a Kubernetes object's metadata that is added to
@@ -4547,28 +4195,12 @@ export function toJson_InstallationSpecCalicoKubeControllersDeploymentSpecTempla
  */
 export interface InstallationSpecCalicoKubeControllersDeploymentSpecTemplateSpecContainers {
   /**
-   * LivenessProbe allows customization of the liveness probe timing parameters.
-   * The probe handler is set by the operator and cannot be overridden.
-   *
-   * @schema InstallationSpecCalicoKubeControllersDeploymentSpecTemplateSpecContainers#livenessProbe
-   */
-  readonly livenessProbe?: InstallationSpecCalicoKubeControllersDeploymentSpecTemplateSpecContainersLivenessProbe;
-
-  /**
    * Name is an enum which identifies the calico-kube-controllers Deployment container by name.
    * Supported values are: calico-kube-controllers, es-calico-kube-controllers
    *
    * @schema InstallationSpecCalicoKubeControllersDeploymentSpecTemplateSpecContainers#name
    */
   readonly name: InstallationSpecCalicoKubeControllersDeploymentSpecTemplateSpecContainersName;
-
-  /**
-   * ReadinessProbe allows customization of the readiness probe timing parameters.
-   * The probe handler is set by the operator and cannot be overridden.
-   *
-   * @schema InstallationSpecCalicoKubeControllersDeploymentSpecTemplateSpecContainers#readinessProbe
-   */
-  readonly readinessProbe?: InstallationSpecCalicoKubeControllersDeploymentSpecTemplateSpecContainersReadinessProbe;
 
   /**
    * Resources allows customization of limits and requests for compute resources such as cpu and memory.
@@ -4588,9 +4220,7 @@ export interface InstallationSpecCalicoKubeControllersDeploymentSpecTemplateSpec
 export function toJson_InstallationSpecCalicoKubeControllersDeploymentSpecTemplateSpecContainers(obj: InstallationSpecCalicoKubeControllersDeploymentSpecTemplateSpecContainers | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'livenessProbe': toJson_InstallationSpecCalicoKubeControllersDeploymentSpecTemplateSpecContainersLivenessProbe(obj.livenessProbe),
     'name': obj.name,
-    'readinessProbe': toJson_InstallationSpecCalicoKubeControllersDeploymentSpecTemplateSpecContainersReadinessProbe(obj.readinessProbe),
     'resources': toJson_InstallationSpecCalicoKubeControllersDeploymentSpecTemplateSpecContainersResources(obj.resources),
   };
   // filter undefined values
@@ -4724,28 +4354,12 @@ export function toJson_InstallationSpecCalicoNodeDaemonSetSpecTemplateSpecAffini
  */
 export interface InstallationSpecCalicoNodeDaemonSetSpecTemplateSpecContainers {
   /**
-   * LivenessProbe allows customization of the liveness probe timing parameters.
-   * The probe handler is set by the operator and cannot be overridden.
-   *
-   * @schema InstallationSpecCalicoNodeDaemonSetSpecTemplateSpecContainers#livenessProbe
-   */
-  readonly livenessProbe?: InstallationSpecCalicoNodeDaemonSetSpecTemplateSpecContainersLivenessProbe;
-
-  /**
    * Name is an enum which identifies the calico-node DaemonSet container by name.
    * Supported values are: calico-node
    *
    * @schema InstallationSpecCalicoNodeDaemonSetSpecTemplateSpecContainers#name
    */
   readonly name: InstallationSpecCalicoNodeDaemonSetSpecTemplateSpecContainersName;
-
-  /**
-   * ReadinessProbe allows customization of the readiness probe timing parameters.
-   * The probe handler is set by the operator and cannot be overridden.
-   *
-   * @schema InstallationSpecCalicoNodeDaemonSetSpecTemplateSpecContainers#readinessProbe
-   */
-  readonly readinessProbe?: InstallationSpecCalicoNodeDaemonSetSpecTemplateSpecContainersReadinessProbe;
 
   /**
    * Resources allows customization of limits and requests for compute resources such as cpu and memory.
@@ -4765,9 +4379,7 @@ export interface InstallationSpecCalicoNodeDaemonSetSpecTemplateSpecContainers {
 export function toJson_InstallationSpecCalicoNodeDaemonSetSpecTemplateSpecContainers(obj: InstallationSpecCalicoNodeDaemonSetSpecTemplateSpecContainers | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'livenessProbe': toJson_InstallationSpecCalicoNodeDaemonSetSpecTemplateSpecContainersLivenessProbe(obj.livenessProbe),
     'name': obj.name,
-    'readinessProbe': toJson_InstallationSpecCalicoNodeDaemonSetSpecTemplateSpecContainersReadinessProbe(obj.readinessProbe),
     'resources': toJson_InstallationSpecCalicoNodeDaemonSetSpecTemplateSpecContainersResources(obj.resources),
   };
   // filter undefined values
@@ -4850,7 +4462,7 @@ export enum InstallationSpecCalicoNodeDaemonSetSpecTemplateSpecDnsPolicy {
 export interface InstallationSpecCalicoNodeDaemonSetSpecTemplateSpecInitContainers {
   /**
    * Name is an enum which identifies the calico-node DaemonSet init container by name.
-   * Supported values are: install-cni, cni-plugins, hostpath-init, flexvol-driver, ebpf-bootstrap, node-certs-key-cert-provisioner, calico-node-prometheus-server-tls-key-cert-provisioner, mount-bpffs (deprecated, replaced by ebpf-bootstrap)
+   * Supported values are: install-cni, hostpath-init, flexvol-driver, ebpf-bootstrap, node-certs-key-cert-provisioner, calico-node-prometheus-server-tls-key-cert-provisioner, mount-bpffs (deprecated, replaced by ebpf-bootstrap)
    *
    * @schema InstallationSpecCalicoNodeDaemonSetSpecTemplateSpecInitContainers#name
    */
@@ -5008,14 +4620,6 @@ export function toJson_InstallationSpecCalicoNodeWindowsDaemonSetSpecTemplateSpe
  */
 export interface InstallationSpecCalicoNodeWindowsDaemonSetSpecTemplateSpecContainers {
   /**
-   * LivenessProbe allows customization of the liveness probe timing parameters.
-   * The probe handler is set by the operator and cannot be overridden.
-   *
-   * @schema InstallationSpecCalicoNodeWindowsDaemonSetSpecTemplateSpecContainers#livenessProbe
-   */
-  readonly livenessProbe?: InstallationSpecCalicoNodeWindowsDaemonSetSpecTemplateSpecContainersLivenessProbe;
-
-  /**
    * Name is an enum which identifies the calico-node-windows DaemonSet container by name.
    * Supported values are: node, felix, confd
    * calico-node-windows is allowed because it was previously allowed.
@@ -5023,14 +4627,6 @@ export interface InstallationSpecCalicoNodeWindowsDaemonSetSpecTemplateSpecConta
    * @schema InstallationSpecCalicoNodeWindowsDaemonSetSpecTemplateSpecContainers#name
    */
   readonly name: InstallationSpecCalicoNodeWindowsDaemonSetSpecTemplateSpecContainersName;
-
-  /**
-   * ReadinessProbe allows customization of the readiness probe timing parameters.
-   * The probe handler is set by the operator and cannot be overridden.
-   *
-   * @schema InstallationSpecCalicoNodeWindowsDaemonSetSpecTemplateSpecContainers#readinessProbe
-   */
-  readonly readinessProbe?: InstallationSpecCalicoNodeWindowsDaemonSetSpecTemplateSpecContainersReadinessProbe;
 
   /**
    * Resources allows customization of limits and requests for compute resources such as cpu and memory.
@@ -5050,9 +4646,7 @@ export interface InstallationSpecCalicoNodeWindowsDaemonSetSpecTemplateSpecConta
 export function toJson_InstallationSpecCalicoNodeWindowsDaemonSetSpecTemplateSpecContainers(obj: InstallationSpecCalicoNodeWindowsDaemonSetSpecTemplateSpecContainers | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'livenessProbe': toJson_InstallationSpecCalicoNodeWindowsDaemonSetSpecTemplateSpecContainersLivenessProbe(obj.livenessProbe),
     'name': obj.name,
-    'readinessProbe': toJson_InstallationSpecCalicoNodeWindowsDaemonSetSpecTemplateSpecContainersReadinessProbe(obj.readinessProbe),
     'resources': toJson_InstallationSpecCalicoNodeWindowsDaemonSetSpecTemplateSpecContainersResources(obj.resources),
   };
   // filter undefined values
@@ -5226,27 +4820,11 @@ export function toJson_InstallationSpecCalicoWindowsUpgradeDaemonSetSpecTemplate
  */
 export interface InstallationSpecCalicoWindowsUpgradeDaemonSetSpecTemplateSpecContainers {
   /**
-   * LivenessProbe allows customization of the liveness probe timing parameters.
-   * The probe handler is set by the operator and cannot be overridden.
-   *
-   * @schema InstallationSpecCalicoWindowsUpgradeDaemonSetSpecTemplateSpecContainers#livenessProbe
-   */
-  readonly livenessProbe?: InstallationSpecCalicoWindowsUpgradeDaemonSetSpecTemplateSpecContainersLivenessProbe;
-
-  /**
    * Name is an enum which identifies the calico-windows-upgrade DaemonSet container by name.
    *
    * @schema InstallationSpecCalicoWindowsUpgradeDaemonSetSpecTemplateSpecContainers#name
    */
   readonly name: InstallationSpecCalicoWindowsUpgradeDaemonSetSpecTemplateSpecContainersName;
-
-  /**
-   * ReadinessProbe allows customization of the readiness probe timing parameters.
-   * The probe handler is set by the operator and cannot be overridden.
-   *
-   * @schema InstallationSpecCalicoWindowsUpgradeDaemonSetSpecTemplateSpecContainers#readinessProbe
-   */
-  readonly readinessProbe?: InstallationSpecCalicoWindowsUpgradeDaemonSetSpecTemplateSpecContainersReadinessProbe;
 
   /**
    * Resources allows customization of limits and requests for compute resources such as cpu and memory.
@@ -5265,9 +4843,7 @@ export interface InstallationSpecCalicoWindowsUpgradeDaemonSetSpecTemplateSpecCo
 export function toJson_InstallationSpecCalicoWindowsUpgradeDaemonSetSpecTemplateSpecContainers(obj: InstallationSpecCalicoWindowsUpgradeDaemonSetSpecTemplateSpecContainers | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'livenessProbe': toJson_InstallationSpecCalicoWindowsUpgradeDaemonSetSpecTemplateSpecContainersLivenessProbe(obj.livenessProbe),
     'name': obj.name,
-    'readinessProbe': toJson_InstallationSpecCalicoWindowsUpgradeDaemonSetSpecTemplateSpecContainersReadinessProbe(obj.readinessProbe),
     'resources': toJson_InstallationSpecCalicoWindowsUpgradeDaemonSetSpecTemplateSpecContainersResources(obj.resources),
   };
   // filter undefined values
@@ -5401,28 +4977,12 @@ export function toJson_InstallationSpecCsiNodeDriverDaemonSetSpecTemplateSpecAff
  */
 export interface InstallationSpecCsiNodeDriverDaemonSetSpecTemplateSpecContainers {
   /**
-   * LivenessProbe allows customization of the liveness probe timing parameters.
-   * The probe handler is set by the operator and cannot be overridden.
-   *
-   * @schema InstallationSpecCsiNodeDriverDaemonSetSpecTemplateSpecContainers#livenessProbe
-   */
-  readonly livenessProbe?: InstallationSpecCsiNodeDriverDaemonSetSpecTemplateSpecContainersLivenessProbe;
-
-  /**
    * Name is an enum which identifies the csi-node-driver DaemonSet container by name.
    * Supported values are: calico-csi, csi-node-driver-registrar.
    *
    * @schema InstallationSpecCsiNodeDriverDaemonSetSpecTemplateSpecContainers#name
    */
   readonly name: InstallationSpecCsiNodeDriverDaemonSetSpecTemplateSpecContainersName;
-
-  /**
-   * ReadinessProbe allows customization of the readiness probe timing parameters.
-   * The probe handler is set by the operator and cannot be overridden.
-   *
-   * @schema InstallationSpecCsiNodeDriverDaemonSetSpecTemplateSpecContainers#readinessProbe
-   */
-  readonly readinessProbe?: InstallationSpecCsiNodeDriverDaemonSetSpecTemplateSpecContainersReadinessProbe;
 
   /**
    * Resources allows customization of limits and requests for compute resources such as cpu and memory.
@@ -5441,9 +5001,7 @@ export interface InstallationSpecCsiNodeDriverDaemonSetSpecTemplateSpecContainer
 export function toJson_InstallationSpecCsiNodeDriverDaemonSetSpecTemplateSpecContainers(obj: InstallationSpecCsiNodeDriverDaemonSetSpecTemplateSpecContainers | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'livenessProbe': toJson_InstallationSpecCsiNodeDriverDaemonSetSpecTemplateSpecContainersLivenessProbe(obj.livenessProbe),
     'name': obj.name,
-    'readinessProbe': toJson_InstallationSpecCsiNodeDriverDaemonSetSpecTemplateSpecContainersReadinessProbe(obj.readinessProbe),
     'resources': toJson_InstallationSpecCsiNodeDriverDaemonSetSpecTemplateSpecContainersResources(obj.resources),
   };
   // filter undefined values
@@ -5831,28 +5389,12 @@ export function toJson_InstallationSpecTyphaDeploymentSpecTemplateSpecAffinity(o
  */
 export interface InstallationSpecTyphaDeploymentSpecTemplateSpecContainers {
   /**
-   * LivenessProbe allows customization of the liveness probe timing parameters.
-   * The probe handler is set by the operator and cannot be overridden.
-   *
-   * @schema InstallationSpecTyphaDeploymentSpecTemplateSpecContainers#livenessProbe
-   */
-  readonly livenessProbe?: InstallationSpecTyphaDeploymentSpecTemplateSpecContainersLivenessProbe;
-
-  /**
    * Name is an enum which identifies the typha Deployment container by name.
    * Supported values are: calico-typha
    *
    * @schema InstallationSpecTyphaDeploymentSpecTemplateSpecContainers#name
    */
   readonly name: InstallationSpecTyphaDeploymentSpecTemplateSpecContainersName;
-
-  /**
-   * ReadinessProbe allows customization of the readiness probe timing parameters.
-   * The probe handler is set by the operator and cannot be overridden.
-   *
-   * @schema InstallationSpecTyphaDeploymentSpecTemplateSpecContainers#readinessProbe
-   */
-  readonly readinessProbe?: InstallationSpecTyphaDeploymentSpecTemplateSpecContainersReadinessProbe;
 
   /**
    * Resources allows customization of limits and requests for compute resources such as cpu and memory.
@@ -5872,9 +5414,7 @@ export interface InstallationSpecTyphaDeploymentSpecTemplateSpecContainers {
 export function toJson_InstallationSpecTyphaDeploymentSpecTemplateSpecContainers(obj: InstallationSpecTyphaDeploymentSpecTemplateSpecContainers | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'livenessProbe': toJson_InstallationSpecTyphaDeploymentSpecTemplateSpecContainersLivenessProbe(obj.livenessProbe),
     'name': obj.name,
-    'readinessProbe': toJson_InstallationSpecTyphaDeploymentSpecTemplateSpecContainersReadinessProbe(obj.readinessProbe),
     'resources': toJson_InstallationSpecTyphaDeploymentSpecTemplateSpecContainersResources(obj.resources),
   };
   // filter undefined values
@@ -6305,61 +5845,6 @@ export function toJson_InstallationSpecCalicoKubeControllersDeploymentSpecTempla
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * LivenessProbe allows customization of the liveness probe timing parameters.
- * The probe handler is set by the operator and cannot be overridden.
- *
- * @schema InstallationSpecCalicoKubeControllersDeploymentSpecTemplateSpecContainersLivenessProbe
- */
-export interface InstallationSpecCalicoKubeControllersDeploymentSpecTemplateSpecContainersLivenessProbe {
-  /**
-   * FailureThreshold is the minimum consecutive failures for the probe
-   * to be considered failed after having succeeded.
-   *
-   * @schema InstallationSpecCalicoKubeControllersDeploymentSpecTemplateSpecContainersLivenessProbe#failureThreshold
-   */
-  readonly failureThreshold?: number;
-
-  /**
-   * InitialDelaySeconds is the number of seconds after the container
-   * starts before the probe is initiated.
-   *
-   * @schema InstallationSpecCalicoKubeControllersDeploymentSpecTemplateSpecContainersLivenessProbe#initialDelaySeconds
-   */
-  readonly initialDelaySeconds?: number;
-
-  /**
-   * PeriodSeconds is how often (in seconds) to perform the probe.
-   *
-   * @schema InstallationSpecCalicoKubeControllersDeploymentSpecTemplateSpecContainersLivenessProbe#periodSeconds
-   */
-  readonly periodSeconds?: number;
-
-  /**
-   * TimeoutSeconds is the number of seconds after which the probe times out.
-   *
-   * @schema InstallationSpecCalicoKubeControllersDeploymentSpecTemplateSpecContainersLivenessProbe#timeoutSeconds
-   */
-  readonly timeoutSeconds?: number;
-}
-
-/**
- * Converts an object of type 'InstallationSpecCalicoKubeControllersDeploymentSpecTemplateSpecContainersLivenessProbe' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_InstallationSpecCalicoKubeControllersDeploymentSpecTemplateSpecContainersLivenessProbe(obj: InstallationSpecCalicoKubeControllersDeploymentSpecTemplateSpecContainersLivenessProbe | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'failureThreshold': obj.failureThreshold,
-    'initialDelaySeconds': obj.initialDelaySeconds,
-    'periodSeconds': obj.periodSeconds,
-    'timeoutSeconds': obj.timeoutSeconds,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
  * Name is an enum which identifies the calico-kube-controllers Deployment container by name.
  * Supported values are: calico-kube-controllers, es-calico-kube-controllers
  *
@@ -6371,61 +5856,6 @@ export enum InstallationSpecCalicoKubeControllersDeploymentSpecTemplateSpecConta
   /** es-calico-kube-controllers */
   ES_HYPHEN_CALICO_HYPHEN_KUBE_HYPHEN_CONTROLLERS = "es-calico-kube-controllers",
 }
-
-/**
- * ReadinessProbe allows customization of the readiness probe timing parameters.
- * The probe handler is set by the operator and cannot be overridden.
- *
- * @schema InstallationSpecCalicoKubeControllersDeploymentSpecTemplateSpecContainersReadinessProbe
- */
-export interface InstallationSpecCalicoKubeControllersDeploymentSpecTemplateSpecContainersReadinessProbe {
-  /**
-   * FailureThreshold is the minimum consecutive failures for the probe
-   * to be considered failed after having succeeded.
-   *
-   * @schema InstallationSpecCalicoKubeControllersDeploymentSpecTemplateSpecContainersReadinessProbe#failureThreshold
-   */
-  readonly failureThreshold?: number;
-
-  /**
-   * InitialDelaySeconds is the number of seconds after the container
-   * starts before the probe is initiated.
-   *
-   * @schema InstallationSpecCalicoKubeControllersDeploymentSpecTemplateSpecContainersReadinessProbe#initialDelaySeconds
-   */
-  readonly initialDelaySeconds?: number;
-
-  /**
-   * PeriodSeconds is how often (in seconds) to perform the probe.
-   *
-   * @schema InstallationSpecCalicoKubeControllersDeploymentSpecTemplateSpecContainersReadinessProbe#periodSeconds
-   */
-  readonly periodSeconds?: number;
-
-  /**
-   * TimeoutSeconds is the number of seconds after which the probe times out.
-   *
-   * @schema InstallationSpecCalicoKubeControllersDeploymentSpecTemplateSpecContainersReadinessProbe#timeoutSeconds
-   */
-  readonly timeoutSeconds?: number;
-}
-
-/**
- * Converts an object of type 'InstallationSpecCalicoKubeControllersDeploymentSpecTemplateSpecContainersReadinessProbe' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_InstallationSpecCalicoKubeControllersDeploymentSpecTemplateSpecContainersReadinessProbe(obj: InstallationSpecCalicoKubeControllersDeploymentSpecTemplateSpecContainersReadinessProbe | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'failureThreshold': obj.failureThreshold,
-    'initialDelaySeconds': obj.initialDelaySeconds,
-    'periodSeconds': obj.periodSeconds,
-    'timeoutSeconds': obj.timeoutSeconds,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
  * Resources allows customization of limits and requests for compute resources such as cpu and memory.
@@ -6631,61 +6061,6 @@ export function toJson_InstallationSpecCalicoNodeDaemonSetSpecTemplateSpecAffini
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * LivenessProbe allows customization of the liveness probe timing parameters.
- * The probe handler is set by the operator and cannot be overridden.
- *
- * @schema InstallationSpecCalicoNodeDaemonSetSpecTemplateSpecContainersLivenessProbe
- */
-export interface InstallationSpecCalicoNodeDaemonSetSpecTemplateSpecContainersLivenessProbe {
-  /**
-   * FailureThreshold is the minimum consecutive failures for the probe
-   * to be considered failed after having succeeded.
-   *
-   * @schema InstallationSpecCalicoNodeDaemonSetSpecTemplateSpecContainersLivenessProbe#failureThreshold
-   */
-  readonly failureThreshold?: number;
-
-  /**
-   * InitialDelaySeconds is the number of seconds after the container
-   * starts before the probe is initiated.
-   *
-   * @schema InstallationSpecCalicoNodeDaemonSetSpecTemplateSpecContainersLivenessProbe#initialDelaySeconds
-   */
-  readonly initialDelaySeconds?: number;
-
-  /**
-   * PeriodSeconds is how often (in seconds) to perform the probe.
-   *
-   * @schema InstallationSpecCalicoNodeDaemonSetSpecTemplateSpecContainersLivenessProbe#periodSeconds
-   */
-  readonly periodSeconds?: number;
-
-  /**
-   * TimeoutSeconds is the number of seconds after which the probe times out.
-   *
-   * @schema InstallationSpecCalicoNodeDaemonSetSpecTemplateSpecContainersLivenessProbe#timeoutSeconds
-   */
-  readonly timeoutSeconds?: number;
-}
-
-/**
- * Converts an object of type 'InstallationSpecCalicoNodeDaemonSetSpecTemplateSpecContainersLivenessProbe' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_InstallationSpecCalicoNodeDaemonSetSpecTemplateSpecContainersLivenessProbe(obj: InstallationSpecCalicoNodeDaemonSetSpecTemplateSpecContainersLivenessProbe | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'failureThreshold': obj.failureThreshold,
-    'initialDelaySeconds': obj.initialDelaySeconds,
-    'periodSeconds': obj.periodSeconds,
-    'timeoutSeconds': obj.timeoutSeconds,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
  * Name is an enum which identifies the calico-node DaemonSet container by name.
  * Supported values are: calico-node
  *
@@ -6695,61 +6070,6 @@ export enum InstallationSpecCalicoNodeDaemonSetSpecTemplateSpecContainersName {
   /** calico-node */
   CALICO_HYPHEN_NODE = "calico-node",
 }
-
-/**
- * ReadinessProbe allows customization of the readiness probe timing parameters.
- * The probe handler is set by the operator and cannot be overridden.
- *
- * @schema InstallationSpecCalicoNodeDaemonSetSpecTemplateSpecContainersReadinessProbe
- */
-export interface InstallationSpecCalicoNodeDaemonSetSpecTemplateSpecContainersReadinessProbe {
-  /**
-   * FailureThreshold is the minimum consecutive failures for the probe
-   * to be considered failed after having succeeded.
-   *
-   * @schema InstallationSpecCalicoNodeDaemonSetSpecTemplateSpecContainersReadinessProbe#failureThreshold
-   */
-  readonly failureThreshold?: number;
-
-  /**
-   * InitialDelaySeconds is the number of seconds after the container
-   * starts before the probe is initiated.
-   *
-   * @schema InstallationSpecCalicoNodeDaemonSetSpecTemplateSpecContainersReadinessProbe#initialDelaySeconds
-   */
-  readonly initialDelaySeconds?: number;
-
-  /**
-   * PeriodSeconds is how often (in seconds) to perform the probe.
-   *
-   * @schema InstallationSpecCalicoNodeDaemonSetSpecTemplateSpecContainersReadinessProbe#periodSeconds
-   */
-  readonly periodSeconds?: number;
-
-  /**
-   * TimeoutSeconds is the number of seconds after which the probe times out.
-   *
-   * @schema InstallationSpecCalicoNodeDaemonSetSpecTemplateSpecContainersReadinessProbe#timeoutSeconds
-   */
-  readonly timeoutSeconds?: number;
-}
-
-/**
- * Converts an object of type 'InstallationSpecCalicoNodeDaemonSetSpecTemplateSpecContainersReadinessProbe' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_InstallationSpecCalicoNodeDaemonSetSpecTemplateSpecContainersReadinessProbe(obj: InstallationSpecCalicoNodeDaemonSetSpecTemplateSpecContainersReadinessProbe | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'failureThreshold': obj.failureThreshold,
-    'initialDelaySeconds': obj.initialDelaySeconds,
-    'periodSeconds': obj.periodSeconds,
-    'timeoutSeconds': obj.timeoutSeconds,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
  * Resources allows customization of limits and requests for compute resources such as cpu and memory.
@@ -6845,15 +6165,13 @@ export function toJson_InstallationSpecCalicoNodeDaemonSetSpecTemplateSpecDnsCon
 
 /**
  * Name is an enum which identifies the calico-node DaemonSet init container by name.
- * Supported values are: install-cni, cni-plugins, hostpath-init, flexvol-driver, ebpf-bootstrap, node-certs-key-cert-provisioner, calico-node-prometheus-server-tls-key-cert-provisioner, mount-bpffs (deprecated, replaced by ebpf-bootstrap)
+ * Supported values are: install-cni, hostpath-init, flexvol-driver, ebpf-bootstrap, node-certs-key-cert-provisioner, calico-node-prometheus-server-tls-key-cert-provisioner, mount-bpffs (deprecated, replaced by ebpf-bootstrap)
  *
  * @schema InstallationSpecCalicoNodeDaemonSetSpecTemplateSpecInitContainersName
  */
 export enum InstallationSpecCalicoNodeDaemonSetSpecTemplateSpecInitContainersName {
   /** install-cni */
   INSTALL_HYPHEN_CNI = "install-cni",
-  /** cni-plugins */
-  CNI_HYPHEN_PLUGINS = "cni-plugins",
   /** hostpath-init */
   HOSTPATH_HYPHEN_INIT = "hostpath-init",
   /** flexvol-driver */
@@ -7072,61 +6390,6 @@ export function toJson_InstallationSpecCalicoNodeWindowsDaemonSetSpecTemplateSpe
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * LivenessProbe allows customization of the liveness probe timing parameters.
- * The probe handler is set by the operator and cannot be overridden.
- *
- * @schema InstallationSpecCalicoNodeWindowsDaemonSetSpecTemplateSpecContainersLivenessProbe
- */
-export interface InstallationSpecCalicoNodeWindowsDaemonSetSpecTemplateSpecContainersLivenessProbe {
-  /**
-   * FailureThreshold is the minimum consecutive failures for the probe
-   * to be considered failed after having succeeded.
-   *
-   * @schema InstallationSpecCalicoNodeWindowsDaemonSetSpecTemplateSpecContainersLivenessProbe#failureThreshold
-   */
-  readonly failureThreshold?: number;
-
-  /**
-   * InitialDelaySeconds is the number of seconds after the container
-   * starts before the probe is initiated.
-   *
-   * @schema InstallationSpecCalicoNodeWindowsDaemonSetSpecTemplateSpecContainersLivenessProbe#initialDelaySeconds
-   */
-  readonly initialDelaySeconds?: number;
-
-  /**
-   * PeriodSeconds is how often (in seconds) to perform the probe.
-   *
-   * @schema InstallationSpecCalicoNodeWindowsDaemonSetSpecTemplateSpecContainersLivenessProbe#periodSeconds
-   */
-  readonly periodSeconds?: number;
-
-  /**
-   * TimeoutSeconds is the number of seconds after which the probe times out.
-   *
-   * @schema InstallationSpecCalicoNodeWindowsDaemonSetSpecTemplateSpecContainersLivenessProbe#timeoutSeconds
-   */
-  readonly timeoutSeconds?: number;
-}
-
-/**
- * Converts an object of type 'InstallationSpecCalicoNodeWindowsDaemonSetSpecTemplateSpecContainersLivenessProbe' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_InstallationSpecCalicoNodeWindowsDaemonSetSpecTemplateSpecContainersLivenessProbe(obj: InstallationSpecCalicoNodeWindowsDaemonSetSpecTemplateSpecContainersLivenessProbe | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'failureThreshold': obj.failureThreshold,
-    'initialDelaySeconds': obj.initialDelaySeconds,
-    'periodSeconds': obj.periodSeconds,
-    'timeoutSeconds': obj.timeoutSeconds,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
  * Name is an enum which identifies the calico-node-windows DaemonSet container by name.
  * Supported values are: node, felix, confd
  * calico-node-windows is allowed because it was previously allowed.
@@ -7143,61 +6406,6 @@ export enum InstallationSpecCalicoNodeWindowsDaemonSetSpecTemplateSpecContainers
   /** confd */
   CONFD = "confd",
 }
-
-/**
- * ReadinessProbe allows customization of the readiness probe timing parameters.
- * The probe handler is set by the operator and cannot be overridden.
- *
- * @schema InstallationSpecCalicoNodeWindowsDaemonSetSpecTemplateSpecContainersReadinessProbe
- */
-export interface InstallationSpecCalicoNodeWindowsDaemonSetSpecTemplateSpecContainersReadinessProbe {
-  /**
-   * FailureThreshold is the minimum consecutive failures for the probe
-   * to be considered failed after having succeeded.
-   *
-   * @schema InstallationSpecCalicoNodeWindowsDaemonSetSpecTemplateSpecContainersReadinessProbe#failureThreshold
-   */
-  readonly failureThreshold?: number;
-
-  /**
-   * InitialDelaySeconds is the number of seconds after the container
-   * starts before the probe is initiated.
-   *
-   * @schema InstallationSpecCalicoNodeWindowsDaemonSetSpecTemplateSpecContainersReadinessProbe#initialDelaySeconds
-   */
-  readonly initialDelaySeconds?: number;
-
-  /**
-   * PeriodSeconds is how often (in seconds) to perform the probe.
-   *
-   * @schema InstallationSpecCalicoNodeWindowsDaemonSetSpecTemplateSpecContainersReadinessProbe#periodSeconds
-   */
-  readonly periodSeconds?: number;
-
-  /**
-   * TimeoutSeconds is the number of seconds after which the probe times out.
-   *
-   * @schema InstallationSpecCalicoNodeWindowsDaemonSetSpecTemplateSpecContainersReadinessProbe#timeoutSeconds
-   */
-  readonly timeoutSeconds?: number;
-}
-
-/**
- * Converts an object of type 'InstallationSpecCalicoNodeWindowsDaemonSetSpecTemplateSpecContainersReadinessProbe' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_InstallationSpecCalicoNodeWindowsDaemonSetSpecTemplateSpecContainersReadinessProbe(obj: InstallationSpecCalicoNodeWindowsDaemonSetSpecTemplateSpecContainersReadinessProbe | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'failureThreshold': obj.failureThreshold,
-    'initialDelaySeconds': obj.initialDelaySeconds,
-    'periodSeconds': obj.periodSeconds,
-    'timeoutSeconds': obj.timeoutSeconds,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
  * Resources allows customization of limits and requests for compute resources such as cpu and memory.
@@ -7477,61 +6685,6 @@ export function toJson_InstallationSpecCalicoWindowsUpgradeDaemonSetSpecTemplate
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * LivenessProbe allows customization of the liveness probe timing parameters.
- * The probe handler is set by the operator and cannot be overridden.
- *
- * @schema InstallationSpecCalicoWindowsUpgradeDaemonSetSpecTemplateSpecContainersLivenessProbe
- */
-export interface InstallationSpecCalicoWindowsUpgradeDaemonSetSpecTemplateSpecContainersLivenessProbe {
-  /**
-   * FailureThreshold is the minimum consecutive failures for the probe
-   * to be considered failed after having succeeded.
-   *
-   * @schema InstallationSpecCalicoWindowsUpgradeDaemonSetSpecTemplateSpecContainersLivenessProbe#failureThreshold
-   */
-  readonly failureThreshold?: number;
-
-  /**
-   * InitialDelaySeconds is the number of seconds after the container
-   * starts before the probe is initiated.
-   *
-   * @schema InstallationSpecCalicoWindowsUpgradeDaemonSetSpecTemplateSpecContainersLivenessProbe#initialDelaySeconds
-   */
-  readonly initialDelaySeconds?: number;
-
-  /**
-   * PeriodSeconds is how often (in seconds) to perform the probe.
-   *
-   * @schema InstallationSpecCalicoWindowsUpgradeDaemonSetSpecTemplateSpecContainersLivenessProbe#periodSeconds
-   */
-  readonly periodSeconds?: number;
-
-  /**
-   * TimeoutSeconds is the number of seconds after which the probe times out.
-   *
-   * @schema InstallationSpecCalicoWindowsUpgradeDaemonSetSpecTemplateSpecContainersLivenessProbe#timeoutSeconds
-   */
-  readonly timeoutSeconds?: number;
-}
-
-/**
- * Converts an object of type 'InstallationSpecCalicoWindowsUpgradeDaemonSetSpecTemplateSpecContainersLivenessProbe' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_InstallationSpecCalicoWindowsUpgradeDaemonSetSpecTemplateSpecContainersLivenessProbe(obj: InstallationSpecCalicoWindowsUpgradeDaemonSetSpecTemplateSpecContainersLivenessProbe | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'failureThreshold': obj.failureThreshold,
-    'initialDelaySeconds': obj.initialDelaySeconds,
-    'periodSeconds': obj.periodSeconds,
-    'timeoutSeconds': obj.timeoutSeconds,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
  * Name is an enum which identifies the calico-windows-upgrade DaemonSet container by name.
  *
  * @schema InstallationSpecCalicoWindowsUpgradeDaemonSetSpecTemplateSpecContainersName
@@ -7540,61 +6693,6 @@ export enum InstallationSpecCalicoWindowsUpgradeDaemonSetSpecTemplateSpecContain
   /** calico-windows-upgrade */
   CALICO_HYPHEN_WINDOWS_HYPHEN_UPGRADE = "calico-windows-upgrade",
 }
-
-/**
- * ReadinessProbe allows customization of the readiness probe timing parameters.
- * The probe handler is set by the operator and cannot be overridden.
- *
- * @schema InstallationSpecCalicoWindowsUpgradeDaemonSetSpecTemplateSpecContainersReadinessProbe
- */
-export interface InstallationSpecCalicoWindowsUpgradeDaemonSetSpecTemplateSpecContainersReadinessProbe {
-  /**
-   * FailureThreshold is the minimum consecutive failures for the probe
-   * to be considered failed after having succeeded.
-   *
-   * @schema InstallationSpecCalicoWindowsUpgradeDaemonSetSpecTemplateSpecContainersReadinessProbe#failureThreshold
-   */
-  readonly failureThreshold?: number;
-
-  /**
-   * InitialDelaySeconds is the number of seconds after the container
-   * starts before the probe is initiated.
-   *
-   * @schema InstallationSpecCalicoWindowsUpgradeDaemonSetSpecTemplateSpecContainersReadinessProbe#initialDelaySeconds
-   */
-  readonly initialDelaySeconds?: number;
-
-  /**
-   * PeriodSeconds is how often (in seconds) to perform the probe.
-   *
-   * @schema InstallationSpecCalicoWindowsUpgradeDaemonSetSpecTemplateSpecContainersReadinessProbe#periodSeconds
-   */
-  readonly periodSeconds?: number;
-
-  /**
-   * TimeoutSeconds is the number of seconds after which the probe times out.
-   *
-   * @schema InstallationSpecCalicoWindowsUpgradeDaemonSetSpecTemplateSpecContainersReadinessProbe#timeoutSeconds
-   */
-  readonly timeoutSeconds?: number;
-}
-
-/**
- * Converts an object of type 'InstallationSpecCalicoWindowsUpgradeDaemonSetSpecTemplateSpecContainersReadinessProbe' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_InstallationSpecCalicoWindowsUpgradeDaemonSetSpecTemplateSpecContainersReadinessProbe(obj: InstallationSpecCalicoWindowsUpgradeDaemonSetSpecTemplateSpecContainersReadinessProbe | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'failureThreshold': obj.failureThreshold,
-    'initialDelaySeconds': obj.initialDelaySeconds,
-    'periodSeconds': obj.periodSeconds,
-    'timeoutSeconds': obj.timeoutSeconds,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
  * Resources allows customization of limits and requests for compute resources such as cpu and memory.
@@ -7799,61 +6897,6 @@ export function toJson_InstallationSpecCsiNodeDriverDaemonSetSpecTemplateSpecAff
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * LivenessProbe allows customization of the liveness probe timing parameters.
- * The probe handler is set by the operator and cannot be overridden.
- *
- * @schema InstallationSpecCsiNodeDriverDaemonSetSpecTemplateSpecContainersLivenessProbe
- */
-export interface InstallationSpecCsiNodeDriverDaemonSetSpecTemplateSpecContainersLivenessProbe {
-  /**
-   * FailureThreshold is the minimum consecutive failures for the probe
-   * to be considered failed after having succeeded.
-   *
-   * @schema InstallationSpecCsiNodeDriverDaemonSetSpecTemplateSpecContainersLivenessProbe#failureThreshold
-   */
-  readonly failureThreshold?: number;
-
-  /**
-   * InitialDelaySeconds is the number of seconds after the container
-   * starts before the probe is initiated.
-   *
-   * @schema InstallationSpecCsiNodeDriverDaemonSetSpecTemplateSpecContainersLivenessProbe#initialDelaySeconds
-   */
-  readonly initialDelaySeconds?: number;
-
-  /**
-   * PeriodSeconds is how often (in seconds) to perform the probe.
-   *
-   * @schema InstallationSpecCsiNodeDriverDaemonSetSpecTemplateSpecContainersLivenessProbe#periodSeconds
-   */
-  readonly periodSeconds?: number;
-
-  /**
-   * TimeoutSeconds is the number of seconds after which the probe times out.
-   *
-   * @schema InstallationSpecCsiNodeDriverDaemonSetSpecTemplateSpecContainersLivenessProbe#timeoutSeconds
-   */
-  readonly timeoutSeconds?: number;
-}
-
-/**
- * Converts an object of type 'InstallationSpecCsiNodeDriverDaemonSetSpecTemplateSpecContainersLivenessProbe' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_InstallationSpecCsiNodeDriverDaemonSetSpecTemplateSpecContainersLivenessProbe(obj: InstallationSpecCsiNodeDriverDaemonSetSpecTemplateSpecContainersLivenessProbe | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'failureThreshold': obj.failureThreshold,
-    'initialDelaySeconds': obj.initialDelaySeconds,
-    'periodSeconds': obj.periodSeconds,
-    'timeoutSeconds': obj.timeoutSeconds,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
  * Name is an enum which identifies the csi-node-driver DaemonSet container by name.
  * Supported values are: calico-csi, csi-node-driver-registrar.
  *
@@ -7867,61 +6910,6 @@ export enum InstallationSpecCsiNodeDriverDaemonSetSpecTemplateSpecContainersName
   /** csi-node-driver */
   CSI_HYPHEN_NODE_HYPHEN_DRIVER = "csi-node-driver",
 }
-
-/**
- * ReadinessProbe allows customization of the readiness probe timing parameters.
- * The probe handler is set by the operator and cannot be overridden.
- *
- * @schema InstallationSpecCsiNodeDriverDaemonSetSpecTemplateSpecContainersReadinessProbe
- */
-export interface InstallationSpecCsiNodeDriverDaemonSetSpecTemplateSpecContainersReadinessProbe {
-  /**
-   * FailureThreshold is the minimum consecutive failures for the probe
-   * to be considered failed after having succeeded.
-   *
-   * @schema InstallationSpecCsiNodeDriverDaemonSetSpecTemplateSpecContainersReadinessProbe#failureThreshold
-   */
-  readonly failureThreshold?: number;
-
-  /**
-   * InitialDelaySeconds is the number of seconds after the container
-   * starts before the probe is initiated.
-   *
-   * @schema InstallationSpecCsiNodeDriverDaemonSetSpecTemplateSpecContainersReadinessProbe#initialDelaySeconds
-   */
-  readonly initialDelaySeconds?: number;
-
-  /**
-   * PeriodSeconds is how often (in seconds) to perform the probe.
-   *
-   * @schema InstallationSpecCsiNodeDriverDaemonSetSpecTemplateSpecContainersReadinessProbe#periodSeconds
-   */
-  readonly periodSeconds?: number;
-
-  /**
-   * TimeoutSeconds is the number of seconds after which the probe times out.
-   *
-   * @schema InstallationSpecCsiNodeDriverDaemonSetSpecTemplateSpecContainersReadinessProbe#timeoutSeconds
-   */
-  readonly timeoutSeconds?: number;
-}
-
-/**
- * Converts an object of type 'InstallationSpecCsiNodeDriverDaemonSetSpecTemplateSpecContainersReadinessProbe' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_InstallationSpecCsiNodeDriverDaemonSetSpecTemplateSpecContainersReadinessProbe(obj: InstallationSpecCsiNodeDriverDaemonSetSpecTemplateSpecContainersReadinessProbe | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'failureThreshold': obj.failureThreshold,
-    'initialDelaySeconds': obj.initialDelaySeconds,
-    'periodSeconds': obj.periodSeconds,
-    'timeoutSeconds': obj.timeoutSeconds,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
  * Resources allows customization of limits and requests for compute resources such as cpu and memory.
@@ -8126,61 +7114,6 @@ export function toJson_InstallationSpecTyphaDeploymentSpecTemplateSpecAffinityPo
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * LivenessProbe allows customization of the liveness probe timing parameters.
- * The probe handler is set by the operator and cannot be overridden.
- *
- * @schema InstallationSpecTyphaDeploymentSpecTemplateSpecContainersLivenessProbe
- */
-export interface InstallationSpecTyphaDeploymentSpecTemplateSpecContainersLivenessProbe {
-  /**
-   * FailureThreshold is the minimum consecutive failures for the probe
-   * to be considered failed after having succeeded.
-   *
-   * @schema InstallationSpecTyphaDeploymentSpecTemplateSpecContainersLivenessProbe#failureThreshold
-   */
-  readonly failureThreshold?: number;
-
-  /**
-   * InitialDelaySeconds is the number of seconds after the container
-   * starts before the probe is initiated.
-   *
-   * @schema InstallationSpecTyphaDeploymentSpecTemplateSpecContainersLivenessProbe#initialDelaySeconds
-   */
-  readonly initialDelaySeconds?: number;
-
-  /**
-   * PeriodSeconds is how often (in seconds) to perform the probe.
-   *
-   * @schema InstallationSpecTyphaDeploymentSpecTemplateSpecContainersLivenessProbe#periodSeconds
-   */
-  readonly periodSeconds?: number;
-
-  /**
-   * TimeoutSeconds is the number of seconds after which the probe times out.
-   *
-   * @schema InstallationSpecTyphaDeploymentSpecTemplateSpecContainersLivenessProbe#timeoutSeconds
-   */
-  readonly timeoutSeconds?: number;
-}
-
-/**
- * Converts an object of type 'InstallationSpecTyphaDeploymentSpecTemplateSpecContainersLivenessProbe' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_InstallationSpecTyphaDeploymentSpecTemplateSpecContainersLivenessProbe(obj: InstallationSpecTyphaDeploymentSpecTemplateSpecContainersLivenessProbe | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'failureThreshold': obj.failureThreshold,
-    'initialDelaySeconds': obj.initialDelaySeconds,
-    'periodSeconds': obj.periodSeconds,
-    'timeoutSeconds': obj.timeoutSeconds,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
  * Name is an enum which identifies the typha Deployment container by name.
  * Supported values are: calico-typha
  *
@@ -8190,61 +7123,6 @@ export enum InstallationSpecTyphaDeploymentSpecTemplateSpecContainersName {
   /** calico-typha */
   CALICO_HYPHEN_TYPHA = "calico-typha",
 }
-
-/**
- * ReadinessProbe allows customization of the readiness probe timing parameters.
- * The probe handler is set by the operator and cannot be overridden.
- *
- * @schema InstallationSpecTyphaDeploymentSpecTemplateSpecContainersReadinessProbe
- */
-export interface InstallationSpecTyphaDeploymentSpecTemplateSpecContainersReadinessProbe {
-  /**
-   * FailureThreshold is the minimum consecutive failures for the probe
-   * to be considered failed after having succeeded.
-   *
-   * @schema InstallationSpecTyphaDeploymentSpecTemplateSpecContainersReadinessProbe#failureThreshold
-   */
-  readonly failureThreshold?: number;
-
-  /**
-   * InitialDelaySeconds is the number of seconds after the container
-   * starts before the probe is initiated.
-   *
-   * @schema InstallationSpecTyphaDeploymentSpecTemplateSpecContainersReadinessProbe#initialDelaySeconds
-   */
-  readonly initialDelaySeconds?: number;
-
-  /**
-   * PeriodSeconds is how often (in seconds) to perform the probe.
-   *
-   * @schema InstallationSpecTyphaDeploymentSpecTemplateSpecContainersReadinessProbe#periodSeconds
-   */
-  readonly periodSeconds?: number;
-
-  /**
-   * TimeoutSeconds is the number of seconds after which the probe times out.
-   *
-   * @schema InstallationSpecTyphaDeploymentSpecTemplateSpecContainersReadinessProbe#timeoutSeconds
-   */
-  readonly timeoutSeconds?: number;
-}
-
-/**
- * Converts an object of type 'InstallationSpecTyphaDeploymentSpecTemplateSpecContainersReadinessProbe' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_InstallationSpecTyphaDeploymentSpecTemplateSpecContainersReadinessProbe(obj: InstallationSpecTyphaDeploymentSpecTemplateSpecContainersReadinessProbe | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'failureThreshold': obj.failureThreshold,
-    'initialDelaySeconds': obj.initialDelaySeconds,
-    'periodSeconds': obj.periodSeconds,
-    'timeoutSeconds': obj.timeoutSeconds,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
  * Resources allows customization of limits and requests for compute resources such as cpu and memory.

@@ -30,6 +30,23 @@ export const IMAGES: Readonly<Record<string, ImageInfo>> = {
   'docker.io/rancher/kubectl': { architectures: ['amd64', 'arm64'] },
   'docker.io/rancher/k3s-upgrade': { architectures: ['amd64', 'arm64'] },
   'ghcr.io/petercb/k3os': { architectures: ['amd64', 'arm64'] },
+  // The images the pinned charts render (their versions come with the chart version).
+  'quay.io/tigera/operator': { architectures: ['amd64', 'arm64'] },
+  'quay.io/metallb/controller': { architectures: ['amd64', 'arm64'] },
+  'quay.io/metallb/speaker': { architectures: ['amd64', 'arm64'] },
+  'quay.io/jetstack/cert-manager-controller': { architectures: ['amd64', 'arm64'] },
+  'quay.io/jetstack/cert-manager-cainjector': { architectures: ['amd64', 'arm64'] },
+  'quay.io/jetstack/cert-manager-webhook': { architectures: ['amd64', 'arm64'] },
+  'quay.io/jetstack/cert-manager-startupapicheck': { architectures: ['amd64', 'arm64'] },
+  'registry.k8s.io/sig-storage/nfsplugin': { architectures: ['amd64', 'arm64'] },
+  'registry.k8s.io/sig-storage/csi-provisioner': { architectures: ['amd64', 'arm64'] },
+  'registry.k8s.io/sig-storage/csi-resizer': { architectures: ['amd64', 'arm64'] },
+  'registry.k8s.io/sig-storage/csi-node-driver-registrar': { architectures: ['amd64', 'arm64'] },
+  'registry.k8s.io/sig-storage/livenessprobe': { architectures: ['amd64', 'arm64'] },
+  'ghcr.io/fluxcd/source-controller': { architectures: ['amd64', 'arm64'] },
+  'ghcr.io/fluxcd/kustomize-controller': { architectures: ['amd64', 'arm64'] },
+  'ghcr.io/fluxcd/helm-controller': { architectures: ['amd64', 'arm64'] },
+  'ghcr.io/fluxcd/notification-controller': { architectures: ['amd64', 'arm64'] },
   'docker.io/coredns/coredns': { architectures: ['amd64', 'arm64'] },
 };
 

@@ -5,6 +5,7 @@ import {
   Check,
   CisBenchmarkCheck,
   DataProtectionCheck,
+  FlowsCheck,
   HostConsistencyCheck,
   K3osConfigCheck,
   K3sCliFlagsCheck,
@@ -17,6 +18,8 @@ import {
   StageDependencyCheck,
 } from './checks';
 import { UserError } from './errors';
+import { ChartRenderer, HelmChartRenderer } from './helm/chart-renderer';
+import { renderChartObjects } from './helm/cluster-charts';
 import { vipRequests } from './net/service-vips';
 import { allocateVips, previousVips } from './net/vip-allocator';
 import { RenderedCluster, renderCluster } from './render';
@@ -38,6 +41,7 @@ export function defaultChecks(): Check[] {
     new CisBenchmarkCheck(),
     new StageDependencyCheck(),
     new SecretsCheck(),
+    new FlowsCheck(),
   ];
 }
 
@@ -62,6 +66,11 @@ export interface SynthOptions {
   readonly stages?: StageRegistry;
   /** @default defaultChecks() */
   readonly checks?: readonly Check[];
+  /**
+   * Renders the chart releases.
+   * @default - helm from the chart cache in .cache/ (lib/helm/chart-renderer.ts)
+   */
+  readonly charts?: ChartRenderer;
 }
 
 export interface SynthResult {
@@ -76,12 +85,25 @@ export interface SynthResult {
 export async function synthesize(specText: string, source: string, options: SynthOptions = {}): Promise<SynthResult> {
   const spec = loadSpec(specText, source);
   const vips = allocateVips(spec.network.loadBalancerPool, vipRequests(spec), previousVips(options.previousFiles ?? new Map()));
-  const cluster = renderCluster(spec, options.stages ?? STAGES, vips);
-  const findings = await runChecks(cluster, options.checks ?? defaultChecks(), {
+  const bare = renderCluster(spec, options.stages ?? STAGES, vips);
+  const charts = await renderChartObjects(bare, options.charts ?? new HelmChartRenderer());
+  const cluster: RenderedCluster = { ...bare, chartObjects: charts.chartObjects, releases: charts.releases, chartsUnavailable: charts.unavailable };
+  const checks = options.checks ?? defaultChecks();
+  const findings = [...charts.findings];
+  if (charts.unavailable) {
+    findings.push({
+      severity: 'warning',
+      check: 'charts',
+      message:
+        `the chart releases were not rendered: ${charts.unavailable}. Until then these checks see only this project's own objects, ` +
+        `not what the charts install: ${checks.map((c) => c.name).join(', ')}`,
+    });
+  }
+  findings.push(...(await runChecks(cluster, checks, {
     previousFiles: options.previousFiles ?? new Map(),
     allowDataLoss: options.allowDataLoss ?? false,
     secretFiles: options.secretFiles ?? new Map(),
-  });
+  })));
   const errors = findings.filter((f) => f.severity === 'error');
   if (errors.length > 0) {
     throw new UserError(

@@ -36,7 +36,8 @@ export function allocatable(spec: ClusterSpec, node: NodeSpec): { memory: number
   };
 }
 
-function podRequests(w: WorkloadModel): { memory: number; millicores: number; limitMemory: number } {
+/** What one pod of the workload requests (and limits) for the scheduler. */
+export function podRequests(w: WorkloadModel): { memory: number; millicores: number; limitMemory: number } {
   // Init containers run before the others, so a pod needs the larger of the two sums.
   const sum = (init: boolean, key: 'requests' | 'limits', res: string, parse: (v: string | number) => number): number =>
     w.template.containers.filter((c) => c.init === init).reduce((acc, c) => acc + parse(c[key][res] ?? 0), 0);

@@ -1,11 +1,10 @@
 import { describeObject, RenderedObject } from '../render';
-import { helmWorkloads } from './helm-workloads';
 
 /*
  * What the promise checks need to know about the rendered workloads, read from the
  * rendered objects themselves (not from the spec): pod templates, the Services in front
- * of them, claims and namespaces. Objects delivered by a HelmRelease are opaque here,
- * except for the charts that have an adapter (helm-workloads.ts).
+ * of them, claims and namespaces. What chart releases install is rendered with helm
+ * (lib/helm/) and read here like the project's own objects.
  */
 
 export { ANNOTATIONS } from './annotations';
@@ -70,6 +69,8 @@ export interface WorkloadModel {
   readonly annotations: Readonly<Record<string, string>>;
   readonly template: PodTemplateModel;
   readonly file: string;
+  /** For a chart's workload: the release that installs it. */
+  readonly release?: string;
 }
 
 export interface LoadBalancerModel {
@@ -134,14 +135,11 @@ export function podTemplateModel(template: any): PodTemplateModel {
   };
 }
 
-/**
- * Reads the workloads and load balancers out of rendered objects, including those that
- * HelmReleases of charts with an adapter will create.
- */
+/** Reads the workloads and load balancers out of rendered objects (ours and the charts'). */
 export function clusterModel(objects: readonly RenderedObject[]): ClusterModel {
   const workloads: WorkloadModel[] = [];
   const loadBalancers: LoadBalancerModel[] = [];
-  for (const { manifest: m, file } of objects) {
+  for (const { manifest: m, file, release } of objects) {
     if (WORKLOAD_KINDS.has(m.kind)) {
       workloads.push({
         id: describeObject(m),
@@ -152,6 +150,7 @@ export function clusterModel(objects: readonly RenderedObject[]): ClusterModel {
         annotations: { ...(m.metadata.annotations ?? {}), ...(m.spec?.template?.metadata?.annotations ?? {}) },
         template: podTemplateModel(m.spec?.template),
         file,
+        release,
       });
     } else if (m.kind === 'Service' && m.spec?.type === 'LoadBalancer') {
       loadBalancers.push({
@@ -164,9 +163,6 @@ export function clusterModel(objects: readonly RenderedObject[]): ClusterModel {
       });
     }
   }
-  const fromHelm = helmWorkloads(objects);
-  workloads.push(...fromHelm.workloads);
-  loadBalancers.push(...fromHelm.loadBalancers);
   return { workloads, loadBalancers, objects: objects.map((o) => o.manifest) };
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */

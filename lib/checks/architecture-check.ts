@@ -3,7 +3,7 @@ import { eligibleNodes, selectedNodes } from '../analysis/scheduling';
 import { clusterModel } from '../analysis/workload-model';
 import { imageCatalog, ImageInfo } from '../images';
 import { renderedKubectlImage } from '../upgrades/system-upgrade-controller';
-import { describeObject, RenderedCluster } from '../render';
+import { describeObject, clusterObjects, RenderedCluster } from '../render';
 import { NodeSpec } from '../spec/schema';
 import { Check, Finding } from './check';
 
@@ -23,7 +23,7 @@ export class ArchitectureCheck implements Check {
     const findings: Finding[] = [];
     const catalog = this.catalog ?? imageCatalog(cluster.spec);
     const runs: { where: string; images: string[]; nodes: NodeSpec[] }[] = [];
-    const model = clusterModel(cluster.objects);
+    const model = clusterModel(clusterObjects(cluster));
     for (const w of model.workloads) {
       runs.push({ where: `${w.file}: ${w.id}`, images: w.template.containers.map((c) => c.image), nodes: eligibleNodes(w.template, cluster.spec) });
     }

@@ -1,7 +1,7 @@
 import { capacity, NodeCapacity } from '../analysis/capacity';
 import { formatMiB } from '../analysis/quantity';
 import { clusterModel } from '../analysis/workload-model';
-import { RenderedCluster } from '../render';
+import { clusterObjects, RenderedCluster } from '../render';
 import { Check, Finding } from './check';
 
 /** Below this share of free allocatable memory a node is reported (a warning). */
@@ -16,7 +16,7 @@ export class CapacityCheck implements Check {
 
   public async run(cluster: RenderedCluster): Promise<Finding[]> {
     const { spec } = cluster;
-    const model = clusterModel(cluster.objects);
+    const model = clusterModel(clusterObjects(cluster));
     const findings: Finding[] = [];
     const cases: [string, string | undefined][] = [
       ['all nodes up', undefined],

@@ -9,3 +9,4 @@ export * from './promises-check';
 export * from './secrets-check';
 export * from './security-policy-check';
 export * from './stage-dependency-check';
+export * from './flows-check';

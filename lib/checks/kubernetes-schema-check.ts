@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PROJECT_ROOT } from '../project-root';
-import { describeObject, RenderedCluster } from '../render';
+import { clusterObjects, describeObject, RenderedCluster } from '../render';
 import { Check, Finding } from './check';
 
 /** Validates a manifest; on failure returns the JSON-schema errors. */
@@ -118,10 +118,10 @@ export class KubernetesSchemaCheck implements Check {
     const findings: Finding[] = [];
     // One load per kind, in sequence (jest's ES-module loader cannot link overlapping imports).
     const validators = new Map<string, Validator | undefined>();
-    for (const k of new Set(cluster.objects.map((o) => `${o.manifest.apiVersion} ${o.manifest.kind}`))) {
+    for (const k of new Set(clusterObjects(cluster).map((o) => `${o.manifest.apiVersion} ${o.manifest.kind}`))) {
       validators.set(k, await loadValidator(k.split(' ')[0], k.split(' ')[1]));
     }
-    for (const object of cluster.objects) {
+    for (const object of clusterObjects(cluster)) {
       const { apiVersion, kind } = object.manifest;
       const where = `${object.file}: ${describeObject(object.manifest)}`;
       const validate = validators.get(`${apiVersion} ${kind}`);

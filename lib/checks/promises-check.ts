@@ -1,7 +1,7 @@
 import { describeOutcome, failureScenarios, simulate } from '../analysis/failure-simulation';
 import { eligibleNodes } from '../analysis/scheduling';
 import { ANNOTATIONS, clusterModel, WorkloadModel } from '../analysis/workload-model';
-import { RenderedCluster } from '../render';
+import { clusterObjects, RenderedCluster } from '../render';
 import { Check, Finding } from './check';
 
 /**
@@ -18,7 +18,7 @@ export class PromisesCheck implements Check {
 
   public async run(cluster: RenderedCluster): Promise<Finding[]> {
     const { spec } = cluster;
-    const model = clusterModel(cluster.objects);
+    const model = clusterModel(clusterObjects(cluster));
     const scenarios = failureScenarios(spec);
     const findings: Finding[] = [];
     const error = (w: WorkloadModel, message: string): void => {

@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import { ANNOTATIONS } from '../analysis/annotations';
 import { HelmChart } from '../../imports/helm.cattle.io';
 import { BootstrapManifest } from '../k3s/bootstrap-manifest';
 import { FLUX2_CHART } from '../upstream/charts';
@@ -6,6 +7,14 @@ import { FLUX_SYSTEM_NAMESPACE } from './flux-helm-release';
 
 /** The release name of Flux, shared by k3s's HelmChart and Flux's own HelmRelease. */
 export const FLUX_RELEASE = 'flux2';
+
+/** Why the chart's RBAC is accepted as it is (the security check reads these off the release). */
+export const FLUX_RELEASE_ANNOTATIONS = {
+  [`${ANNOTATIONS.securityExceptionPrefix}clusterAdmin`]:
+    'kustomize-controller and helm-controller apply every stage (CRDs, RBAC, namespaces): Flux\'s reconcilers run as cluster-admin by design',
+  [`${ANNOTATIONS.securityExceptionPrefix}wildcardRbac`]:
+    'the chart\'s crd-controller role and the flux-view/flux-edit aggregates cover every Flux kind with "*" (only Flux\'s own API groups)',
+};
 
 const SMALL = { requests: { cpu: '20m', memory: '64Mi' }, limits: { memory: '512Mi' } };
 
@@ -16,6 +25,9 @@ const SMALL = { requests: { cpu: '20m', memory: '64Mi' }, limits: { memory: '512
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function fluxValues(): Record<string, any> {
   return {
+    // The chart's policies admit scraping (8080) and webhooks from every namespace, which no flow
+    // uses; flux/ carries the namespace baseline instead (deny, then the namespace's own pods).
+    policies: { create: false },
     imageAutomationController: { create: false },
     imageReflectionController: { create: false },
     sourceController: { resources: SMALL },

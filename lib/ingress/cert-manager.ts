@@ -1,4 +1,6 @@
 export const CERT_MANAGER_NAMESPACE = 'cert-manager';
+/** The chart's metrics port (controller and cainjector, `http-metrics`), scraped by Prometheus. */
+export const CERT_MANAGER_METRICS_PORT = 9402;
 
 const SMALL = { requests: { cpu: '10m', memory: '48Mi' }, limits: { memory: '160Mi' } };
 

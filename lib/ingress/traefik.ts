@@ -22,7 +22,7 @@ export function traefikPlacement(spec: ClusterSpec): Placement {
   return Placement.hotStandby(storageNode(spec), standbyNode(spec));
 }
 
-/** The annotations the Traefik HelmRelease carries: what it promises. */
+/** What Traefik's Deployment promises (set through the chart's `deployment.annotations`). */
 export const TRAEFIK_RELEASE_ANNOTATIONS = {
   [ANNOTATIONS.failoverWithinSeconds]: String(INGRESS_FAILOVER_SECONDS),
   [ANNOTATIONS.stateless]: 'true',
@@ -39,7 +39,8 @@ export function traefikValues(spec: ClusterSpec, vips: VipAssignments): Record<s
   const placement = traefikPlacement(spec);
   const fields = placement.podFields(TRAEFIK_POD_LABELS);
   return {
-    deployment: { replicas: placement.replicas },
+    // What it promises, on the Deployment the chart renders (the checks read it there).
+    deployment: { replicas: placement.replicas, annotations: { ...TRAEFIK_RELEASE_ANNOTATIONS } },
     // One replica per node and only two nodes: replace in place, never surge.
     updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } },
     affinity: fields.affinity,

@@ -13,11 +13,43 @@ import {
 import { BootstrapManifest } from '../k3s/bootstrap-manifest';
 import { K3S_CNI_BIN_DIR, K3S_CNI_CONF_DIR } from '../k3s/k3s-requirements';
 import { ClusterSpec } from '../spec/schema';
-import { TIGERA_OPERATOR_CHART } from '../upstream/charts';
+import { CALICO_CRDS_CHART, TIGERA_OPERATOR_CHART } from '../upstream/charts';
 
 /** The namespace and release name of the operator, shared by k3s's HelmChart and Flux's HelmRelease. */
 export const TIGERA_NAMESPACE = 'tigera-operator';
 export const TIGERA_RELEASE = 'tigera-operator';
+
+/**
+ * Calico's CRDs: the companion chart at the operator's tag (v3.32.0's operator chart ships
+ * none), one release named the same by k3s at bootstrap and by Flux after. kube-system exists
+ * before any stage, so the release needs no namespace of ours.
+ */
+export const CALICO_CRDS_RELEASE = 'calico-crds';
+export const CALICO_CRDS_NAMESPACE = 'kube-system';
+
+/**
+ * The HelmRelease must never be pruned: uninstalling it deletes the CRDs and, with them, every
+ * Calico resource (IP pools, the Installation) of a running cluster.
+ */
+export const CALICO_CRDS_RELEASE_ANNOTATIONS = { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' };
+
+/**
+ * The k3s auto-deploy HelmChart of Calico's CRDs, in a file before the operator's
+ * (`bootstrap: true`: its install Job runs on the host network, before any CNI exists).
+ */
+export function calicoCrdsBootstrapManifest(): BootstrapManifest {
+  const chart = HelmChart.manifest({
+    metadata: { name: CALICO_CRDS_RELEASE, namespace: 'kube-system' },
+    spec: {
+      bootstrap: true,
+      repo: CALICO_CRDS_CHART.repositoryUrl,
+      chart: CALICO_CRDS_CHART.chart,
+      version: CALICO_CRDS_CHART.version,
+      targetNamespace: CALICO_CRDS_NAMESPACE,
+    },
+  });
+  return { fileName: '05-calico-crds.yaml', objects: [chart] };
+}
 
 /**
  * Calico for one L2 segment: VXLAN only across subnets (so none between the nodes on the
@@ -58,6 +90,10 @@ export function calicoValues(spec: ClusterSpec): Record<string, any> {
     goldmane: { enabled: false },
     whisker: { enabled: false },
     resources: { requests: { cpu: '50m', memory: '96Mi' }, limits: { memory: '256Mi' } },
+    // The chart tolerates every taint, the control plane's included. The operator is a
+    // controller: it runs on a worker, and only needs to start on a node that is not Ready
+    // yet (no node is before Calico runs) and on the host network (the chart's default).
+    tolerations: [{ key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoSchedule' }],
   };
 }
 

@@ -1,3 +1,11 @@
+import { ANNOTATIONS } from '../analysis/annotations';
+
+/** Why the chart's RBAC is accepted as it is (the security check reads these off the release). */
+export const METALLB_RELEASE_ANNOTATIONS = {
+  [`${ANNOTATIONS.securityExceptionPrefix}wildcardRbac`]:
+    'the chart grants "*" verbs only on MetalLB\'s own status kinds (servicel2statuses, servicebgpstatuses, configurationstates), which its speaker and controller own',
+};
+
 /** The namespace MetalLB runs in. */
 export const METALLB_NAMESPACE = 'metallb-system';
 

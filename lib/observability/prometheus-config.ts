@@ -1,4 +1,5 @@
 import { INGRESS_NAMESPACE, TRAEFIK_PORTS, TRAEFIK_RELEASE } from '../ingress/traefik';
+import { CERT_MANAGER_METRICS_PORT, CERT_MANAGER_NAMESPACE } from '../ingress/cert-manager';
 import { homeAssistantEndpoint } from '../services/home-assistant';
 import { ClusterSpec } from '../spec/schema';
 import { PORTS, serviceHost } from './constants';
@@ -70,6 +71,10 @@ export function prometheusConfig(spec: ClusterSpec): Record<string, any> {
   if (spec.services.ingress.enabled) {
     // The chart's metrics Service is named <release>-metrics.
     jobs.push(staticJob('traefik', [`${TRAEFIK_RELEASE}-metrics.${INGRESS_NAMESPACE}.svc.cluster.local:${TRAEFIK_PORTS.metrics}`]));
+  }
+  // cert-manager's chart serves controller and cainjector metrics on Services of their names.
+  for (const name of ['cert-manager', 'cert-manager-cainjector']) {
+    jobs.push(staticJob(name, [`${name}.${CERT_MANAGER_NAMESPACE}.svc.cluster.local:${CERT_MANAGER_METRICS_PORT}`]));
   }
   const bmcs = spec.nodes.filter((n) => n.ipmi).map((n) => n.ipmi!.address);
   if (bmcs.length > 0) {

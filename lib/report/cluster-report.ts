@@ -1,4 +1,5 @@
-import { capacity } from '../analysis/capacity';
+import { capacity, podRequests } from '../analysis/capacity';
+import { ClusterTraffic } from '../analysis/flows';
 import { describeOutcome, failureScenarios, simulateAll } from '../analysis/failure-simulation';
 import { formatMiB } from '../analysis/quantity';
 import { eligibleNodes } from '../analysis/scheduling';
@@ -8,7 +9,7 @@ import { securityExceptions } from '../checks/security-policy-check';
 import { CIS_SOURCES } from '../k3s/cis-controls';
 import { POD_SECURITY_EXEMPTIONS } from '../k3s/cis-hardening';
 import { metallbAnnouncer } from '../net/metallb-election';
-import { RenderedCluster } from '../render';
+import { clusterObjects, RenderedCluster } from '../render';
 
 /*
  * docs/cluster.md: what runs where, what survives which failure, how full each node is,
@@ -32,7 +33,7 @@ function mermaidId(text: string): string {
 
 export function clusterReport(cluster: RenderedCluster): string {
   const { spec } = cluster;
-  const model = clusterModel(cluster.objects);
+  const model = clusterModel(clusterObjects(cluster));
   const workloads = [...model.workloads].sort((a, b) => a.id.localeCompare(b.id));
   const scenarios = failureScenarios(spec);
   const sections: string[] = [];
@@ -112,14 +113,39 @@ export function clusterReport(cluster: RenderedCluster): string {
       capacityRows.push([title, c.node.name, `${formatMiB(c.requestedMemory)} / ${formatMiB(c.allocatableMemory)} (${freePct}% free)`, `${formatMiB(c.limitMemory)}`, `${c.requestedMillicores}m / ${c.allocatableMillicores}m`, String(c.pods.length)]);
     }
   }
+  const byId = new Map(model.workloads.map((w) => [w.id, w]));
+  const podRows = capacity(spec, model).flatMap((c) =>
+    [...c.pods].sort().map((id) => {
+      const w = byId.get(id)!;
+      const r = podRequests(w);
+      return [c.node.name, id, w.release ? `chart (${w.release})` : 'this project', formatMiB(r.memory), `${r.millicores}m`, formatMiB(r.limitMemory)];
+    }),
+  );
+  sections.push(
+    '## Pods',
+    "Every pod of the cluster with every node up, this project's and those the charts install (rendered with helm at their pinned versions), where the scheduler may place it and what it requests. Pods that Calico's operator creates at run time (calico-node, calico-kube-controllers, typha) and k3s's packaged add-ons and helm-install Jobs are not rendered by any chart and are not listed.",
+    table(['node', 'pod of', 'from', 'memory request', 'CPU request', 'memory limit'], podRows),
+  );
   sections.push(
     '## Capacity',
     'Requests per node against allocatable memory (RAM less what the OS, k3s and, on the storage node, the ZFS ARC keep), with every node up and with each worker down.',
     table(['case', 'node', 'memory requested / allocatable', 'memory limits', 'CPU requested / allocatable', 'pods'], capacityRows),
   );
 
+  const traffic = new ClusterTraffic(cluster);
+  const hostRows = traffic.hostNetworkPods().map((p) => {
+    const nodes = spec.nodes.filter((n) => p.nodeIps.includes(n.ip)).map((n) => `${n.name} (${n.ip})`);
+    const ports = p.ports.length === 0 ? 'none declared (whatever the process listens on)' : [...new Set(p.ports.map((x) => `${x.protocol} ${x.containerPort}`))].join(', ');
+    return [p.id, ports, nodes.join(', ')];
+  });
+  sections.push(
+    '## Reachable from the whole LAN',
+    "Pods on the host network listen on their node's address. Calico polices host interfaces only through HostEndpoints, which this cluster does not define, so no NetworkPolicy applies to them: every device on the LAN can reach these ports (the flows check knows this too).",
+    hostRows.length === 0 ? 'No pod runs on the host network.' : table(['workload', 'ports', 'on the nodes'], hostRows),
+  );
+
   const exceptions = securityExceptions(cluster);
-  const namespaces = cluster.objects
+  const namespaces = clusterObjects(cluster)
     .filter((o) => o.manifest.kind === 'Namespace' && o.manifest.metadata.labels?.['pod-security.kubernetes.io/enforce'] !== 'restricted')
     .map((o) => [o.manifest.metadata.name, o.manifest.metadata.labels?.['pod-security.kubernetes.io/enforce'] ?? '(none)', o.manifest.metadata.annotations?.['homelab.dev/pod-security-reason'] ?? '']);
   sections.push(

@@ -88,7 +88,7 @@ export function namespace(name: string, level = 'restricted'): RenderedObject {
 }
 
 export function cluster(...objects: RenderedObject[]): RenderedCluster {
-  return { spec: SPEC, objects: [namespace('apps'), ...objects], files: new FileSet(), objectCounts: new Map(), vips: new VipAssignments(new Map()) };
+  return { spec: SPEC, objects: [namespace('apps'), ...objects], bootstrapObjects: [], chartObjects: [], releases: [], files: new FileSet(), objectCounts: new Map(), vips: new VipAssignments(new Map()) };
 }
 
 export const FAILOVER_10S = { [ANNOTATIONS.failoverWithinSeconds]: '10' };

@@ -10,6 +10,9 @@ function clusterWith(manifest: object): RenderedCluster {
   return {
     spec: loadSpec(defaultSpecText(), 'cluster.yaml'),
     objects: [{ file: 'dist/test/object.yaml', group: 'test', manifest }],
+    bootstrapObjects: [],
+    chartObjects: [],
+    releases: [],
     files: new FileSet(),
     objectCounts: new Map(),
     vips: new VipAssignments(new Map()),

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../main';
-import { NETWORKING, NETWORKING_CONTROLLERS } from '../../charts/stages';
+import { NETWORKING, NETWORKING_CONTROLLERS, NETWORKING_CRDS } from '../../charts/stages';
 import { bootstrapManifests } from '../../charts/bootstrap-manifests';
 import { KubernetesSchemaCheck, StageDependencyCheck } from '../../lib/checks';
 import { parse } from 'yaml';
@@ -23,13 +23,13 @@ describe('Flux delivery', () => {
   test('fails when a stage uses MetalLB resources without depending on the stage that installs them', async () => {
     // GIVEN the networking stage registered without its dependency on the controllers
     const orphan = new Stage({ name: NETWORKING.name, layer: 'networking', purpose: 'test', chart: NETWORKING.chart });
-    const stages = new StageRegistry([NETWORKING_CONTROLLERS, orphan]);
+    const stages = new StageRegistry([NETWORKING_CRDS, NETWORKING_CONTROLLERS, orphan]);
     // WHEN
     const { cluster } = await synthesize(defaultSpecText(), 'cluster.yaml', { stages, checks: [] });
     // THEN
     expect((await new StageDependencyCheck(stages).run(cluster)).map((f) => f.message)).toEqual([
-      'dist/networking/metallb-system/ipaddresspool-lan.yaml: IPAddressPool/metallb-system/lan: stage networking uses metallb.io, installed by stage networking-controllers, but does not depend on it',
-      'dist/networking/metallb-system/l2advertisement-lan.yaml: L2Advertisement/metallb-system/lan: stage networking uses metallb.io, installed by stage networking-controllers, but does not depend on it',
+      'dist/networking/metallb-system/ipaddresspool-lan.yaml: IPAddressPool/metallb-system/lan: stage networking uses IPAddressPool of metallb.io, whose CRD is CustomResourceDefinition/ipaddresspools.metallb.io from HelmRelease/metallb-system/metallb in stage networking-controllers, but is not applied after it; make it depend on that stage',
+      'dist/networking/metallb-system/l2advertisement-lan.yaml: L2Advertisement/metallb-system/lan: stage networking uses L2Advertisement of metallb.io, whose CRD is CustomResourceDefinition/l2advertisements.metallb.io from HelmRelease/metallb-system/metallb in stage networking-controllers, but is not applied after it; make it depend on that stage',
     ]);
   });
 
@@ -68,8 +68,8 @@ describe('Flux bootstrap', () => {
   test('k3s installs Flux from the same chart version and values as the HelmRelease that takes it over', async () => {
     const { cluster } = await synthesize(defaultSpecText(), 'cluster.yaml');
     const manifests = bootstrapManifests(cluster.spec);
-    expect(manifests.map((m) => m.fileName)).toEqual(['10-calico.yaml', '20-flux.yaml', '30-flux-sync.yaml']);
-    const chart = manifests[1].objects[0];
+    expect(manifests.map((m) => m.fileName)).toEqual(['05-calico-crds.yaml', '10-calico.yaml', '20-flux.yaml', '30-flux-sync.yaml']);
+    const chart = manifests.find((m) => m.fileName === '20-flux.yaml')!.objects[0];
     const release = cluster.objects.find((o) => o.manifest.kind === 'HelmRelease' && o.manifest.metadata.name === 'flux2')!.manifest;
     expect([chart.spec.chart, chart.spec.version, chart.spec.targetNamespace]).toEqual([release.spec.chart.spec.chart, release.spec.chart.spec.version, release.metadata.namespace]);
     expect(parse(chart.spec.valuesContent)).toEqual(release.spec.values);
@@ -77,10 +77,10 @@ describe('Flux bootstrap', () => {
 
   test('the root sync k3s applies is the one flux/ renders, and every bootstrap object fits its schema', async () => {
     const { cluster } = await synthesize(defaultSpecText(), 'cluster.yaml');
-    const sync = bootstrapManifests(cluster.spec)[2].objects;
+    const sync = bootstrapManifests(cluster.spec).find((m) => m.fileName === '30-flux-sync.yaml')!.objects;
     const rendered = cluster.objects.filter((o) => o.file.startsWith('flux/') && o.manifest.metadata.name === 'flux-system').map((o) => o.manifest);
     expect(sync).toEqual(expect.arrayContaining(rendered));
     const objects = bootstrapManifests(cluster.spec).flatMap((m) => m.objects.map((manifest) => ({ file: `bootstrap/${m.fileName}`, group: 'bootstrap', manifest })));
-    expect(await new KubernetesSchemaCheck().run({ ...cluster, objects })).toEqual([]);
+    expect(await new KubernetesSchemaCheck().run({ ...cluster, objects, chartObjects: [] })).toEqual([]);
   });
 });

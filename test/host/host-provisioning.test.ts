@@ -59,6 +59,7 @@ describe('k3OS configs', () => {
       '/var/lib/connman/homelab.config',
       '/var/lib/rancher/k3s/server/audit-policy.yaml',
       '/var/lib/rancher/k3s/server/psa.yaml',
+      '/var/lib/rancher/k3s/server/manifests/05-calico-crds.yaml',
       '/var/lib/rancher/k3s/server/manifests/10-calico.yaml',
       '/var/lib/rancher/k3s/server/manifests/20-flux.yaml',
       '/var/lib/rancher/k3s/server/manifests/30-flux-sync.yaml',

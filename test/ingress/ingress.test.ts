@@ -151,7 +151,8 @@ describe('stages', () => {
   test('the networking and ingress stages that install CRDs come before the stages that use them', () => {
     const ours = STAGES.ordered.filter((s) => s.name.startsWith('networking') || s.name.startsWith('ingress'));
     expect(ours.map((s) => [s.name, s.dependsOn.map((d) => d.name).sort()])).toEqual([
-      ['networking-controllers', []],
+      ['networking-crds', []],
+      ['networking-controllers', ['networking-crds']],
       ['networking', ['networking-controllers']],
       ['ingress-crds', []],
       ['ingress-controllers', ['ingress-crds', 'networking']],

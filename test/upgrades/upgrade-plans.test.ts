@@ -140,7 +140,7 @@ describe('checks on the upgrade plans', () => {
     expect((await new StageDependencyCheck(stages).run(broken)).map((f) => f.message)).toEqual(
       ['k3os-server', 'k3s-agent', 'k3os-agent'].map(
         (name) =>
-          `dist/upgrades/system-upgrade/plan-${name}.yaml: Plan/system-upgrade/${name}: stage upgrades uses upgrade.cattle.io, installed by stage upgrades-controllers, but does not depend on it`,
+          `dist/upgrades/system-upgrade/plan-${name}.yaml: Plan/system-upgrade/${name}: stage upgrades uses Plan of upgrade.cattle.io, whose CRD is Kustomization/flux-system/system-upgrade-controller-crds in stage upgrades-controllers, but is not applied after it; make it depend on that stage`,
       ),
     );
   });

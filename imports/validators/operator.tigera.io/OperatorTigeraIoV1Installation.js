@@ -1,6 +1,6 @@
 import { formats } from "@kubernetes-models/validate";
-export const validate = validate465;
-const schema155 = {
+export const validate = validate429;
+const schema146 = {
   "type": "object",
   "properties": {
     "apiVersion": {
@@ -13,20 +13,20 @@ const schema155 = {
       "$ref": "a6f0oUEaFqHmymdwnqPORTNOTU7GczWAkwGD0uYU"
     },
     "spec": {
-      "$ref": "vafYJUHwowHOiVIhYFV9qXlFMiLDnDYTwoIXQYkaucg"
+      "$ref": "c7A0nbM9ka4fYmxISGV924xln7fdp8uX3jhxB27qJg"
     },
     "status": {
-      "$ref": "W3UWDrTqcHjVhAhBdjYlQWc1NXoXxajz52smUIGFg"
+      "$ref": "eDfLs8AO2VBBv6mljIQvmZ8dsSDJhQfqFiX7Cgy3Mdg"
     }
   },
   "required": ["apiVersion", "kind"],
   "$id": "operator.tigera.io.v1.Installation"
 };
-const schema156 = {
+const schema147 = {
   "type": "string",
   "enum": ["operator.tigera.io/v1"]
 };
-function validate466(data, {
+function validate430(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -56,7 +56,7 @@ function validate466(data, {
       schemaPath: "#/enum",
       keyword: "enum",
       params: {
-        allowedValues: schema156.enum
+        allowedValues: schema147.enum
       }
     };
     if (vErrors === null) {
@@ -66,14 +66,14 @@ function validate466(data, {
     }
     errors++;
   }
-  validate466.errors = vErrors;
+  validate430.errors = vErrors;
   return errors === 0;
 }
-const schema157 = {
+const schema148 = {
   "type": "string",
   "enum": ["Installation"]
 };
-function validate468(data, {
+function validate432(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -103,7 +103,7 @@ function validate468(data, {
       schemaPath: "#/enum",
       keyword: "enum",
       params: {
-        allowedValues: schema157.enum
+        allowedValues: schema148.enum
       }
     };
     if (vErrors === null) {
@@ -113,15 +113,15 @@ function validate468(data, {
     }
     errors++;
   }
-  validate468.errors = vErrors;
+  validate432.errors = vErrors;
   return errors === 0;
 }
-const schema158 = {
+const schema149 = {
   "nullableRef": "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta#"
 };
-const schema159 = {};
-import { validate as validate471 } from "@kubernetes-models/apimachinery/_schemas/IoK8sApimachineryPkgApisMetaV1ObjectMeta";
-function validate470(data, {
+const schema150 = {};
+import { validate as validate435 } from "@kubernetes-models/apimachinery/_schemas/IoK8sApimachineryPkgApisMetaV1ObjectMeta";
+function validate434(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -130,44 +130,44 @@ function validate470(data, {
   let vErrors = null;
   let errors = 0;
   if (data !== null) {
-    if (!validate471(data, {
+    if (!validate435(data, {
       instancePath,
       parentData,
       parentDataProperty,
       rootData
     })) {
-      vErrors = vErrors === null ? validate471.errors : vErrors.concat(validate471.errors);
+      vErrors = vErrors === null ? validate435.errors : vErrors.concat(validate435.errors);
       errors = vErrors.length;
     }
   }
-  validate470.errors = vErrors;
+  validate434.errors = vErrors;
   return errors === 0;
 }
-const schema46 = {
+const schema45 = {
   "properties": {
     "azure": {
       "$ref": "kxTu4vcqlmXyy75NERNJhkBTh83W9IK3N7u2SoC8bE"
     },
     "calicoKubeControllersDeployment": {
-      "$ref": "MFrR0fvUTO9NuL5bx2VBuFa0F6BVOYpfRdmtD0Cs"
+      "$ref": "5H6iwHYwVolt5OjzqPkVawPROpaCerC3R6LaUcimuA"
     },
     "calicoNetwork": {
-      "$ref": "u1CEZ4nW32SfTpb8M7eqcbrG1y1IWKhH7lhTmiHbQ"
+      "$ref": "hrdOo5LIsXKkJIainNIfBuwnRZ1R5UdaR38yYTQ43g"
     },
     "calicoNodeDaemonSet": {
-      "$ref": "1J3StbOqFCxDkjGkDaZVHcYhX3nIvjmpN9Q0hzvq8Xw"
+      "$ref": "zsIGclZGh9ozRnPhy3R24OD5Y1VjV6kh6Pi2Bgrc"
     },
     "calicoNodeWindowsDaemonSet": {
-      "$ref": "geqQ1G1JYKimviUJtt4NyYiIiauHflGYXznZqL70vE"
+      "$ref": "T16sv9Uw02klXn5Hp2JLF0YxGNNG1SnRIja9vpQOUs"
     },
     "calicoWindowsUpgradeDaemonSet": {
-      "$ref": "ptF0B2YqQcZIPN2PBeemZEuPR3SDCoWkLr90oObNg"
+      "$ref": "efcjd6qLiY5wL7RWHjTWnhHy8HYKLEcxlKOsZiMdwHI"
     },
     "certificateManagement": {
       "$ref": "JF74x74NIFMJ2ECW8T1jCHyhpBOGYG7RZDaDG01E"
     },
     "cni": {
-      "$ref": "heiXt2LJgC0ZmposmgWzNisxccxXc7LVUyIAkE4QcI"
+      "$ref": "jotKhrrcMvQOSb991eDpn96Oz2qa0WLoRBGwUHU"
     },
     "componentResources": {
       "$ref": "FUE8WCITmgi1Y0Ibvo33dEbyXt0MZiktRIdZCxpNiI"
@@ -182,7 +182,7 @@ const schema46 = {
       "$ref": "0n4c9hC8BjWXgqJPcgtzXIbgzIfyT58Oy1pU5nsoec"
     },
     "csiNodeDriverDaemonSet": {
-      "$ref": "tn6Nlx0udlDL2LkWHHfe3RMMkVDZnqAJCPCI5avySY"
+      "$ref": "S3L7iMtijo4ShOhCAjKs9Oe0v97YGgxkjWIP2Ez7s"
     },
     "fipsMode": {
       "$ref": "1Y5nWnXFSSA9zJ7rM8biW7fytoXJpFY67YyO3Dhdqg4"
@@ -196,9 +196,6 @@ const schema46 = {
     "imagePrefix": {
       "$ref": "GlcYMJF0EagTzhTCQIbCB22J377Z87wRm00IC2Ss2g"
     },
-    "imagePullPolicy": {
-      "$ref": "IOuc4Spz65GlEiSlMv0Ydtz9gY9IbMdqcO2ZLf2f53A"
-    },
     "imagePullSecrets": {
       "$ref": "wYb0JT25mTSwRer7ZdQj9ETTR3jt94ISSvAy2nuU"
     },
@@ -210,9 +207,6 @@ const schema46 = {
     },
     "logging": {
       "$ref": "kUPlH36xcvo22Ja2rjyMHKvQ0dsirUa7RwkjYpPIvw"
-    },
-    "networkPolicy": {
-      "$ref": "zLLnPL5u8eVUPOJW1GIDTU5G9JRwNvNh3FtH5DadpY"
     },
     "nodeMetricsPort": {
       "$ref": "Ccz0XZyNWiwVpe2nvsmnlMV1SnfQGMXuejl0yByE"
@@ -239,16 +233,13 @@ const schema46 = {
       "$ref": "GRm8kaIFIWcytVNsTYO7HoVcELfGeOJdmDO6IulG5I"
     },
     "typhaDeployment": {
-      "$ref": "PSTFgEoIeSPD677cwc1ELBS0JZyQqqgPaHWNPQ7QRRE"
+      "$ref": "D5mTBKwc39g4POBUkR6bs9IemYCLTRJGLzFqwJvBU"
     },
     "typhaMetricsPort": {
       "$ref": "Ccz0XZyNWiwVpe2nvsmnlMV1SnfQGMXuejl0yByE"
     },
-    "typhaPodDisruptionBudget": {
-      "$ref": "cEr50WQkHmnza43lZE230PYVcoWLl79KWfHUD4MU"
-    },
     "variant": {
-      "$ref": "t4pWEGRJ0ff3r3GxczgoPKT1qjWYADNNSboE4YXRU"
+      "$ref": "2splOai9PLvhy5EswhpQ3q5UhutszO3gTECZLopy4"
     },
     "windowsNodes": {
       "$ref": "jSz96fF8zyXJbPb6UeFmZrz5eCsKLdrWgsO6Yghz3U"
@@ -257,7 +248,7 @@ const schema46 = {
   "type": "object",
   "nullable": true
 };
-const schema47 = {
+const schema46 = {
   "properties": {
     "policyMode": {
       "$ref": "q2OjdI6fj4vRDY6RsQfoCBfx3zGv3UKZCtC7y5oJRg"
@@ -266,13 +257,13 @@ const schema47 = {
   "type": "object",
   "nullable": true
 };
-const schema48 = {
+const schema47 = {
   "default": "Default",
   "enum": ["Default", "Manual"],
   "type": "string",
   "nullable": true
 };
-function validate126(data, {
+function validate121(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -302,7 +293,7 @@ function validate126(data, {
       schemaPath: "#/enum",
       keyword: "enum",
       params: {
-        allowedValues: schema48.enum
+        allowedValues: schema47.enum
       }
     };
     if (vErrors === null) {
@@ -312,10 +303,10 @@ function validate126(data, {
     }
     errors++;
   }
-  validate126.errors = vErrors;
+  validate121.errors = vErrors;
   return errors === 0;
 }
-function validate125(data, {
+function validate120(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -341,27 +332,27 @@ function validate125(data, {
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.policyMode !== undefined) {
-      if (!validate126(data.policyMode, {
+      if (!validate121(data.policyMode, {
         instancePath: instancePath + "/policyMode",
         parentData: data,
         parentDataProperty: "policyMode",
         rootData
       })) {
-        vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
+        vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
         errors = vErrors.length;
       }
     }
   }
-  validate125.errors = vErrors;
+  validate120.errors = vErrors;
   return errors === 0;
 }
-const schema49 = {
+const schema48 = {
   "properties": {
     "metadata": {
       "$ref": "igJYwSZYrBtVsRmcMsQYdB7Q50xFQbahYKwITLXw0"
     },
     "spec": {
-      "$ref": "cI130otAchRrRNxhVfORcpQ1nCBhtKdyMQ7lQUkPHnM"
+      "$ref": "biB2HkU0IjVfdDthkfRcRaWzqZ1meTXyTe11yehtRsk"
     }
   },
   "type": "object",
@@ -508,19 +499,19 @@ function validate24(data, {
   validate24.errors = vErrors;
   return errors === 0;
 }
-const schema50 = {
+const schema49 = {
   "properties": {
     "minReadySeconds": {
       "$ref": "n4lSPnnhhvixmOJ3lAMpfocbPZ7rNdNeCqlXVLBVBs"
     },
     "template": {
-      "$ref": "O6Rp49SmnDXqxpU2cbrCTZs9x0pg3KAdaM3Qke1v8g"
+      "$ref": "POkt3HcrAzbcgbg9xOlxzcRnBivGZEu64nbszKl7k"
     }
   },
   "type": "object",
   "nullable": true
 };
-const schema31 = {
+const schema30 = {
   "format": "int32",
   "type": "integer",
   "minimum": 0,
@@ -528,7 +519,7 @@ const schema31 = {
   "nullable": true
 };
 const formats0 = formats.int32;
-function validate83(data, {
+function validate78(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -604,28 +595,28 @@ function validate83(data, {
       errors++;
     }
   }
-  validate83.errors = vErrors;
+  validate78.errors = vErrors;
   return errors === 0;
 }
-const schema51 = {
+const schema50 = {
   "properties": {
     "metadata": {
       "$ref": "igJYwSZYrBtVsRmcMsQYdB7Q50xFQbahYKwITLXw0"
     },
     "spec": {
-      "$ref": "pXLrkEoFglbew0B9cW8ICtK03blfDNL6951IITCmM"
+      "$ref": "4jzpG7uUOjwBT794lIpsAs3aM5Pg1jdLnVzrZDTg6E"
     }
   },
   "type": "object",
   "nullable": true
 };
-const schema52 = {
+const schema51 = {
   "properties": {
     "affinity": {
       "$ref": "NaNeXKn0QKRMisXuVeCRDHK1E3tk7kcciv2xStV5SY"
     },
     "containers": {
-      "$ref": "lZeMaK7ci6rv3JeWz7IJooHe2beMJlmE6Iz7L3zzBA"
+      "$ref": "GamgBU7Rdf0fqV4TJl71bQUb3sz3NBrFJ2IIVpFLIk"
     },
     "nodeSelector": {
       "$ref": "C53Ns4GLXWl74ijREqYSmV6XcmHYHGe7sMKYak37s"
@@ -637,7 +628,7 @@ const schema52 = {
   "type": "object",
   "nullable": true
 };
-const schema32 = {
+const schema31 = {
   "properties": {
     "nodeAffinity": {
       "$ref": "ilIeGX7cSHMmL7ioNwzODU6lYXSv4jarxIX2s8IW4"
@@ -652,7 +643,7 @@ const schema32 = {
   "type": "object",
   "nullable": true
 };
-const schema33 = {
+const schema32 = {
   "properties": {
     "preferredDuringSchedulingIgnoredDuringExecution": {
       "$ref": "HC615OS3o4FaxIeSsZYUiEWpRFwokElNCDLKZWAw"
@@ -664,14 +655,14 @@ const schema33 = {
   "type": "object",
   "nullable": true
 };
-const schema34 = {
+const schema33 = {
   "items": {
     "$ref": "KT8yO8lY4mlKxs74BP1LG0T6VlK79euyrEXXie1TQM"
   },
   "type": "array",
   "nullable": true
 };
-const schema35 = {
+const schema34 = {
   "properties": {
     "preference": {
       "$ref": "tydPzboPRD4fGreI5KQTJcmvoGoGl0gxaSYfabYh8UI"
@@ -997,7 +988,7 @@ function validate41(data, {
   validate41.errors = vErrors;
   return errors === 0;
 }
-function validate87(data, {
+function validate82(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -1076,10 +1067,10 @@ function validate87(data, {
     }
     errors++;
   }
-  validate87.errors = vErrors;
+  validate82.errors = vErrors;
   return errors === 0;
 }
-function validate86(data, {
+function validate81(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -1106,21 +1097,21 @@ function validate86(data, {
   if (Array.isArray(data)) {
     const len0 = data.length;
     for (let i0 = 0; i0 < len0; i0++) {
-      if (!validate87(data[i0], {
+      if (!validate82(data[i0], {
         instancePath: instancePath + "/" + i0,
         parentData: data,
         parentDataProperty: i0,
         rootData
       })) {
-        vErrors = vErrors === null ? validate87.errors : vErrors.concat(validate87.errors);
+        vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
         errors = vErrors.length;
       }
     }
   }
-  validate86.errors = vErrors;
+  validate81.errors = vErrors;
   return errors === 0;
 }
-const schema36 = {
+const schema35 = {
   "properties": {
     "nodeSelectorTerms": {
       "$ref": "hVQp5aNt5Ip0WaaRBpcUfl5xvhWH5vfkg8VQq1is"
@@ -1130,13 +1121,13 @@ const schema36 = {
   "type": "object",
   "nullable": true
 };
-const schema37 = {
+const schema36 = {
   "items": {
     "$ref": "tydPzboPRD4fGreI5KQTJcmvoGoGl0gxaSYfabYh8UI"
   },
   "type": "array"
 };
-function validate93(data, {
+function validate88(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -1173,10 +1164,10 @@ function validate93(data, {
     }
     errors++;
   }
-  validate93.errors = vErrors;
+  validate88.errors = vErrors;
   return errors === 0;
 }
-function validate92(data, {
+function validate87(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -1218,21 +1209,21 @@ function validate92(data, {
       errors++;
     }
     if (data.nodeSelectorTerms !== undefined) {
-      if (!validate93(data.nodeSelectorTerms, {
+      if (!validate88(data.nodeSelectorTerms, {
         instancePath: instancePath + "/nodeSelectorTerms",
         parentData: data,
         parentDataProperty: "nodeSelectorTerms",
         rootData
       })) {
-        vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
+        vErrors = vErrors === null ? validate88.errors : vErrors.concat(validate88.errors);
         errors = vErrors.length;
       }
     }
   }
-  validate92.errors = vErrors;
+  validate87.errors = vErrors;
   return errors === 0;
 }
-function validate85(data, {
+function validate80(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -1258,29 +1249,29 @@ function validate85(data, {
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.preferredDuringSchedulingIgnoredDuringExecution !== undefined) {
-      if (!validate86(data.preferredDuringSchedulingIgnoredDuringExecution, {
+      if (!validate81(data.preferredDuringSchedulingIgnoredDuringExecution, {
         instancePath: instancePath + "/preferredDuringSchedulingIgnoredDuringExecution",
         parentData: data,
         parentDataProperty: "preferredDuringSchedulingIgnoredDuringExecution",
         rootData
       })) {
-        vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
+        vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
         errors = vErrors.length;
       }
     }
     if (data.requiredDuringSchedulingIgnoredDuringExecution !== undefined) {
-      if (!validate92(data.requiredDuringSchedulingIgnoredDuringExecution, {
+      if (!validate87(data.requiredDuringSchedulingIgnoredDuringExecution, {
         instancePath: instancePath + "/requiredDuringSchedulingIgnoredDuringExecution",
         parentData: data,
         parentDataProperty: "requiredDuringSchedulingIgnoredDuringExecution",
         rootData
       })) {
-        vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
+        vErrors = vErrors === null ? validate87.errors : vErrors.concat(validate87.errors);
         errors = vErrors.length;
       }
     }
   }
-  validate85.errors = vErrors;
+  validate80.errors = vErrors;
   return errors === 0;
 }
 const schema16 = {
@@ -1733,7 +1724,7 @@ function validate49(data, {
   validate49.errors = vErrors;
   return errors === 0;
 }
-function validate84(data, {
+function validate79(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -1759,13 +1750,13 @@ function validate84(data, {
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.nodeAffinity !== undefined) {
-      if (!validate85(data.nodeAffinity, {
+      if (!validate80(data.nodeAffinity, {
         instancePath: instancePath + "/nodeAffinity",
         parentData: data,
         parentDataProperty: "nodeAffinity",
         rootData
       })) {
-        vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
+        vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
         errors = vErrors.length;
       }
     }
@@ -1792,26 +1783,20 @@ function validate84(data, {
       }
     }
   }
-  validate84.errors = vErrors;
+  validate79.errors = vErrors;
   return errors === 0;
 }
-const schema53 = {
+const schema52 = {
   "items": {
-    "$ref": "8U13Ktvgw7PsKmjcWIZs8o11lbJ1BfpU0vbpWEJXxU"
+    "$ref": "3TS7dmyHvpYtl6Vj8qR9qwZKkIIXtINd4GHE4kiOtU"
   },
   "type": "array",
   "nullable": true
 };
-const schema54 = {
+const schema53 = {
   "properties": {
-    "livenessProbe": {
-      "$ref": "vzcLKQ7OvRSyxtYIo86lbCmYjEy3vkHosH2MwsW8dWw"
-    },
     "name": {
       "$ref": "hFUrrYT3qTFevhTkoBA0u7xROkjX45Z628Ocm5XZ9E"
-    },
-    "readinessProbe": {
-      "$ref": "vzcLKQ7OvRSyxtYIo86lbCmYjEy3vkHosH2MwsW8dWw"
     },
     "resources": {
       "$ref": "I6Wvk1dBJbCLDtTTd1wo67bjd19cYqY1OawTE5INko"
@@ -1820,152 +1805,11 @@ const schema54 = {
   "required": ["name"],
   "type": "object"
 };
-const schema21 = {
-  "properties": {
-    "failureThreshold": {
-      "$ref": "Ccz0XZyNWiwVpe2nvsmnlMV1SnfQGMXuejl0yByE"
-    },
-    "initialDelaySeconds": {
-      "$ref": "Ccz0XZyNWiwVpe2nvsmnlMV1SnfQGMXuejl0yByE"
-    },
-    "periodSeconds": {
-      "$ref": "Ccz0XZyNWiwVpe2nvsmnlMV1SnfQGMXuejl0yByE"
-    },
-    "timeoutSeconds": {
-      "$ref": "Ccz0XZyNWiwVpe2nvsmnlMV1SnfQGMXuejl0yByE"
-    }
-  },
-  "type": "object",
-  "nullable": true
-};
-const schema20 = {
-  "format": "int32",
-  "type": "integer",
-  "nullable": true
-};
-function validate59(data, {
-  instancePath = "",
-  parentData,
-  parentDataProperty,
-  rootData = data
-} = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (!(typeof data == "number" && !(data % 1) && !isNaN(data) && isFinite(data)) && data !== null) {
-    const err0 = {
-      instancePath,
-      schemaPath: "#/type",
-      keyword: "type",
-      params: {
-        type: "integer"
-      }
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (typeof data == "number" && isFinite(data)) {
-    if (!formats0.validate(data)) {
-      const err1 = {
-        instancePath,
-        schemaPath: "#/format",
-        keyword: "format",
-        params: {
-          format: "int32"
-        }
-      };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-  }
-  validate59.errors = vErrors;
-  return errors === 0;
-}
-function validate60(data, {
-  instancePath = "",
-  parentData,
-  parentDataProperty,
-  rootData = data
-} = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (!(data && typeof data == "object" && !Array.isArray(data)) && data !== null) {
-    const err0 = {
-      instancePath,
-      schemaPath: "#/type",
-      keyword: "type",
-      params: {
-        type: "object"
-      }
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.failureThreshold !== undefined) {
-      if (!validate59(data.failureThreshold, {
-        instancePath: instancePath + "/failureThreshold",
-        parentData: data,
-        parentDataProperty: "failureThreshold",
-        rootData
-      })) {
-        vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.initialDelaySeconds !== undefined) {
-      if (!validate59(data.initialDelaySeconds, {
-        instancePath: instancePath + "/initialDelaySeconds",
-        parentData: data,
-        parentDataProperty: "initialDelaySeconds",
-        rootData
-      })) {
-        vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.periodSeconds !== undefined) {
-      if (!validate59(data.periodSeconds, {
-        instancePath: instancePath + "/periodSeconds",
-        parentData: data,
-        parentDataProperty: "periodSeconds",
-        rootData
-      })) {
-        vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.timeoutSeconds !== undefined) {
-      if (!validate59(data.timeoutSeconds, {
-        instancePath: instancePath + "/timeoutSeconds",
-        parentData: data,
-        parentDataProperty: "timeoutSeconds",
-        rootData
-      })) {
-        vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
-        errors = vErrors.length;
-      }
-    }
-  }
-  validate60.errors = vErrors;
-  return errors === 0;
-}
-const schema55 = {
+const schema54 = {
   "enum": ["calico-kube-controllers", "es-calico-kube-controllers"],
   "type": "string"
 };
-function validate140(data, {
+function validate134(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -1995,7 +1839,7 @@ function validate140(data, {
       schemaPath: "#/enum",
       keyword: "enum",
       params: {
-        allowedValues: schema55.enum
+        allowedValues: schema54.enum
       }
     };
     if (vErrors === null) {
@@ -2005,10 +1849,10 @@ function validate140(data, {
     }
     errors++;
   }
-  validate140.errors = vErrors;
+  validate134.errors = vErrors;
   return errors === 0;
 }
-const schema38 = {
+const schema37 = {
   "properties": {
     "claims": {
       "$ref": "miM86gTkTxUb3LLkj78AdgRYOzxzjhY2Abx8TjXGY"
@@ -2023,14 +1867,14 @@ const schema38 = {
   "type": "object",
   "nullable": true
 };
-const schema39 = {
+const schema38 = {
   "items": {
     "$ref": "AwkkZ61h6562D626cMlZ0eonIy4nzzzpxlRBdh0XM"
   },
   "type": "array",
   "nullable": true
 };
-const schema40 = {
+const schema39 = {
   "properties": {
     "name": {
       "$ref": "jdFtv6DGtroqVatkuk8ipQtGFLMzfSuVek97sB0uauQ"
@@ -2042,11 +1886,11 @@ const schema40 = {
   "required": ["name"],
   "type": "object"
 };
-const schema25 = {
+const schema23 = {
   "type": "string",
   "nullable": true
 };
-function validate71(data, {
+function validate65(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -2070,10 +1914,10 @@ function validate71(data, {
     }
     errors++;
   }
-  validate71.errors = vErrors;
+  validate65.errors = vErrors;
   return errors === 0;
 }
-function validate102(data, {
+function validate97(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -2110,13 +1954,13 @@ function validate102(data, {
       }
     }
     if (data.request !== undefined) {
-      if (!validate71(data.request, {
+      if (!validate65(data.request, {
         instancePath: instancePath + "/request",
         parentData: data,
         parentDataProperty: "request",
         rootData
       })) {
-        vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+        vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
         errors = vErrors.length;
       }
     }
@@ -2136,10 +1980,10 @@ function validate102(data, {
     }
     errors++;
   }
-  validate102.errors = vErrors;
+  validate97.errors = vErrors;
   return errors === 0;
 }
-function validate101(data, {
+function validate96(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -2166,21 +2010,21 @@ function validate101(data, {
   if (Array.isArray(data)) {
     const len0 = data.length;
     for (let i0 = 0; i0 < len0; i0++) {
-      if (!validate102(data[i0], {
+      if (!validate97(data[i0], {
         instancePath: instancePath + "/" + i0,
         parentData: data,
         parentDataProperty: i0,
         rootData
       })) {
-        vErrors = vErrors === null ? validate102.errors : vErrors.concat(validate102.errors);
+        vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
         errors = vErrors.length;
       }
     }
   }
-  validate101.errors = vErrors;
+  validate96.errors = vErrors;
   return errors === 0;
 }
-const schema22 = {
+const schema20 = {
   "additionalProperties": {
     "$ref": "l7oaIcmo24pLi7XxCQ3euA6o54Bu2nt1fJ44v0vO04"
   },
@@ -2188,7 +2032,7 @@ const schema22 = {
   "properties": {},
   "nullable": true
 };
-const schema23 = {
+const schema21 = {
   "anyOf": [{
     "$ref": "vMERCWCezVsdN7cIwlJvWJTP5QRRevuFDHNM3fdV8Q"
   }, {
@@ -2196,10 +2040,10 @@ const schema23 = {
   }],
   "pattern": "^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$"
 };
-const schema24 = {
+const schema22 = {
   "type": "integer"
 };
-function validate67(data, {
+function validate61(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -2223,11 +2067,11 @@ function validate67(data, {
     }
     errors++;
   }
-  validate67.errors = vErrors;
+  validate61.errors = vErrors;
   return errors === 0;
 }
 const pattern0 = new RegExp("^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$", "u");
-function validate66(data, {
+function validate60(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -2238,13 +2082,13 @@ function validate66(data, {
   const _errs0 = errors;
   let valid0 = false;
   const _errs1 = errors;
-  if (!validate67(data, {
+  if (!validate61(data, {
     instancePath,
     parentData,
     parentDataProperty,
     rootData
   })) {
-    vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+    vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
     errors = vErrors.length;
   }
   var _valid0 = _errs1 === errors;
@@ -2304,10 +2148,10 @@ function validate66(data, {
       errors++;
     }
   }
-  validate66.errors = vErrors;
+  validate60.errors = vErrors;
   return errors === 0;
 }
-function validate65(data, {
+function validate59(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -2333,21 +2177,21 @@ function validate65(data, {
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 in data) {
-      if (!validate66(data[key0], {
+      if (!validate60(data[key0], {
         instancePath: instancePath + "/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),
         parentData: data,
         parentDataProperty: key0,
         rootData
       })) {
-        vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
+        vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
         errors = vErrors.length;
       }
     }
   }
-  validate65.errors = vErrors;
+  validate59.errors = vErrors;
   return errors === 0;
 }
-function validate100(data, {
+function validate95(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -2373,43 +2217,43 @@ function validate100(data, {
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.claims !== undefined) {
-      if (!validate101(data.claims, {
+      if (!validate96(data.claims, {
         instancePath: instancePath + "/claims",
         parentData: data,
         parentDataProperty: "claims",
         rootData
       })) {
-        vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
+        vErrors = vErrors === null ? validate96.errors : vErrors.concat(validate96.errors);
         errors = vErrors.length;
       }
     }
     if (data.limits !== undefined) {
-      if (!validate65(data.limits, {
+      if (!validate59(data.limits, {
         instancePath: instancePath + "/limits",
         parentData: data,
         parentDataProperty: "limits",
         rootData
       })) {
-        vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
+        vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
         errors = vErrors.length;
       }
     }
     if (data.requests !== undefined) {
-      if (!validate65(data.requests, {
+      if (!validate59(data.requests, {
         instancePath: instancePath + "/requests",
         parentData: data,
         parentDataProperty: "requests",
         rootData
       })) {
-        vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
+        vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
         errors = vErrors.length;
       }
     }
   }
-  validate100.errors = vErrors;
+  validate95.errors = vErrors;
   return errors === 0;
 }
-function validate138(data, {
+function validate133(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -2434,47 +2278,25 @@ function validate138(data, {
       }
       errors++;
     }
-    if (data.livenessProbe !== undefined) {
-      if (!validate60(data.livenessProbe, {
-        instancePath: instancePath + "/livenessProbe",
-        parentData: data,
-        parentDataProperty: "livenessProbe",
-        rootData
-      })) {
-        vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
-        errors = vErrors.length;
-      }
-    }
     if (data.name !== undefined) {
-      if (!validate140(data.name, {
+      if (!validate134(data.name, {
         instancePath: instancePath + "/name",
         parentData: data,
         parentDataProperty: "name",
         rootData
       })) {
-        vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.readinessProbe !== undefined) {
-      if (!validate60(data.readinessProbe, {
-        instancePath: instancePath + "/readinessProbe",
-        parentData: data,
-        parentDataProperty: "readinessProbe",
-        rootData
-      })) {
-        vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
+        vErrors = vErrors === null ? validate134.errors : vErrors.concat(validate134.errors);
         errors = vErrors.length;
       }
     }
     if (data.resources !== undefined) {
-      if (!validate100(data.resources, {
+      if (!validate95(data.resources, {
         instancePath: instancePath + "/resources",
         parentData: data,
         parentDataProperty: "resources",
         rootData
       })) {
-        vErrors = vErrors === null ? validate100.errors : vErrors.concat(validate100.errors);
+        vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
         errors = vErrors.length;
       }
     }
@@ -2494,10 +2316,10 @@ function validate138(data, {
     }
     errors++;
   }
-  validate138.errors = vErrors;
+  validate133.errors = vErrors;
   return errors === 0;
 }
-function validate137(data, {
+function validate132(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -2524,28 +2346,28 @@ function validate137(data, {
   if (Array.isArray(data)) {
     const len0 = data.length;
     for (let i0 = 0; i0 < len0; i0++) {
-      if (!validate138(data[i0], {
+      if (!validate133(data[i0], {
         instancePath: instancePath + "/" + i0,
         parentData: data,
         parentDataProperty: i0,
         rootData
       })) {
-        vErrors = vErrors === null ? validate138.errors : vErrors.concat(validate138.errors);
+        vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
         errors = vErrors.length;
       }
     }
   }
-  validate137.errors = vErrors;
+  validate132.errors = vErrors;
   return errors === 0;
 }
-const schema41 = {
+const schema40 = {
   "items": {
     "$ref": "Me3dAzCevo9JgluOcBf4PX5XcjXOHICBlAsWQglc"
   },
   "type": "array",
   "nullable": true
 };
-const schema42 = {
+const schema41 = {
   "properties": {
     "effect": {
       "$ref": "GlcYMJF0EagTzhTCQIbCB22J377Z87wRm00IC2Ss2g"
@@ -2565,13 +2387,13 @@ const schema42 = {
   },
   "type": "object"
 };
-const schema43 = {
+const schema42 = {
   "format": "int64",
   "type": "integer",
   "nullable": true
 };
 const formats6 = formats.int64;
-function validate114(data, {
+function validate109(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -2613,10 +2435,10 @@ function validate114(data, {
       errors++;
     }
   }
-  validate114.errors = vErrors;
+  validate109.errors = vErrors;
   return errors === 0;
 }
-function validate110(data, {
+function validate105(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -2626,57 +2448,57 @@ function validate110(data, {
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.effect !== undefined) {
-      if (!validate71(data.effect, {
+      if (!validate65(data.effect, {
         instancePath: instancePath + "/effect",
         parentData: data,
         parentDataProperty: "effect",
         rootData
       })) {
-        vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+        vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
         errors = vErrors.length;
       }
     }
     if (data.key !== undefined) {
-      if (!validate71(data.key, {
+      if (!validate65(data.key, {
         instancePath: instancePath + "/key",
         parentData: data,
         parentDataProperty: "key",
         rootData
       })) {
-        vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+        vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
         errors = vErrors.length;
       }
     }
     if (data.operator !== undefined) {
-      if (!validate71(data.operator, {
+      if (!validate65(data.operator, {
         instancePath: instancePath + "/operator",
         parentData: data,
         parentDataProperty: "operator",
         rootData
       })) {
-        vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+        vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
         errors = vErrors.length;
       }
     }
     if (data.tolerationSeconds !== undefined) {
-      if (!validate114(data.tolerationSeconds, {
+      if (!validate109(data.tolerationSeconds, {
         instancePath: instancePath + "/tolerationSeconds",
         parentData: data,
         parentDataProperty: "tolerationSeconds",
         rootData
       })) {
-        vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
+        vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
         errors = vErrors.length;
       }
     }
     if (data.value !== undefined) {
-      if (!validate71(data.value, {
+      if (!validate65(data.value, {
         instancePath: instancePath + "/value",
         parentData: data,
         parentDataProperty: "value",
         rootData
       })) {
-        vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+        vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
         errors = vErrors.length;
       }
     }
@@ -2696,10 +2518,10 @@ function validate110(data, {
     }
     errors++;
   }
-  validate110.errors = vErrors;
+  validate105.errors = vErrors;
   return errors === 0;
 }
-function validate109(data, {
+function validate104(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -2726,21 +2548,21 @@ function validate109(data, {
   if (Array.isArray(data)) {
     const len0 = data.length;
     for (let i0 = 0; i0 < len0; i0++) {
-      if (!validate110(data[i0], {
+      if (!validate105(data[i0], {
         instancePath: instancePath + "/" + i0,
         parentData: data,
         parentDataProperty: i0,
         rootData
       })) {
-        vErrors = vErrors === null ? validate110.errors : vErrors.concat(validate110.errors);
+        vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
         errors = vErrors.length;
       }
     }
   }
-  validate109.errors = vErrors;
+  validate104.errors = vErrors;
   return errors === 0;
 }
-function validate135(data, {
+function validate130(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -2766,24 +2588,24 @@ function validate135(data, {
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.affinity !== undefined) {
-      if (!validate84(data.affinity, {
+      if (!validate79(data.affinity, {
         instancePath: instancePath + "/affinity",
         parentData: data,
         parentDataProperty: "affinity",
         rootData
       })) {
-        vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
+        vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
         errors = vErrors.length;
       }
     }
     if (data.containers !== undefined) {
-      if (!validate137(data.containers, {
+      if (!validate132(data.containers, {
         instancePath: instancePath + "/containers",
         parentData: data,
         parentDataProperty: "containers",
         rootData
       })) {
-        vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
+        vErrors = vErrors === null ? validate132.errors : vErrors.concat(validate132.errors);
         errors = vErrors.length;
       }
     }
@@ -2799,21 +2621,21 @@ function validate135(data, {
       }
     }
     if (data.tolerations !== undefined) {
-      if (!validate109(data.tolerations, {
+      if (!validate104(data.tolerations, {
         instancePath: instancePath + "/tolerations",
         parentData: data,
         parentDataProperty: "tolerations",
         rootData
       })) {
-        vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
+        vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
         errors = vErrors.length;
       }
     }
   }
-  validate135.errors = vErrors;
+  validate130.errors = vErrors;
   return errors === 0;
 }
-function validate133(data, {
+function validate128(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -2850,21 +2672,21 @@ function validate133(data, {
       }
     }
     if (data.spec !== undefined) {
-      if (!validate135(data.spec, {
+      if (!validate130(data.spec, {
         instancePath: instancePath + "/spec",
         parentData: data,
         parentDataProperty: "spec",
         rootData
       })) {
-        vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+        vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
         errors = vErrors.length;
       }
     }
   }
-  validate133.errors = vErrors;
+  validate128.errors = vErrors;
   return errors === 0;
 }
-function validate131(data, {
+function validate126(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -2890,32 +2712,32 @@ function validate131(data, {
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.minReadySeconds !== undefined) {
-      if (!validate83(data.minReadySeconds, {
+      if (!validate78(data.minReadySeconds, {
         instancePath: instancePath + "/minReadySeconds",
         parentData: data,
         parentDataProperty: "minReadySeconds",
         rootData
       })) {
-        vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+        vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
         errors = vErrors.length;
       }
     }
     if (data.template !== undefined) {
-      if (!validate133(data.template, {
+      if (!validate128(data.template, {
         instancePath: instancePath + "/template",
         parentData: data,
         parentDataProperty: "template",
         rootData
       })) {
-        vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
+        vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
         errors = vErrors.length;
       }
     }
   }
-  validate131.errors = vErrors;
+  validate126.errors = vErrors;
   return errors === 0;
 }
-function validate129(data, {
+function validate124(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -2952,21 +2774,21 @@ function validate129(data, {
       }
     }
     if (data.spec !== undefined) {
-      if (!validate131(data.spec, {
+      if (!validate126(data.spec, {
         instancePath: instancePath + "/spec",
         parentData: data,
         parentDataProperty: "spec",
         rootData
       })) {
-        vErrors = vErrors === null ? validate131.errors : vErrors.concat(validate131.errors);
+        vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
         errors = vErrors.length;
       }
     }
   }
-  validate129.errors = vErrors;
+  validate124.errors = vErrors;
   return errors === 0;
 }
-const schema56 = {
+const schema55 = {
   "properties": {
     "bgp": {
       "$ref": "1Y5nWnXFSSA9zJ7rM8biW7fytoXJpFY67YyO3Dhdqg4"
@@ -2991,9 +2813,6 @@ const schema56 = {
     },
     "linuxDataplane": {
       "$ref": "sbwpLZhvHCCwjyN7Z9hzxEDujJAkOFVVVSao19xxmn0"
-    },
-    "linuxPodInterfaceType": {
-      "$ref": "TG49w7GTcRraSsJTmpzunAhgVUVDDPHwxfomvzhFWII"
     },
     "linuxPolicySetupTimeoutSeconds": {
       "$ref": "Ccz0XZyNWiwVpe2nvsmnlMV1SnfQGMXuejl0yByE"
@@ -3020,12 +2839,12 @@ const schema56 = {
   "type": "object",
   "nullable": true
 };
-const schema26 = {
+const schema24 = {
   "enum": ["Enabled", "Disabled"],
   "type": "string",
   "nullable": true
 };
-function validate72(data, {
+function validate66(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -3055,7 +2874,7 @@ function validate72(data, {
       schemaPath: "#/enum",
       keyword: "enum",
       params: {
-        allowedValues: schema26.enum
+        allowedValues: schema24.enum
       }
     };
     if (vErrors === null) {
@@ -3065,15 +2884,15 @@ function validate72(data, {
     }
     errors++;
   }
-  validate72.errors = vErrors;
+  validate66.errors = vErrors;
   return errors === 0;
 }
-const schema27 = {
+const schema25 = {
   "enum": ["Disabled", "Enabled"],
   "type": "string",
   "nullable": true
 };
-function validate73(data, {
+function validate67(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -3103,7 +2922,7 @@ function validate73(data, {
       schemaPath: "#/enum",
       keyword: "enum",
       params: {
-        allowedValues: schema27.enum
+        allowedValues: schema25.enum
       }
     };
     if (vErrors === null) {
@@ -3113,15 +2932,15 @@ function validate73(data, {
     }
     errors++;
   }
-  validate73.errors = vErrors;
+  validate67.errors = vErrors;
   return errors === 0;
 }
-const schema57 = {
+const schema56 = {
   "enum": ["BIRD", "Felix"],
   "type": "string",
   "nullable": true
 };
-function validate155(data, {
+function validate148(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -3151,7 +2970,7 @@ function validate155(data, {
       schemaPath: "#/enum",
       keyword: "enum",
       params: {
-        allowedValues: schema57.enum
+        allowedValues: schema56.enum
       }
     };
     if (vErrors === null) {
@@ -3161,10 +2980,10 @@ function validate155(data, {
     }
     errors++;
   }
-  validate155.errors = vErrors;
+  validate148.errors = vErrors;
   return errors === 0;
 }
-const schema58 = {
+const schema57 = {
   "items": {
     "$ref": "23OGxypFhph5T4kyax6xVakR4TcKUSisvXqXzBHUvBs"
   },
@@ -3172,7 +2991,7 @@ const schema58 = {
   "type": "array",
   "nullable": true
 };
-const schema59 = {
+const schema58 = {
   "properties": {
     "allowedUses": {
       "$ref": "aRQtgAls8PT3219P8mxz6PPEAVWN1SvmCHi6z12UM"
@@ -3208,12 +3027,62 @@ const schema59 = {
   "required": ["cidr"],
   "type": "object"
 };
-const schema60 = {
+const schema26 = {
+  "format": "int32",
+  "type": "integer",
+  "nullable": true
+};
+function validate68(data, {
+  instancePath = "",
+  parentData,
+  parentDataProperty,
+  rootData = data
+} = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (!(typeof data == "number" && !(data % 1) && !isNaN(data) && isFinite(data)) && data !== null) {
+    const err0 = {
+      instancePath,
+      schemaPath: "#/type",
+      keyword: "type",
+      params: {
+        type: "integer"
+      }
+    };
+    if (vErrors === null) {
+      vErrors = [err0];
+    } else {
+      vErrors.push(err0);
+    }
+    errors++;
+  }
+  if (typeof data == "number" && isFinite(data)) {
+    if (!formats0.validate(data)) {
+      const err1 = {
+        instancePath,
+        schemaPath: "#/format",
+        keyword: "format",
+        params: {
+          format: "int32"
+        }
+      };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+  }
+  validate68.errors = vErrors;
+  return errors === 0;
+}
+const schema59 = {
   "default": false,
   "type": "boolean",
   "nullable": true
 };
-function validate165(data, {
+function validate158(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -3237,14 +3106,14 @@ function validate165(data, {
     }
     errors++;
   }
-  validate165.errors = vErrors;
+  validate158.errors = vErrors;
   return errors === 0;
 }
-const schema28 = {
+const schema27 = {
   "type": "boolean",
   "nullable": true
 };
-function validate74(data, {
+function validate69(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -3268,15 +3137,15 @@ function validate74(data, {
     }
     errors++;
   }
-  validate74.errors = vErrors;
+  validate69.errors = vErrors;
   return errors === 0;
 }
-const schema61 = {
+const schema60 = {
   "enum": ["IPIPCrossSubnet", "IPIP", "VXLAN", "VXLANCrossSubnet", "None"],
   "type": "string",
   "nullable": true
 };
-function validate168(data, {
+function validate161(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -3306,7 +3175,7 @@ function validate168(data, {
       schemaPath: "#/enum",
       keyword: "enum",
       params: {
-        allowedValues: schema61.enum
+        allowedValues: schema60.enum
       }
     };
     if (vErrors === null) {
@@ -3316,10 +3185,10 @@ function validate168(data, {
     }
     errors++;
   }
-  validate168.errors = vErrors;
+  validate161.errors = vErrors;
   return errors === 0;
 }
-function validate160(data, {
+function validate153(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -3356,24 +3225,24 @@ function validate160(data, {
       }
     }
     if (data.assignmentMode !== undefined) {
-      if (!validate71(data.assignmentMode, {
+      if (!validate65(data.assignmentMode, {
         instancePath: instancePath + "/assignmentMode",
         parentData: data,
         parentDataProperty: "assignmentMode",
         rootData
       })) {
-        vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+        vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
         errors = vErrors.length;
       }
     }
     if (data.blockSize !== undefined) {
-      if (!validate59(data.blockSize, {
+      if (!validate68(data.blockSize, {
         instancePath: instancePath + "/blockSize",
         parentData: data,
         parentDataProperty: "blockSize",
         rootData
       })) {
-        vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+        vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
         errors = vErrors.length;
       }
     }
@@ -3389,68 +3258,68 @@ function validate160(data, {
       }
     }
     if (data.disableBGPExport !== undefined) {
-      if (!validate165(data.disableBGPExport, {
+      if (!validate158(data.disableBGPExport, {
         instancePath: instancePath + "/disableBGPExport",
         parentData: data,
         parentDataProperty: "disableBGPExport",
         rootData
       })) {
-        vErrors = vErrors === null ? validate165.errors : vErrors.concat(validate165.errors);
+        vErrors = vErrors === null ? validate158.errors : vErrors.concat(validate158.errors);
         errors = vErrors.length;
       }
     }
     if (data.disableNewAllocations !== undefined) {
-      if (!validate74(data.disableNewAllocations, {
+      if (!validate69(data.disableNewAllocations, {
         instancePath: instancePath + "/disableNewAllocations",
         parentData: data,
         parentDataProperty: "disableNewAllocations",
         rootData
       })) {
-        vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+        vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
         errors = vErrors.length;
       }
     }
     if (data.encapsulation !== undefined) {
-      if (!validate168(data.encapsulation, {
+      if (!validate161(data.encapsulation, {
         instancePath: instancePath + "/encapsulation",
         parentData: data,
         parentDataProperty: "encapsulation",
         rootData
       })) {
-        vErrors = vErrors === null ? validate168.errors : vErrors.concat(validate168.errors);
+        vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
         errors = vErrors.length;
       }
     }
     if (data.name !== undefined) {
-      if (!validate71(data.name, {
+      if (!validate65(data.name, {
         instancePath: instancePath + "/name",
         parentData: data,
         parentDataProperty: "name",
         rootData
       })) {
-        vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+        vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
         errors = vErrors.length;
       }
     }
     if (data.natOutgoing !== undefined) {
-      if (!validate72(data.natOutgoing, {
+      if (!validate66(data.natOutgoing, {
         instancePath: instancePath + "/natOutgoing",
         parentData: data,
         parentDataProperty: "natOutgoing",
         rootData
       })) {
-        vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+        vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
         errors = vErrors.length;
       }
     }
     if (data.nodeSelector !== undefined) {
-      if (!validate71(data.nodeSelector, {
+      if (!validate65(data.nodeSelector, {
         instancePath: instancePath + "/nodeSelector",
         parentData: data,
         parentDataProperty: "nodeSelector",
         rootData
       })) {
-        vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+        vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
         errors = vErrors.length;
       }
     }
@@ -3470,10 +3339,10 @@ function validate160(data, {
     }
     errors++;
   }
-  validate160.errors = vErrors;
+  validate153.errors = vErrors;
   return errors === 0;
 }
-function validate159(data, {
+function validate152(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -3516,26 +3385,26 @@ function validate159(data, {
     }
     const len0 = data.length;
     for (let i0 = 0; i0 < len0; i0++) {
-      if (!validate160(data[i0], {
+      if (!validate153(data[i0], {
         instancePath: instancePath + "/" + i0,
         parentData: data,
         parentDataProperty: i0,
         rootData
       })) {
-        vErrors = vErrors === null ? validate160.errors : vErrors.concat(validate160.errors);
+        vErrors = vErrors === null ? validate153.errors : vErrors.concat(validate153.errors);
         errors = vErrors.length;
       }
     }
   }
-  validate159.errors = vErrors;
+  validate152.errors = vErrors;
   return errors === 0;
 }
-const schema62 = {
+const schema61 = {
   "enum": ["Iptables", "BPF", "VPP", "Nftables"],
   "type": "string",
   "nullable": true
 };
-function validate176(data, {
+function validate169(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -3565,7 +3434,7 @@ function validate176(data, {
       schemaPath: "#/enum",
       keyword: "enum",
       params: {
-        allowedValues: schema62.enum
+        allowedValues: schema61.enum
       }
     };
     if (vErrors === null) {
@@ -3575,63 +3444,15 @@ function validate176(data, {
     }
     errors++;
   }
-  validate176.errors = vErrors;
+  validate169.errors = vErrors;
   return errors === 0;
 }
-const schema63 = {
-  "enum": ["Veth", "Netkit"],
-  "type": "string",
-  "nullable": true
-};
-function validate178(data, {
-  instancePath = "",
-  parentData,
-  parentDataProperty,
-  rootData = data
-} = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (typeof data !== "string" && data !== null) {
-    const err0 = {
-      instancePath,
-      schemaPath: "#/type",
-      keyword: "type",
-      params: {
-        type: "string"
-      }
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (!(data === "Veth" || data === "Netkit")) {
-    const err1 = {
-      instancePath,
-      schemaPath: "#/enum",
-      keyword: "enum",
-      params: {
-        allowedValues: schema63.enum
-      }
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate178.errors = vErrors;
-  return errors === 0;
-}
-const schema64 = {
+const schema62 = {
   "enum": ["None", "Multus"],
   "type": "string",
   "nullable": true
 };
-function validate182(data, {
+function validate173(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -3661,7 +3482,7 @@ function validate182(data, {
       schemaPath: "#/enum",
       keyword: "enum",
       params: {
-        allowedValues: schema64.enum
+        allowedValues: schema62.enum
       }
     };
     if (vErrors === null) {
@@ -3671,10 +3492,10 @@ function validate182(data, {
     }
     errors++;
   }
-  validate182.errors = vErrors;
+  validate173.errors = vErrors;
   return errors === 0;
 }
-const schema29 = {
+const schema28 = {
   "properties": {
     "canReach": {
       "$ref": "GlcYMJF0EagTzhTCQIbCB22J377Z87wRm00IC2Ss2g"
@@ -3698,12 +3519,12 @@ const schema29 = {
   "type": "object",
   "nullable": true
 };
-const schema30 = {
+const schema29 = {
   "enum": ["NodeInternalIP"],
   "type": "string",
   "nullable": true
 };
-function validate80(data, {
+function validate75(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -3733,7 +3554,7 @@ function validate80(data, {
       schemaPath: "#/enum",
       keyword: "enum",
       params: {
-        allowedValues: schema30.enum
+        allowedValues: schema29.enum
       }
     };
     if (vErrors === null) {
@@ -3743,10 +3564,10 @@ function validate80(data, {
     }
     errors++;
   }
-  validate80.errors = vErrors;
+  validate75.errors = vErrors;
   return errors === 0;
 }
-function validate75(data, {
+function validate70(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -3772,13 +3593,13 @@ function validate75(data, {
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.canReach !== undefined) {
-      if (!validate71(data.canReach, {
+      if (!validate65(data.canReach, {
         instancePath: instancePath + "/canReach",
         parentData: data,
         parentDataProperty: "canReach",
         rootData
       })) {
-        vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+        vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
         errors = vErrors.length;
       }
     }
@@ -3794,61 +3615,61 @@ function validate75(data, {
       }
     }
     if (data.firstFound !== undefined) {
-      if (!validate74(data.firstFound, {
+      if (!validate69(data.firstFound, {
         instancePath: instancePath + "/firstFound",
         parentData: data,
         parentDataProperty: "firstFound",
         rootData
       })) {
-        vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+        vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
         errors = vErrors.length;
       }
     }
     if (data.interface !== undefined) {
-      if (!validate71(data.interface, {
+      if (!validate65(data.interface, {
         instancePath: instancePath + "/interface",
         parentData: data,
         parentDataProperty: "interface",
         rootData
       })) {
-        vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+        vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
         errors = vErrors.length;
       }
     }
     if (data.kubernetes !== undefined) {
-      if (!validate80(data.kubernetes, {
+      if (!validate75(data.kubernetes, {
         instancePath: instancePath + "/kubernetes",
         parentData: data,
         parentDataProperty: "kubernetes",
         rootData
       })) {
-        vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+        vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
         errors = vErrors.length;
       }
     }
     if (data.skipInterface !== undefined) {
-      if (!validate71(data.skipInterface, {
+      if (!validate65(data.skipInterface, {
         instancePath: instancePath + "/skipInterface",
         parentData: data,
         parentDataProperty: "skipInterface",
         rootData
       })) {
-        vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+        vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
         errors = vErrors.length;
       }
     }
   }
-  validate75.errors = vErrors;
+  validate70.errors = vErrors;
   return errors === 0;
 }
-const schema65 = {
+const schema63 = {
   "items": {
     "$ref": "Yr88eZb8BI60b92lJ2G6c97app0K0ULBUJNP7TF74"
   },
   "type": "array",
   "nullable": true
 };
-const schema66 = {
+const schema64 = {
   "properties": {
     "key": {
       "$ref": "ok0EUPDyo0RWKJ4XehqMm0vMmmdG2xJTHd1GLoxqnk"
@@ -3860,11 +3681,11 @@ const schema66 = {
   "required": ["key", "value"],
   "type": "object"
 };
-const schema67 = {
+const schema65 = {
   "enum": ["net.ipv4.tcp_keepalive_intvl", "net.ipv4.tcp_keepalive_probes", "net.ipv4.tcp_keepalive_time"],
   "type": "string"
 };
-function validate188(data, {
+function validate179(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -3894,7 +3715,7 @@ function validate188(data, {
       schemaPath: "#/enum",
       keyword: "enum",
       params: {
-        allowedValues: schema67.enum
+        allowedValues: schema65.enum
       }
     };
     if (vErrors === null) {
@@ -3904,10 +3725,10 @@ function validate188(data, {
     }
     errors++;
   }
-  validate188.errors = vErrors;
+  validate179.errors = vErrors;
   return errors === 0;
 }
-function validate187(data, {
+function validate178(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -3949,13 +3770,13 @@ function validate187(data, {
       errors++;
     }
     if (data.key !== undefined) {
-      if (!validate188(data.key, {
+      if (!validate179(data.key, {
         instancePath: instancePath + "/key",
         parentData: data,
         parentDataProperty: "key",
         rootData
       })) {
-        vErrors = vErrors === null ? validate188.errors : vErrors.concat(validate188.errors);
+        vErrors = vErrors === null ? validate179.errors : vErrors.concat(validate179.errors);
         errors = vErrors.length;
       }
     }
@@ -3986,10 +3807,10 @@ function validate187(data, {
     }
     errors++;
   }
-  validate187.errors = vErrors;
+  validate178.errors = vErrors;
   return errors === 0;
 }
-function validate186(data, {
+function validate177(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -4016,26 +3837,26 @@ function validate186(data, {
   if (Array.isArray(data)) {
     const len0 = data.length;
     for (let i0 = 0; i0 < len0; i0++) {
-      if (!validate187(data[i0], {
+      if (!validate178(data[i0], {
         instancePath: instancePath + "/" + i0,
         parentData: data,
         parentDataProperty: i0,
         rootData
       })) {
-        vErrors = vErrors === null ? validate187.errors : vErrors.concat(validate187.errors);
+        vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
         errors = vErrors.length;
       }
     }
   }
-  validate186.errors = vErrors;
+  validate177.errors = vErrors;
   return errors === 0;
 }
-const schema68 = {
+const schema66 = {
   "enum": ["HNS", "Disabled"],
   "type": "string",
   "nullable": true
 };
-function validate193(data, {
+function validate184(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -4065,7 +3886,7 @@ function validate193(data, {
       schemaPath: "#/enum",
       keyword: "enum",
       params: {
-        allowedValues: schema68.enum
+        allowedValues: schema66.enum
       }
     };
     if (vErrors === null) {
@@ -4075,10 +3896,10 @@ function validate193(data, {
     }
     errors++;
   }
-  validate193.errors = vErrors;
+  validate184.errors = vErrors;
   return errors === 0;
 }
-function validate152(data, {
+function validate145(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -4104,192 +3925,205 @@ function validate152(data, {
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.bgp !== undefined) {
-      if (!validate72(data.bgp, {
+      if (!validate66(data.bgp, {
         instancePath: instancePath + "/bgp",
         parentData: data,
         parentDataProperty: "bgp",
         rootData
       })) {
-        vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+        vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
         errors = vErrors.length;
       }
     }
     if (data.bpfNetworkBootstrap !== undefined) {
-      if (!validate73(data.bpfNetworkBootstrap, {
+      if (!validate67(data.bpfNetworkBootstrap, {
         instancePath: instancePath + "/bpfNetworkBootstrap",
         parentData: data,
         parentDataProperty: "bpfNetworkBootstrap",
         rootData
       })) {
-        vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
+        vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
         errors = vErrors.length;
       }
     }
     if (data.clusterRoutingMode !== undefined) {
-      if (!validate155(data.clusterRoutingMode, {
+      if (!validate148(data.clusterRoutingMode, {
         instancePath: instancePath + "/clusterRoutingMode",
         parentData: data,
         parentDataProperty: "clusterRoutingMode",
         rootData
       })) {
-        vErrors = vErrors === null ? validate155.errors : vErrors.concat(validate155.errors);
+        vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
         errors = vErrors.length;
       }
     }
     if (data.containerIPForwarding !== undefined) {
-      if (!validate72(data.containerIPForwarding, {
+      if (!validate66(data.containerIPForwarding, {
         instancePath: instancePath + "/containerIPForwarding",
         parentData: data,
         parentDataProperty: "containerIPForwarding",
         rootData
       })) {
-        vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+        vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
         errors = vErrors.length;
       }
     }
     if (data.hostPorts !== undefined) {
-      if (!validate72(data.hostPorts, {
+      if (!validate66(data.hostPorts, {
         instancePath: instancePath + "/hostPorts",
         parentData: data,
         parentDataProperty: "hostPorts",
         rootData
       })) {
-        vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+        vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
         errors = vErrors.length;
       }
     }
     if (data.ipPools !== undefined) {
-      if (!validate159(data.ipPools, {
+      if (!validate152(data.ipPools, {
         instancePath: instancePath + "/ipPools",
         parentData: data,
         parentDataProperty: "ipPools",
         rootData
       })) {
-        vErrors = vErrors === null ? validate159.errors : vErrors.concat(validate159.errors);
+        vErrors = vErrors === null ? validate152.errors : vErrors.concat(validate152.errors);
         errors = vErrors.length;
       }
     }
     if (data.kubeProxyManagement !== undefined) {
-      if (!validate73(data.kubeProxyManagement, {
+      if (!validate67(data.kubeProxyManagement, {
         instancePath: instancePath + "/kubeProxyManagement",
         parentData: data,
         parentDataProperty: "kubeProxyManagement",
         rootData
       })) {
-        vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
+        vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
         errors = vErrors.length;
       }
     }
     if (data.linuxDataplane !== undefined) {
-      if (!validate176(data.linuxDataplane, {
+      if (!validate169(data.linuxDataplane, {
         instancePath: instancePath + "/linuxDataplane",
         parentData: data,
         parentDataProperty: "linuxDataplane",
         rootData
       })) {
-        vErrors = vErrors === null ? validate176.errors : vErrors.concat(validate176.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.linuxPodInterfaceType !== undefined) {
-      if (!validate178(data.linuxPodInterfaceType, {
-        instancePath: instancePath + "/linuxPodInterfaceType",
-        parentData: data,
-        parentDataProperty: "linuxPodInterfaceType",
-        rootData
-      })) {
-        vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
+        vErrors = vErrors === null ? validate169.errors : vErrors.concat(validate169.errors);
         errors = vErrors.length;
       }
     }
     if (data.linuxPolicySetupTimeoutSeconds !== undefined) {
-      if (!validate59(data.linuxPolicySetupTimeoutSeconds, {
+      if (!validate68(data.linuxPolicySetupTimeoutSeconds, {
         instancePath: instancePath + "/linuxPolicySetupTimeoutSeconds",
         parentData: data,
         parentDataProperty: "linuxPolicySetupTimeoutSeconds",
         rootData
       })) {
-        vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+        vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
         errors = vErrors.length;
       }
     }
     if (data.mtu !== undefined) {
-      if (!validate59(data.mtu, {
+      if (!validate68(data.mtu, {
         instancePath: instancePath + "/mtu",
         parentData: data,
         parentDataProperty: "mtu",
         rootData
       })) {
-        vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+        vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
         errors = vErrors.length;
       }
     }
     if (data.multiInterfaceMode !== undefined) {
-      if (!validate182(data.multiInterfaceMode, {
+      if (!validate173(data.multiInterfaceMode, {
         instancePath: instancePath + "/multiInterfaceMode",
         parentData: data,
         parentDataProperty: "multiInterfaceMode",
         rootData
       })) {
-        vErrors = vErrors === null ? validate182.errors : vErrors.concat(validate182.errors);
+        vErrors = vErrors === null ? validate173.errors : vErrors.concat(validate173.errors);
         errors = vErrors.length;
       }
     }
     if (data.nodeAddressAutodetectionV4 !== undefined) {
-      if (!validate75(data.nodeAddressAutodetectionV4, {
+      if (!validate70(data.nodeAddressAutodetectionV4, {
         instancePath: instancePath + "/nodeAddressAutodetectionV4",
         parentData: data,
         parentDataProperty: "nodeAddressAutodetectionV4",
         rootData
       })) {
-        vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
+        vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
         errors = vErrors.length;
       }
     }
     if (data.nodeAddressAutodetectionV6 !== undefined) {
-      if (!validate75(data.nodeAddressAutodetectionV6, {
+      if (!validate70(data.nodeAddressAutodetectionV6, {
         instancePath: instancePath + "/nodeAddressAutodetectionV6",
         parentData: data,
         parentDataProperty: "nodeAddressAutodetectionV6",
         rootData
       })) {
-        vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
+        vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
         errors = vErrors.length;
       }
     }
     if (data.sysctl !== undefined) {
-      if (!validate186(data.sysctl, {
+      if (!validate177(data.sysctl, {
         instancePath: instancePath + "/sysctl",
         parentData: data,
         parentDataProperty: "sysctl",
         rootData
       })) {
-        vErrors = vErrors === null ? validate186.errors : vErrors.concat(validate186.errors);
+        vErrors = vErrors === null ? validate177.errors : vErrors.concat(validate177.errors);
         errors = vErrors.length;
       }
     }
     if (data.windowsDataplane !== undefined) {
-      if (!validate193(data.windowsDataplane, {
+      if (!validate184(data.windowsDataplane, {
         instancePath: instancePath + "/windowsDataplane",
         parentData: data,
         parentDataProperty: "windowsDataplane",
         rootData
       })) {
-        vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
+        vErrors = vErrors === null ? validate184.errors : vErrors.concat(validate184.errors);
         errors = vErrors.length;
       }
     }
   }
-  validate152.errors = vErrors;
+  validate145.errors = vErrors;
   return errors === 0;
 }
+const schema67 = {
+  "properties": {
+    "metadata": {
+      "$ref": "igJYwSZYrBtVsRmcMsQYdB7Q50xFQbahYKwITLXw0"
+    },
+    "spec": {
+      "$ref": "IxvwaDEJwUq0Ma1jWg6xMkNmqHK92kOwVWVrc6UUDYo"
+    }
+  },
+  "type": "object",
+  "nullable": true
+};
+const schema68 = {
+  "properties": {
+    "minReadySeconds": {
+      "$ref": "n4lSPnnhhvixmOJ3lAMpfocbPZ7rNdNeCqlXVLBVBs"
+    },
+    "template": {
+      "$ref": "uDouuBnCFmNfB96Da5aSvKKcqwElSD85aGQpmBjfc"
+    }
+  },
+  "type": "object",
+  "nullable": true
+};
 const schema69 = {
   "properties": {
     "metadata": {
       "$ref": "igJYwSZYrBtVsRmcMsQYdB7Q50xFQbahYKwITLXw0"
     },
     "spec": {
-      "$ref": "pKGoMHSjxnd04pOrShQSZAzdOI25oBf2LKCM1dbQGk"
+      "$ref": "rTP6aSiig8miGivFIBnaxYdIP2g88fJreh8xMajbiZU"
     }
   },
   "type": "object",
@@ -4297,35 +4131,11 @@ const schema69 = {
 };
 const schema70 = {
   "properties": {
-    "minReadySeconds": {
-      "$ref": "n4lSPnnhhvixmOJ3lAMpfocbPZ7rNdNeCqlXVLBVBs"
-    },
-    "template": {
-      "$ref": "iJcsdcxjU1oLXHTFFeEihuAbrQUNtv3nAdjJRrsF9c8"
-    }
-  },
-  "type": "object",
-  "nullable": true
-};
-const schema71 = {
-  "properties": {
-    "metadata": {
-      "$ref": "igJYwSZYrBtVsRmcMsQYdB7Q50xFQbahYKwITLXw0"
-    },
-    "spec": {
-      "$ref": "xvM2uEMzN7uYFydausHgLNXikcm6qkqL6mZN9xik"
-    }
-  },
-  "type": "object",
-  "nullable": true
-};
-const schema72 = {
-  "properties": {
     "affinity": {
       "$ref": "NaNeXKn0QKRMisXuVeCRDHK1E3tk7kcciv2xStV5SY"
     },
     "containers": {
-      "$ref": "dyThWvFARarc5u2qgTCSiugaMEyZr2ST2oQ4CX0sHg"
+      "$ref": "2EdfeFpBkVWDRzUioIj7h9iMZQLNvEdNAFC17GC09BQ"
     },
     "dnsConfig": {
       "$ref": "MuIQELsc9ogGvxi1N5Z0YKzi8GEYeh1nfmhTlrQQEA"
@@ -4334,7 +4144,7 @@ const schema72 = {
       "$ref": "rIXV0TPqdI9CnE8mIIgu7glqvS9b3AXHFOEh98V25s"
     },
     "initContainers": {
-      "$ref": "LVw3dSxsAgv62hrXjj31CFrjsMv6ppuNxTJ9qKErhU"
+      "$ref": "4DliOlZBWdKEKDs8bYsT6Di6Q5aPv1m2Zq4BambCU"
     },
     "nodeSelector": {
       "$ref": "C53Ns4GLXWl74ijREqYSmV6XcmHYHGe7sMKYak37s"
@@ -4346,23 +4156,17 @@ const schema72 = {
   "type": "object",
   "nullable": true
 };
-const schema73 = {
+const schema71 = {
   "items": {
-    "$ref": "ZXH5HsNPK6juIrDxqmGsGxeOlwv6eOtgy2XwX1IhA"
+    "$ref": "9WeIprYQOsvvq1Ha3il9iRpuom5d6rgFxk7KVXqFps"
   },
   "type": "array",
   "nullable": true
 };
-const schema74 = {
+const schema72 = {
   "properties": {
-    "livenessProbe": {
-      "$ref": "vzcLKQ7OvRSyxtYIo86lbCmYjEy3vkHosH2MwsW8dWw"
-    },
     "name": {
       "$ref": "NpswkldLyMSlz6igUBmLfno5jz5Qx54E0QAcfJPQ8"
-    },
-    "readinessProbe": {
-      "$ref": "vzcLKQ7OvRSyxtYIo86lbCmYjEy3vkHosH2MwsW8dWw"
     },
     "resources": {
       "$ref": "I6Wvk1dBJbCLDtTTd1wo67bjd19cYqY1OawTE5INko"
@@ -4371,11 +4175,11 @@ const schema74 = {
   "required": ["name"],
   "type": "object"
 };
-const schema75 = {
+const schema73 = {
   "enum": ["calico-node"],
   "type": "string"
 };
-function validate207(data, {
+function validate197(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -4405,7 +4209,7 @@ function validate207(data, {
       schemaPath: "#/enum",
       keyword: "enum",
       params: {
-        allowedValues: schema75.enum
+        allowedValues: schema73.enum
       }
     };
     if (vErrors === null) {
@@ -4415,10 +4219,10 @@ function validate207(data, {
     }
     errors++;
   }
-  validate207.errors = vErrors;
+  validate197.errors = vErrors;
   return errors === 0;
 }
-function validate205(data, {
+function validate196(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -4443,47 +4247,25 @@ function validate205(data, {
       }
       errors++;
     }
-    if (data.livenessProbe !== undefined) {
-      if (!validate60(data.livenessProbe, {
-        instancePath: instancePath + "/livenessProbe",
-        parentData: data,
-        parentDataProperty: "livenessProbe",
-        rootData
-      })) {
-        vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
-        errors = vErrors.length;
-      }
-    }
     if (data.name !== undefined) {
-      if (!validate207(data.name, {
+      if (!validate197(data.name, {
         instancePath: instancePath + "/name",
         parentData: data,
         parentDataProperty: "name",
         rootData
       })) {
-        vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.readinessProbe !== undefined) {
-      if (!validate60(data.readinessProbe, {
-        instancePath: instancePath + "/readinessProbe",
-        parentData: data,
-        parentDataProperty: "readinessProbe",
-        rootData
-      })) {
-        vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
+        vErrors = vErrors === null ? validate197.errors : vErrors.concat(validate197.errors);
         errors = vErrors.length;
       }
     }
     if (data.resources !== undefined) {
-      if (!validate100(data.resources, {
+      if (!validate95(data.resources, {
         instancePath: instancePath + "/resources",
         parentData: data,
         parentDataProperty: "resources",
         rootData
       })) {
-        vErrors = vErrors === null ? validate100.errors : vErrors.concat(validate100.errors);
+        vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
         errors = vErrors.length;
       }
     }
@@ -4500,6 +4282,130 @@ function validate205(data, {
       vErrors = [err1];
     } else {
       vErrors.push(err1);
+    }
+    errors++;
+  }
+  validate196.errors = vErrors;
+  return errors === 0;
+}
+function validate195(data, {
+  instancePath = "",
+  parentData,
+  parentDataProperty,
+  rootData = data
+} = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (!Array.isArray(data) && data !== null) {
+    const err0 = {
+      instancePath,
+      schemaPath: "#/type",
+      keyword: "type",
+      params: {
+        type: "array"
+      }
+    };
+    if (vErrors === null) {
+      vErrors = [err0];
+    } else {
+      vErrors.push(err0);
+    }
+    errors++;
+  }
+  if (Array.isArray(data)) {
+    const len0 = data.length;
+    for (let i0 = 0; i0 < len0; i0++) {
+      if (!validate196(data[i0], {
+        instancePath: instancePath + "/" + i0,
+        parentData: data,
+        parentDataProperty: i0,
+        rootData
+      })) {
+        vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+        errors = vErrors.length;
+      }
+    }
+  }
+  validate195.errors = vErrors;
+  return errors === 0;
+}
+const schema74 = {
+  "properties": {
+    "nameservers": {
+      "$ref": "aRQtgAls8PT3219P8mxz6PPEAVWN1SvmCHi6z12UM"
+    },
+    "options": {
+      "$ref": "3dFlzwy8zGt7y3hMWXnwInffukRQoHbmEF3xGVNI"
+    },
+    "searches": {
+      "$ref": "aRQtgAls8PT3219P8mxz6PPEAVWN1SvmCHi6z12UM"
+    }
+  },
+  "type": "object",
+  "nullable": true
+};
+const schema75 = {
+  "items": {
+    "$ref": "sWfncG59c1XfNxmkMXW89j5rdj0YnP54Zpfo5QkH10"
+  },
+  "type": "array",
+  "nullable": true
+};
+const schema76 = {
+  "properties": {
+    "name": {
+      "$ref": "GlcYMJF0EagTzhTCQIbCB22J377Z87wRm00IC2Ss2g"
+    },
+    "value": {
+      "$ref": "GlcYMJF0EagTzhTCQIbCB22J377Z87wRm00IC2Ss2g"
+    }
+  },
+  "type": "object"
+};
+function validate205(data, {
+  instancePath = "",
+  parentData,
+  parentDataProperty,
+  rootData = data
+} = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.name !== undefined) {
+      if (!validate65(data.name, {
+        instancePath: instancePath + "/name",
+        parentData: data,
+        parentDataProperty: "name",
+        rootData
+      })) {
+        vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
+        errors = vErrors.length;
+      }
+    }
+    if (data.value !== undefined) {
+      if (!validate65(data.value, {
+        instancePath: instancePath + "/value",
+        parentData: data,
+        parentDataProperty: "value",
+        rootData
+      })) {
+        vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
+        errors = vErrors.length;
+      }
+    }
+  } else {
+    const err0 = {
+      instancePath,
+      schemaPath: "#/type",
+      keyword: "type",
+      params: {
+        type: "object"
+      }
+    };
+    if (vErrors === null) {
+      vErrors = [err0];
+    } else {
+      vErrors.push(err0);
     }
     errors++;
   }
@@ -4547,131 +4453,7 @@ function validate204(data, {
   validate204.errors = vErrors;
   return errors === 0;
 }
-const schema76 = {
-  "properties": {
-    "nameservers": {
-      "$ref": "aRQtgAls8PT3219P8mxz6PPEAVWN1SvmCHi6z12UM"
-    },
-    "options": {
-      "$ref": "3dFlzwy8zGt7y3hMWXnwInffukRQoHbmEF3xGVNI"
-    },
-    "searches": {
-      "$ref": "aRQtgAls8PT3219P8mxz6PPEAVWN1SvmCHi6z12UM"
-    }
-  },
-  "type": "object",
-  "nullable": true
-};
-const schema77 = {
-  "items": {
-    "$ref": "sWfncG59c1XfNxmkMXW89j5rdj0YnP54Zpfo5QkH10"
-  },
-  "type": "array",
-  "nullable": true
-};
-const schema78 = {
-  "properties": {
-    "name": {
-      "$ref": "GlcYMJF0EagTzhTCQIbCB22J377Z87wRm00IC2Ss2g"
-    },
-    "value": {
-      "$ref": "GlcYMJF0EagTzhTCQIbCB22J377Z87wRm00IC2Ss2g"
-    }
-  },
-  "type": "object"
-};
-function validate216(data, {
-  instancePath = "",
-  parentData,
-  parentDataProperty,
-  rootData = data
-} = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.name !== undefined) {
-      if (!validate71(data.name, {
-        instancePath: instancePath + "/name",
-        parentData: data,
-        parentDataProperty: "name",
-        rootData
-      })) {
-        vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.value !== undefined) {
-      if (!validate71(data.value, {
-        instancePath: instancePath + "/value",
-        parentData: data,
-        parentDataProperty: "value",
-        rootData
-      })) {
-        vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
-        errors = vErrors.length;
-      }
-    }
-  } else {
-    const err0 = {
-      instancePath,
-      schemaPath: "#/type",
-      keyword: "type",
-      params: {
-        type: "object"
-      }
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  validate216.errors = vErrors;
-  return errors === 0;
-}
-function validate215(data, {
-  instancePath = "",
-  parentData,
-  parentDataProperty,
-  rootData = data
-} = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (!Array.isArray(data) && data !== null) {
-    const err0 = {
-      instancePath,
-      schemaPath: "#/type",
-      keyword: "type",
-      params: {
-        type: "array"
-      }
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (Array.isArray(data)) {
-    const len0 = data.length;
-    for (let i0 = 0; i0 < len0; i0++) {
-      if (!validate216(data[i0], {
-        instancePath: instancePath + "/" + i0,
-        parentData: data,
-        parentDataProperty: i0,
-        rootData
-      })) {
-        vErrors = vErrors === null ? validate216.errors : vErrors.concat(validate216.errors);
-        errors = vErrors.length;
-      }
-    }
-  }
-  validate215.errors = vErrors;
-  return errors === 0;
-}
-function validate213(data, {
+function validate202(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -4708,13 +4490,13 @@ function validate213(data, {
       }
     }
     if (data.options !== undefined) {
-      if (!validate215(data.options, {
+      if (!validate204(data.options, {
         instancePath: instancePath + "/options",
         parentData: data,
         parentDataProperty: "options",
         rootData
       })) {
-        vErrors = vErrors === null ? validate215.errors : vErrors.concat(validate215.errors);
+        vErrors = vErrors === null ? validate204.errors : vErrors.concat(validate204.errors);
         errors = vErrors.length;
       }
     }
@@ -4730,15 +4512,15 @@ function validate213(data, {
       }
     }
   }
-  validate213.errors = vErrors;
+  validate202.errors = vErrors;
   return errors === 0;
 }
-const schema79 = {
+const schema77 = {
   "enum": ["", "Default", "ClusterFirst", "ClusterFirstWithHostNet", "None"],
   "type": "string",
   "nullable": true
 };
-function validate223(data, {
+function validate212(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -4768,7 +4550,7 @@ function validate223(data, {
       schemaPath: "#/enum",
       keyword: "enum",
       params: {
-        allowedValues: schema79.enum
+        allowedValues: schema77.enum
       }
     };
     if (vErrors === null) {
@@ -4778,20 +4560,20 @@ function validate223(data, {
     }
     errors++;
   }
-  validate223.errors = vErrors;
+  validate212.errors = vErrors;
   return errors === 0;
 }
-const schema80 = {
+const schema78 = {
   "items": {
-    "$ref": "K06XSkEFwJyxSSz37NeNEy6qK2wLCibPgfCeisiBQ"
+    "$ref": "8fdNL8jRHJjNdTjpNKouOSFG7d0Tgto04NKcT8CVwQ"
   },
   "type": "array",
   "nullable": true
 };
-const schema81 = {
+const schema79 = {
   "properties": {
     "name": {
-      "$ref": "U2taiO1VbQ2nh1riqzQtDz2jr30qwGIkZcB7giqWPb8"
+      "$ref": "Am4ri6G1D76T5ZDclxby3AEnkmMfDncxYq0ozWUj0j4"
     },
     "resources": {
       "$ref": "I6Wvk1dBJbCLDtTTd1wo67bjd19cYqY1OawTE5INko"
@@ -4800,11 +4582,11 @@ const schema81 = {
   "required": ["name"],
   "type": "object"
 };
-const schema82 = {
-  "enum": ["install-cni", "cni-plugins", "hostpath-init", "flexvol-driver", "ebpf-bootstrap", "node-certs-key-cert-provisioner", "calico-node-prometheus-server-tls-key-cert-provisioner", "mount-bpffs"],
+const schema80 = {
+  "enum": ["install-cni", "hostpath-init", "flexvol-driver", "ebpf-bootstrap", "node-certs-key-cert-provisioner", "calico-node-prometheus-server-tls-key-cert-provisioner", "mount-bpffs"],
   "type": "string"
 };
-function validate227(data, {
+function validate216(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -4828,13 +4610,13 @@ function validate227(data, {
     }
     errors++;
   }
-  if (!(data === "install-cni" || data === "cni-plugins" || data === "hostpath-init" || data === "flexvol-driver" || data === "ebpf-bootstrap" || data === "node-certs-key-cert-provisioner" || data === "calico-node-prometheus-server-tls-key-cert-provisioner" || data === "mount-bpffs")) {
+  if (!(data === "install-cni" || data === "hostpath-init" || data === "flexvol-driver" || data === "ebpf-bootstrap" || data === "node-certs-key-cert-provisioner" || data === "calico-node-prometheus-server-tls-key-cert-provisioner" || data === "mount-bpffs")) {
     const err1 = {
       instancePath,
       schemaPath: "#/enum",
       keyword: "enum",
       params: {
-        allowedValues: schema82.enum
+        allowedValues: schema80.enum
       }
     };
     if (vErrors === null) {
@@ -4844,10 +4626,10 @@ function validate227(data, {
     }
     errors++;
   }
-  validate227.errors = vErrors;
+  validate216.errors = vErrors;
   return errors === 0;
 }
-function validate226(data, {
+function validate215(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -4873,24 +4655,24 @@ function validate226(data, {
       errors++;
     }
     if (data.name !== undefined) {
-      if (!validate227(data.name, {
+      if (!validate216(data.name, {
         instancePath: instancePath + "/name",
         parentData: data,
         parentDataProperty: "name",
         rootData
       })) {
-        vErrors = vErrors === null ? validate227.errors : vErrors.concat(validate227.errors);
+        vErrors = vErrors === null ? validate216.errors : vErrors.concat(validate216.errors);
         errors = vErrors.length;
       }
     }
     if (data.resources !== undefined) {
-      if (!validate100(data.resources, {
+      if (!validate95(data.resources, {
         instancePath: instancePath + "/resources",
         parentData: data,
         parentDataProperty: "resources",
         rootData
       })) {
-        vErrors = vErrors === null ? validate100.errors : vErrors.concat(validate100.errors);
+        vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
         errors = vErrors.length;
       }
     }
@@ -4910,10 +4692,10 @@ function validate226(data, {
     }
     errors++;
   }
-  validate226.errors = vErrors;
+  validate215.errors = vErrors;
   return errors === 0;
 }
-function validate225(data, {
+function validate214(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -4940,21 +4722,21 @@ function validate225(data, {
   if (Array.isArray(data)) {
     const len0 = data.length;
     for (let i0 = 0; i0 < len0; i0++) {
-      if (!validate226(data[i0], {
+      if (!validate215(data[i0], {
         instancePath: instancePath + "/" + i0,
         parentData: data,
         parentDataProperty: i0,
         rootData
       })) {
-        vErrors = vErrors === null ? validate226.errors : vErrors.concat(validate226.errors);
+        vErrors = vErrors === null ? validate215.errors : vErrors.concat(validate215.errors);
         errors = vErrors.length;
       }
     }
   }
-  validate225.errors = vErrors;
+  validate214.errors = vErrors;
   return errors === 0;
 }
-function validate202(data, {
+function validate193(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -4980,57 +4762,57 @@ function validate202(data, {
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.affinity !== undefined) {
-      if (!validate84(data.affinity, {
+      if (!validate79(data.affinity, {
         instancePath: instancePath + "/affinity",
         parentData: data,
         parentDataProperty: "affinity",
         rootData
       })) {
-        vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
+        vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
         errors = vErrors.length;
       }
     }
     if (data.containers !== undefined) {
-      if (!validate204(data.containers, {
+      if (!validate195(data.containers, {
         instancePath: instancePath + "/containers",
         parentData: data,
         parentDataProperty: "containers",
         rootData
       })) {
-        vErrors = vErrors === null ? validate204.errors : vErrors.concat(validate204.errors);
+        vErrors = vErrors === null ? validate195.errors : vErrors.concat(validate195.errors);
         errors = vErrors.length;
       }
     }
     if (data.dnsConfig !== undefined) {
-      if (!validate213(data.dnsConfig, {
+      if (!validate202(data.dnsConfig, {
         instancePath: instancePath + "/dnsConfig",
         parentData: data,
         parentDataProperty: "dnsConfig",
         rootData
       })) {
-        vErrors = vErrors === null ? validate213.errors : vErrors.concat(validate213.errors);
+        vErrors = vErrors === null ? validate202.errors : vErrors.concat(validate202.errors);
         errors = vErrors.length;
       }
     }
     if (data.dnsPolicy !== undefined) {
-      if (!validate223(data.dnsPolicy, {
+      if (!validate212(data.dnsPolicy, {
         instancePath: instancePath + "/dnsPolicy",
         parentData: data,
         parentDataProperty: "dnsPolicy",
         rootData
       })) {
-        vErrors = vErrors === null ? validate223.errors : vErrors.concat(validate223.errors);
+        vErrors = vErrors === null ? validate212.errors : vErrors.concat(validate212.errors);
         errors = vErrors.length;
       }
     }
     if (data.initContainers !== undefined) {
-      if (!validate225(data.initContainers, {
+      if (!validate214(data.initContainers, {
         instancePath: instancePath + "/initContainers",
         parentData: data,
         parentDataProperty: "initContainers",
         rootData
       })) {
-        vErrors = vErrors === null ? validate225.errors : vErrors.concat(validate225.errors);
+        vErrors = vErrors === null ? validate214.errors : vErrors.concat(validate214.errors);
         errors = vErrors.length;
       }
     }
@@ -5046,21 +4828,21 @@ function validate202(data, {
       }
     }
     if (data.tolerations !== undefined) {
-      if (!validate109(data.tolerations, {
+      if (!validate104(data.tolerations, {
         instancePath: instancePath + "/tolerations",
         parentData: data,
         parentDataProperty: "tolerations",
         rootData
       })) {
-        vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
+        vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
         errors = vErrors.length;
       }
     }
   }
-  validate202.errors = vErrors;
+  validate193.errors = vErrors;
   return errors === 0;
 }
-function validate200(data, {
+function validate191(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -5097,21 +4879,21 @@ function validate200(data, {
       }
     }
     if (data.spec !== undefined) {
-      if (!validate202(data.spec, {
+      if (!validate193(data.spec, {
         instancePath: instancePath + "/spec",
         parentData: data,
         parentDataProperty: "spec",
         rootData
       })) {
-        vErrors = vErrors === null ? validate202.errors : vErrors.concat(validate202.errors);
+        vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
         errors = vErrors.length;
       }
     }
   }
-  validate200.errors = vErrors;
+  validate191.errors = vErrors;
   return errors === 0;
 }
-function validate198(data, {
+function validate189(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -5137,32 +4919,32 @@ function validate198(data, {
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.minReadySeconds !== undefined) {
-      if (!validate83(data.minReadySeconds, {
+      if (!validate78(data.minReadySeconds, {
         instancePath: instancePath + "/minReadySeconds",
         parentData: data,
         parentDataProperty: "minReadySeconds",
         rootData
       })) {
-        vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+        vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
         errors = vErrors.length;
       }
     }
     if (data.template !== undefined) {
-      if (!validate200(data.template, {
+      if (!validate191(data.template, {
         instancePath: instancePath + "/template",
         parentData: data,
         parentDataProperty: "template",
         rootData
       })) {
-        vErrors = vErrors === null ? validate200.errors : vErrors.concat(validate200.errors);
+        vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
         errors = vErrors.length;
       }
     }
   }
-  validate198.errors = vErrors;
+  validate189.errors = vErrors;
   return errors === 0;
 }
-function validate196(data, {
+function validate187(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -5199,27 +4981,51 @@ function validate196(data, {
       }
     }
     if (data.spec !== undefined) {
-      if (!validate198(data.spec, {
+      if (!validate189(data.spec, {
         instancePath: instancePath + "/spec",
         parentData: data,
         parentDataProperty: "spec",
         rootData
       })) {
-        vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
+        vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
         errors = vErrors.length;
       }
     }
   }
-  validate196.errors = vErrors;
+  validate187.errors = vErrors;
   return errors === 0;
 }
+const schema81 = {
+  "properties": {
+    "metadata": {
+      "$ref": "igJYwSZYrBtVsRmcMsQYdB7Q50xFQbahYKwITLXw0"
+    },
+    "spec": {
+      "$ref": "846VSCwXCIKRUwXebWUOvysuGM2HXP3stzzxFG5jU"
+    }
+  },
+  "type": "object",
+  "nullable": true
+};
+const schema82 = {
+  "properties": {
+    "minReadySeconds": {
+      "$ref": "n4lSPnnhhvixmOJ3lAMpfocbPZ7rNdNeCqlXVLBVBs"
+    },
+    "template": {
+      "$ref": "YljpVV1B6kamtNEV8oA1kWUSyyYBLFznIE1NbVBTU"
+    }
+  },
+  "type": "object",
+  "nullable": true
+};
 const schema83 = {
   "properties": {
     "metadata": {
       "$ref": "igJYwSZYrBtVsRmcMsQYdB7Q50xFQbahYKwITLXw0"
     },
     "spec": {
-      "$ref": "fN3e3VbBq1pfSxraPZhOFn55GX1ozowqrFhybXNA"
+      "$ref": "KaBUm3rCVccYQV6vNNlSHxMalstidKRvA56XfQqanU"
     }
   },
   "type": "object",
@@ -5227,35 +5033,11 @@ const schema83 = {
 };
 const schema84 = {
   "properties": {
-    "minReadySeconds": {
-      "$ref": "n4lSPnnhhvixmOJ3lAMpfocbPZ7rNdNeCqlXVLBVBs"
-    },
-    "template": {
-      "$ref": "aiIR9L1bIGLEg9L14Ss4jB8Nb2oh07iokZt7ozToRAk"
-    }
-  },
-  "type": "object",
-  "nullable": true
-};
-const schema85 = {
-  "properties": {
-    "metadata": {
-      "$ref": "igJYwSZYrBtVsRmcMsQYdB7Q50xFQbahYKwITLXw0"
-    },
-    "spec": {
-      "$ref": "5ee22Sca0sU0XAFmVXVLIRHWJGGIWm56fV6uJv7tA"
-    }
-  },
-  "type": "object",
-  "nullable": true
-};
-const schema86 = {
-  "properties": {
     "affinity": {
       "$ref": "NaNeXKn0QKRMisXuVeCRDHK1E3tk7kcciv2xStV5SY"
     },
     "containers": {
-      "$ref": "iTIdKzyoydrpkazkSb5fEwFRewkBXdW0mfAi2WBD7us"
+      "$ref": "kBPSB6o4hVMkeDjcOr06emI5HRFGAqFZ9Ufb2h0"
     },
     "initContainers": {
       "$ref": "OOegOQwPaCGasHxJ7GewREIGIfY1tFjk4twYDjnnbpc"
@@ -5270,23 +5052,17 @@ const schema86 = {
   "type": "object",
   "nullable": true
 };
-const schema87 = {
+const schema85 = {
   "items": {
-    "$ref": "LHKFNKEnTwPf9xhTT90MM5wkWS4CXhWPevLiUt2Gw"
+    "$ref": "s4T9yVr55KeJ6J7jEgwwsIpnt8ShXo5uj7f8DOutg"
   },
   "type": "array",
   "nullable": true
 };
-const schema88 = {
+const schema86 = {
   "properties": {
-    "livenessProbe": {
-      "$ref": "vzcLKQ7OvRSyxtYIo86lbCmYjEy3vkHosH2MwsW8dWw"
-    },
     "name": {
       "$ref": "jiU8DcegAxg7TqZm9eiqgs15vau4BMcj6Q62vmWVZn4"
-    },
-    "readinessProbe": {
-      "$ref": "vzcLKQ7OvRSyxtYIo86lbCmYjEy3vkHosH2MwsW8dWw"
     },
     "resources": {
       "$ref": "I6Wvk1dBJbCLDtTTd1wo67bjd19cYqY1OawTE5INko"
@@ -5295,11 +5071,11 @@ const schema88 = {
   "required": ["name"],
   "type": "object"
 };
-const schema89 = {
+const schema87 = {
   "enum": ["calico-node-windows", "node", "felix", "confd"],
   "type": "string"
 };
-function validate249(data, {
+function validate237(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -5329,7 +5105,7 @@ function validate249(data, {
       schemaPath: "#/enum",
       keyword: "enum",
       params: {
-        allowedValues: schema89.enum
+        allowedValues: schema87.enum
       }
     };
     if (vErrors === null) {
@@ -5339,10 +5115,10 @@ function validate249(data, {
     }
     errors++;
   }
-  validate249.errors = vErrors;
+  validate237.errors = vErrors;
   return errors === 0;
 }
-function validate247(data, {
+function validate236(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -5367,47 +5143,25 @@ function validate247(data, {
       }
       errors++;
     }
-    if (data.livenessProbe !== undefined) {
-      if (!validate60(data.livenessProbe, {
-        instancePath: instancePath + "/livenessProbe",
-        parentData: data,
-        parentDataProperty: "livenessProbe",
-        rootData
-      })) {
-        vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
-        errors = vErrors.length;
-      }
-    }
     if (data.name !== undefined) {
-      if (!validate249(data.name, {
+      if (!validate237(data.name, {
         instancePath: instancePath + "/name",
         parentData: data,
         parentDataProperty: "name",
         rootData
       })) {
-        vErrors = vErrors === null ? validate249.errors : vErrors.concat(validate249.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.readinessProbe !== undefined) {
-      if (!validate60(data.readinessProbe, {
-        instancePath: instancePath + "/readinessProbe",
-        parentData: data,
-        parentDataProperty: "readinessProbe",
-        rootData
-      })) {
-        vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
+        vErrors = vErrors === null ? validate237.errors : vErrors.concat(validate237.errors);
         errors = vErrors.length;
       }
     }
     if (data.resources !== undefined) {
-      if (!validate100(data.resources, {
+      if (!validate95(data.resources, {
         instancePath: instancePath + "/resources",
         parentData: data,
         parentDataProperty: "resources",
         rootData
       })) {
-        vErrors = vErrors === null ? validate100.errors : vErrors.concat(validate100.errors);
+        vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
         errors = vErrors.length;
       }
     }
@@ -5427,10 +5181,10 @@ function validate247(data, {
     }
     errors++;
   }
-  validate247.errors = vErrors;
+  validate236.errors = vErrors;
   return errors === 0;
 }
-function validate246(data, {
+function validate235(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -5457,28 +5211,28 @@ function validate246(data, {
   if (Array.isArray(data)) {
     const len0 = data.length;
     for (let i0 = 0; i0 < len0; i0++) {
-      if (!validate247(data[i0], {
+      if (!validate236(data[i0], {
         instancePath: instancePath + "/" + i0,
         parentData: data,
         parentDataProperty: i0,
         rootData
       })) {
-        vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
+        vErrors = vErrors === null ? validate236.errors : vErrors.concat(validate236.errors);
         errors = vErrors.length;
       }
     }
   }
-  validate246.errors = vErrors;
+  validate235.errors = vErrors;
   return errors === 0;
 }
-const schema90 = {
+const schema88 = {
   "items": {
     "$ref": "XH9MyVDV7YsYmZzKOHOYVnNTBiF7XgXykWRgMsfg9A"
   },
   "type": "array",
   "nullable": true
 };
-const schema91 = {
+const schema89 = {
   "properties": {
     "name": {
       "$ref": "7XJo6gtqdSCQwmG5dt4Mj19dBabDNLKeWbgT8MrbeE"
@@ -5490,11 +5244,11 @@ const schema91 = {
   "required": ["name"],
   "type": "object"
 };
-const schema92 = {
+const schema90 = {
   "enum": ["install-cni", "hostpath-init", "flexvol-driver", "node-certs-key-cert-provisioner", "calico-node-windows-prometheus-server-tls-key-cert-provisioner"],
   "type": "string"
 };
-function validate257(data, {
+function validate244(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -5524,7 +5278,7 @@ function validate257(data, {
       schemaPath: "#/enum",
       keyword: "enum",
       params: {
-        allowedValues: schema92.enum
+        allowedValues: schema90.enum
       }
     };
     if (vErrors === null) {
@@ -5534,10 +5288,10 @@ function validate257(data, {
     }
     errors++;
   }
-  validate257.errors = vErrors;
+  validate244.errors = vErrors;
   return errors === 0;
 }
-function validate256(data, {
+function validate243(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -5563,24 +5317,24 @@ function validate256(data, {
       errors++;
     }
     if (data.name !== undefined) {
-      if (!validate257(data.name, {
+      if (!validate244(data.name, {
         instancePath: instancePath + "/name",
         parentData: data,
         parentDataProperty: "name",
         rootData
       })) {
-        vErrors = vErrors === null ? validate257.errors : vErrors.concat(validate257.errors);
+        vErrors = vErrors === null ? validate244.errors : vErrors.concat(validate244.errors);
         errors = vErrors.length;
       }
     }
     if (data.resources !== undefined) {
-      if (!validate100(data.resources, {
+      if (!validate95(data.resources, {
         instancePath: instancePath + "/resources",
         parentData: data,
         parentDataProperty: "resources",
         rootData
       })) {
-        vErrors = vErrors === null ? validate100.errors : vErrors.concat(validate100.errors);
+        vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
         errors = vErrors.length;
       }
     }
@@ -5600,10 +5354,10 @@ function validate256(data, {
     }
     errors++;
   }
-  validate256.errors = vErrors;
+  validate243.errors = vErrors;
   return errors === 0;
 }
-function validate255(data, {
+function validate242(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -5630,21 +5384,21 @@ function validate255(data, {
   if (Array.isArray(data)) {
     const len0 = data.length;
     for (let i0 = 0; i0 < len0; i0++) {
-      if (!validate256(data[i0], {
+      if (!validate243(data[i0], {
         instancePath: instancePath + "/" + i0,
         parentData: data,
         parentDataProperty: i0,
         rootData
       })) {
-        vErrors = vErrors === null ? validate256.errors : vErrors.concat(validate256.errors);
+        vErrors = vErrors === null ? validate243.errors : vErrors.concat(validate243.errors);
         errors = vErrors.length;
       }
     }
   }
-  validate255.errors = vErrors;
+  validate242.errors = vErrors;
   return errors === 0;
 }
-function validate244(data, {
+function validate233(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -5670,35 +5424,35 @@ function validate244(data, {
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.affinity !== undefined) {
-      if (!validate84(data.affinity, {
+      if (!validate79(data.affinity, {
         instancePath: instancePath + "/affinity",
         parentData: data,
         parentDataProperty: "affinity",
         rootData
       })) {
-        vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
+        vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
         errors = vErrors.length;
       }
     }
     if (data.containers !== undefined) {
-      if (!validate246(data.containers, {
+      if (!validate235(data.containers, {
         instancePath: instancePath + "/containers",
         parentData: data,
         parentDataProperty: "containers",
         rootData
       })) {
-        vErrors = vErrors === null ? validate246.errors : vErrors.concat(validate246.errors);
+        vErrors = vErrors === null ? validate235.errors : vErrors.concat(validate235.errors);
         errors = vErrors.length;
       }
     }
     if (data.initContainers !== undefined) {
-      if (!validate255(data.initContainers, {
+      if (!validate242(data.initContainers, {
         instancePath: instancePath + "/initContainers",
         parentData: data,
         parentDataProperty: "initContainers",
         rootData
       })) {
-        vErrors = vErrors === null ? validate255.errors : vErrors.concat(validate255.errors);
+        vErrors = vErrors === null ? validate242.errors : vErrors.concat(validate242.errors);
         errors = vErrors.length;
       }
     }
@@ -5714,21 +5468,21 @@ function validate244(data, {
       }
     }
     if (data.tolerations !== undefined) {
-      if (!validate109(data.tolerations, {
+      if (!validate104(data.tolerations, {
         instancePath: instancePath + "/tolerations",
         parentData: data,
         parentDataProperty: "tolerations",
         rootData
       })) {
-        vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
+        vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
         errors = vErrors.length;
       }
     }
   }
-  validate244.errors = vErrors;
+  validate233.errors = vErrors;
   return errors === 0;
 }
-function validate242(data, {
+function validate231(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -5765,21 +5519,21 @@ function validate242(data, {
       }
     }
     if (data.spec !== undefined) {
-      if (!validate244(data.spec, {
+      if (!validate233(data.spec, {
         instancePath: instancePath + "/spec",
         parentData: data,
         parentDataProperty: "spec",
         rootData
       })) {
-        vErrors = vErrors === null ? validate244.errors : vErrors.concat(validate244.errors);
+        vErrors = vErrors === null ? validate233.errors : vErrors.concat(validate233.errors);
         errors = vErrors.length;
       }
     }
   }
-  validate242.errors = vErrors;
+  validate231.errors = vErrors;
   return errors === 0;
 }
-function validate240(data, {
+function validate229(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -5805,32 +5559,32 @@ function validate240(data, {
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.minReadySeconds !== undefined) {
-      if (!validate83(data.minReadySeconds, {
+      if (!validate78(data.minReadySeconds, {
         instancePath: instancePath + "/minReadySeconds",
         parentData: data,
         parentDataProperty: "minReadySeconds",
         rootData
       })) {
-        vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+        vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
         errors = vErrors.length;
       }
     }
     if (data.template !== undefined) {
-      if (!validate242(data.template, {
+      if (!validate231(data.template, {
         instancePath: instancePath + "/template",
         parentData: data,
         parentDataProperty: "template",
         rootData
       })) {
-        vErrors = vErrors === null ? validate242.errors : vErrors.concat(validate242.errors);
+        vErrors = vErrors === null ? validate231.errors : vErrors.concat(validate231.errors);
         errors = vErrors.length;
       }
     }
   }
-  validate240.errors = vErrors;
+  validate229.errors = vErrors;
   return errors === 0;
 }
-function validate238(data, {
+function validate227(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -5867,27 +5621,51 @@ function validate238(data, {
       }
     }
     if (data.spec !== undefined) {
-      if (!validate240(data.spec, {
+      if (!validate229(data.spec, {
         instancePath: instancePath + "/spec",
         parentData: data,
         parentDataProperty: "spec",
         rootData
       })) {
-        vErrors = vErrors === null ? validate240.errors : vErrors.concat(validate240.errors);
+        vErrors = vErrors === null ? validate229.errors : vErrors.concat(validate229.errors);
         errors = vErrors.length;
       }
     }
   }
-  validate238.errors = vErrors;
+  validate227.errors = vErrors;
   return errors === 0;
 }
+const schema91 = {
+  "properties": {
+    "metadata": {
+      "$ref": "igJYwSZYrBtVsRmcMsQYdB7Q50xFQbahYKwITLXw0"
+    },
+    "spec": {
+      "$ref": "pDjqljktkZMIhJTnjlXoNZY2CRRM7wVyEEqbSW4"
+    }
+  },
+  "type": "object",
+  "nullable": true
+};
+const schema92 = {
+  "properties": {
+    "minReadySeconds": {
+      "$ref": "n4lSPnnhhvixmOJ3lAMpfocbPZ7rNdNeCqlXVLBVBs"
+    },
+    "template": {
+      "$ref": "w7Cgrr83oYNQQ81L2MCLGW7GwvkJz8AmT2kAri8Ws"
+    }
+  },
+  "type": "object",
+  "nullable": true
+};
 const schema93 = {
   "properties": {
     "metadata": {
       "$ref": "igJYwSZYrBtVsRmcMsQYdB7Q50xFQbahYKwITLXw0"
     },
     "spec": {
-      "$ref": "cOKf8DVRZEmKi4JfOkG0mo0jj5m14YxYJZqpDV8Q"
+      "$ref": "bSojvGvshdkiaVGltWmubQGh0kLpxh8mV7InCQKreNA"
     }
   },
   "type": "object",
@@ -5895,35 +5673,11 @@ const schema93 = {
 };
 const schema94 = {
   "properties": {
-    "minReadySeconds": {
-      "$ref": "n4lSPnnhhvixmOJ3lAMpfocbPZ7rNdNeCqlXVLBVBs"
-    },
-    "template": {
-      "$ref": "R5OkQY8EDVGX5mKMon6KRfb884yHLe6CIs8xpxDTr0"
-    }
-  },
-  "type": "object",
-  "nullable": true
-};
-const schema95 = {
-  "properties": {
-    "metadata": {
-      "$ref": "igJYwSZYrBtVsRmcMsQYdB7Q50xFQbahYKwITLXw0"
-    },
-    "spec": {
-      "$ref": "vgLOIDHk1rjvQizsW9pEe7vpz4W9tnRCDzpspphzr8"
-    }
-  },
-  "type": "object",
-  "nullable": true
-};
-const schema96 = {
-  "properties": {
     "affinity": {
       "$ref": "NaNeXKn0QKRMisXuVeCRDHK1E3tk7kcciv2xStV5SY"
     },
     "containers": {
-      "$ref": "mJ4iqRoOHTS3YYuSmOU076Yuwb4KuIQUgzmboz28"
+      "$ref": "xN8pnVcnbLG0GGQKiKkuZQDvWNDZMiS9KpB83nJE"
     },
     "nodeSelector": {
       "$ref": "C53Ns4GLXWl74ijREqYSmV6XcmHYHGe7sMKYak37s"
@@ -5935,23 +5689,17 @@ const schema96 = {
   "type": "object",
   "nullable": true
 };
-const schema97 = {
+const schema95 = {
   "items": {
-    "$ref": "xDIfVlPNWLi7tKTcj1NNGPbOWzbDZyIf2Nq64VCTzu0"
+    "$ref": "Lr225jidg5qTLnQ2Qt3p2IIjcYAdPRFPGQZSXgKI"
   },
   "type": "array",
   "nullable": true
 };
-const schema98 = {
+const schema96 = {
   "properties": {
-    "livenessProbe": {
-      "$ref": "vzcLKQ7OvRSyxtYIo86lbCmYjEy3vkHosH2MwsW8dWw"
-    },
     "name": {
       "$ref": "mgHUYYqo0P9NNOmH2RBsE0gxef1eTnWmVYi5ZO1MD4"
-    },
-    "readinessProbe": {
-      "$ref": "vzcLKQ7OvRSyxtYIo86lbCmYjEy3vkHosH2MwsW8dWw"
     },
     "resources": {
       "$ref": "I6Wvk1dBJbCLDtTTd1wo67bjd19cYqY1OawTE5INko"
@@ -5960,11 +5708,11 @@ const schema98 = {
   "required": ["name"],
   "type": "object"
 };
-const schema99 = {
+const schema97 = {
   "enum": ["calico-windows-upgrade"],
   "type": "string"
 };
-function validate279(data, {
+function validate265(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -5994,7 +5742,7 @@ function validate279(data, {
       schemaPath: "#/enum",
       keyword: "enum",
       params: {
-        allowedValues: schema99.enum
+        allowedValues: schema97.enum
       }
     };
     if (vErrors === null) {
@@ -6004,10 +5752,10 @@ function validate279(data, {
     }
     errors++;
   }
-  validate279.errors = vErrors;
+  validate265.errors = vErrors;
   return errors === 0;
 }
-function validate277(data, {
+function validate264(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -6032,47 +5780,25 @@ function validate277(data, {
       }
       errors++;
     }
-    if (data.livenessProbe !== undefined) {
-      if (!validate60(data.livenessProbe, {
-        instancePath: instancePath + "/livenessProbe",
-        parentData: data,
-        parentDataProperty: "livenessProbe",
-        rootData
-      })) {
-        vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
-        errors = vErrors.length;
-      }
-    }
     if (data.name !== undefined) {
-      if (!validate279(data.name, {
+      if (!validate265(data.name, {
         instancePath: instancePath + "/name",
         parentData: data,
         parentDataProperty: "name",
         rootData
       })) {
-        vErrors = vErrors === null ? validate279.errors : vErrors.concat(validate279.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.readinessProbe !== undefined) {
-      if (!validate60(data.readinessProbe, {
-        instancePath: instancePath + "/readinessProbe",
-        parentData: data,
-        parentDataProperty: "readinessProbe",
-        rootData
-      })) {
-        vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
+        vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
         errors = vErrors.length;
       }
     }
     if (data.resources !== undefined) {
-      if (!validate100(data.resources, {
+      if (!validate95(data.resources, {
         instancePath: instancePath + "/resources",
         parentData: data,
         parentDataProperty: "resources",
         rootData
       })) {
-        vErrors = vErrors === null ? validate100.errors : vErrors.concat(validate100.errors);
+        vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
         errors = vErrors.length;
       }
     }
@@ -6092,10 +5818,10 @@ function validate277(data, {
     }
     errors++;
   }
-  validate277.errors = vErrors;
+  validate264.errors = vErrors;
   return errors === 0;
 }
-function validate276(data, {
+function validate263(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -6122,21 +5848,21 @@ function validate276(data, {
   if (Array.isArray(data)) {
     const len0 = data.length;
     for (let i0 = 0; i0 < len0; i0++) {
-      if (!validate277(data[i0], {
+      if (!validate264(data[i0], {
         instancePath: instancePath + "/" + i0,
         parentData: data,
         parentDataProperty: i0,
         rootData
       })) {
-        vErrors = vErrors === null ? validate277.errors : vErrors.concat(validate277.errors);
+        vErrors = vErrors === null ? validate264.errors : vErrors.concat(validate264.errors);
         errors = vErrors.length;
       }
     }
   }
-  validate276.errors = vErrors;
+  validate263.errors = vErrors;
   return errors === 0;
 }
-function validate274(data, {
+function validate261(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -6162,24 +5888,24 @@ function validate274(data, {
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.affinity !== undefined) {
-      if (!validate84(data.affinity, {
+      if (!validate79(data.affinity, {
         instancePath: instancePath + "/affinity",
         parentData: data,
         parentDataProperty: "affinity",
         rootData
       })) {
-        vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
+        vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
         errors = vErrors.length;
       }
     }
     if (data.containers !== undefined) {
-      if (!validate276(data.containers, {
+      if (!validate263(data.containers, {
         instancePath: instancePath + "/containers",
         parentData: data,
         parentDataProperty: "containers",
         rootData
       })) {
-        vErrors = vErrors === null ? validate276.errors : vErrors.concat(validate276.errors);
+        vErrors = vErrors === null ? validate263.errors : vErrors.concat(validate263.errors);
         errors = vErrors.length;
       }
     }
@@ -6195,21 +5921,21 @@ function validate274(data, {
       }
     }
     if (data.tolerations !== undefined) {
-      if (!validate109(data.tolerations, {
+      if (!validate104(data.tolerations, {
         instancePath: instancePath + "/tolerations",
         parentData: data,
         parentDataProperty: "tolerations",
         rootData
       })) {
-        vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
+        vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
         errors = vErrors.length;
       }
     }
   }
-  validate274.errors = vErrors;
+  validate261.errors = vErrors;
   return errors === 0;
 }
-function validate272(data, {
+function validate259(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -6246,21 +5972,21 @@ function validate272(data, {
       }
     }
     if (data.spec !== undefined) {
-      if (!validate274(data.spec, {
+      if (!validate261(data.spec, {
         instancePath: instancePath + "/spec",
         parentData: data,
         parentDataProperty: "spec",
         rootData
       })) {
-        vErrors = vErrors === null ? validate274.errors : vErrors.concat(validate274.errors);
+        vErrors = vErrors === null ? validate261.errors : vErrors.concat(validate261.errors);
         errors = vErrors.length;
       }
     }
   }
-  validate272.errors = vErrors;
+  validate259.errors = vErrors;
   return errors === 0;
 }
-function validate270(data, {
+function validate257(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -6286,32 +6012,32 @@ function validate270(data, {
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.minReadySeconds !== undefined) {
-      if (!validate83(data.minReadySeconds, {
+      if (!validate78(data.minReadySeconds, {
         instancePath: instancePath + "/minReadySeconds",
         parentData: data,
         parentDataProperty: "minReadySeconds",
         rootData
       })) {
-        vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+        vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
         errors = vErrors.length;
       }
     }
     if (data.template !== undefined) {
-      if (!validate272(data.template, {
+      if (!validate259(data.template, {
         instancePath: instancePath + "/template",
         parentData: data,
         parentDataProperty: "template",
         rootData
       })) {
-        vErrors = vErrors === null ? validate272.errors : vErrors.concat(validate272.errors);
+        vErrors = vErrors === null ? validate259.errors : vErrors.concat(validate259.errors);
         errors = vErrors.length;
       }
     }
   }
-  validate270.errors = vErrors;
+  validate257.errors = vErrors;
   return errors === 0;
 }
-function validate268(data, {
+function validate255(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -6348,21 +6074,21 @@ function validate268(data, {
       }
     }
     if (data.spec !== undefined) {
-      if (!validate270(data.spec, {
+      if (!validate257(data.spec, {
         instancePath: instancePath + "/spec",
         parentData: data,
         parentDataProperty: "spec",
         rootData
       })) {
-        vErrors = vErrors === null ? validate270.errors : vErrors.concat(validate270.errors);
+        vErrors = vErrors === null ? validate257.errors : vErrors.concat(validate257.errors);
         errors = vErrors.length;
       }
     }
   }
-  validate268.errors = vErrors;
+  validate255.errors = vErrors;
   return errors === 0;
 }
-const schema100 = {
+const schema98 = {
   "properties": {
     "caCert": {
       "$ref": "4MGtRzQ3Up3PwKTQOkXmjZ89eYAvxXKXGMnisD6B8"
@@ -6381,12 +6107,12 @@ const schema100 = {
   "type": "object",
   "nullable": true
 };
-const schema101 = {
+const schema99 = {
   "format": "byte",
   "type": "string"
 };
 const formats8 = formats.byte;
-function validate292(data, {
+function validate277(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -6427,15 +6153,15 @@ function validate292(data, {
     }
     errors++;
   }
-  validate292.errors = vErrors;
+  validate277.errors = vErrors;
   return errors === 0;
 }
-const schema102 = {
+const schema100 = {
   "enum": ["", "RSAWithSize2048", "RSAWithSize4096", "RSAWithSize8192", "ECDSAWithCurve256", "ECDSAWithCurve384", "ECDSAWithCurve521"],
   "type": "string",
   "nullable": true
 };
-function validate294(data, {
+function validate279(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -6465,7 +6191,7 @@ function validate294(data, {
       schemaPath: "#/enum",
       keyword: "enum",
       params: {
-        allowedValues: schema102.enum
+        allowedValues: schema100.enum
       }
     };
     if (vErrors === null) {
@@ -6475,15 +6201,15 @@ function validate294(data, {
     }
     errors++;
   }
-  validate294.errors = vErrors;
+  validate279.errors = vErrors;
   return errors === 0;
 }
-const schema103 = {
+const schema101 = {
   "enum": ["", "SHA256WithRSA", "SHA384WithRSA", "SHA512WithRSA", "ECDSAWithSHA256", "ECDSAWithSHA384", "ECDSAWithSHA512"],
   "type": "string",
   "nullable": true
 };
-function validate296(data, {
+function validate281(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -6513,7 +6239,7 @@ function validate296(data, {
       schemaPath: "#/enum",
       keyword: "enum",
       params: {
-        allowedValues: schema103.enum
+        allowedValues: schema101.enum
       }
     };
     if (vErrors === null) {
@@ -6523,10 +6249,10 @@ function validate296(data, {
     }
     errors++;
   }
-  validate296.errors = vErrors;
+  validate281.errors = vErrors;
   return errors === 0;
 }
-function validate291(data, {
+function validate276(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -6584,35 +6310,35 @@ function validate291(data, {
       errors++;
     }
     if (data.caCert !== undefined) {
-      if (!validate292(data.caCert, {
+      if (!validate277(data.caCert, {
         instancePath: instancePath + "/caCert",
         parentData: data,
         parentDataProperty: "caCert",
         rootData
       })) {
-        vErrors = vErrors === null ? validate292.errors : vErrors.concat(validate292.errors);
+        vErrors = vErrors === null ? validate277.errors : vErrors.concat(validate277.errors);
         errors = vErrors.length;
       }
     }
     if (data.keyAlgorithm !== undefined) {
-      if (!validate294(data.keyAlgorithm, {
+      if (!validate279(data.keyAlgorithm, {
         instancePath: instancePath + "/keyAlgorithm",
         parentData: data,
         parentDataProperty: "keyAlgorithm",
         rootData
       })) {
-        vErrors = vErrors === null ? validate294.errors : vErrors.concat(validate294.errors);
+        vErrors = vErrors === null ? validate279.errors : vErrors.concat(validate279.errors);
         errors = vErrors.length;
       }
     }
     if (data.signatureAlgorithm !== undefined) {
-      if (!validate296(data.signatureAlgorithm, {
+      if (!validate281(data.signatureAlgorithm, {
         instancePath: instancePath + "/signatureAlgorithm",
         parentData: data,
         parentDataProperty: "signatureAlgorithm",
         rootData
       })) {
-        vErrors = vErrors === null ? validate296.errors : vErrors.concat(validate296.errors);
+        vErrors = vErrors === null ? validate281.errors : vErrors.concat(validate281.errors);
         errors = vErrors.length;
       }
     }
@@ -6628,19 +6354,16 @@ function validate291(data, {
       }
     }
   }
-  validate291.errors = vErrors;
+  validate276.errors = vErrors;
   return errors === 0;
 }
-const schema104 = {
+const schema102 = {
   "properties": {
     "binDir": {
       "$ref": "GlcYMJF0EagTzhTCQIbCB22J377Z87wRm00IC2Ss2g"
     },
     "confDir": {
       "$ref": "GlcYMJF0EagTzhTCQIbCB22J377Z87wRm00IC2Ss2g"
-    },
-    "installMode": {
-      "$ref": "P8rsLElGF2tw2eCZyW3Nzwtm6zpMoyHefydReY5w"
     },
     "ipam": {
       "$ref": "oA1g3pjW9G0sDh7AsyNMJ285yhniFbxNywincdH64"
@@ -6653,55 +6376,7 @@ const schema104 = {
   "type": "object",
   "nullable": true
 };
-const schema105 = {
-  "enum": ["All", "CalicoOnly"],
-  "type": "string",
-  "nullable": true
-};
-function validate303(data, {
-  instancePath = "",
-  parentData,
-  parentDataProperty,
-  rootData = data
-} = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (typeof data !== "string" && data !== null) {
-    const err0 = {
-      instancePath,
-      schemaPath: "#/type",
-      keyword: "type",
-      params: {
-        type: "string"
-      }
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (!(data === "All" || data === "CalicoOnly")) {
-    const err1 = {
-      instancePath,
-      schemaPath: "#/enum",
-      keyword: "enum",
-      params: {
-        allowedValues: schema105.enum
-      }
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate303.errors = vErrors;
-  return errors === 0;
-}
-const schema106 = {
+const schema103 = {
   "properties": {
     "type": {
       "$ref": "tHx1QMu762Uevuiagjde94T7cHOw0D3G53Wzz2hE"
@@ -6711,11 +6386,11 @@ const schema106 = {
   "type": "object",
   "nullable": true
 };
-const schema107 = {
+const schema104 = {
   "enum": ["Calico", "HostLocal", "AmazonVPC", "AzureVNET"],
   "type": "string"
 };
-function validate306(data, {
+function validate289(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -6745,7 +6420,7 @@ function validate306(data, {
       schemaPath: "#/enum",
       keyword: "enum",
       params: {
-        allowedValues: schema107.enum
+        allowedValues: schema104.enum
       }
     };
     if (vErrors === null) {
@@ -6755,10 +6430,10 @@ function validate306(data, {
     }
     errors++;
   }
-  validate306.errors = vErrors;
+  validate289.errors = vErrors;
   return errors === 0;
 }
-function validate305(data, {
+function validate288(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -6800,25 +6475,25 @@ function validate305(data, {
       errors++;
     }
     if (data.type !== undefined) {
-      if (!validate306(data.type, {
+      if (!validate289(data.type, {
         instancePath: instancePath + "/type",
         parentData: data,
         parentDataProperty: "type",
         rootData
       })) {
-        vErrors = vErrors === null ? validate306.errors : vErrors.concat(validate306.errors);
+        vErrors = vErrors === null ? validate289.errors : vErrors.concat(validate289.errors);
         errors = vErrors.length;
       }
     }
   }
-  validate305.errors = vErrors;
+  validate288.errors = vErrors;
   return errors === 0;
 }
-const schema108 = {
+const schema105 = {
   "enum": ["Calico", "GKE", "AmazonVPC", "AzureVNET"],
   "type": "string"
 };
-function validate309(data, {
+function validate292(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -6848,7 +6523,7 @@ function validate309(data, {
       schemaPath: "#/enum",
       keyword: "enum",
       params: {
-        allowedValues: schema108.enum
+        allowedValues: schema105.enum
       }
     };
     if (vErrors === null) {
@@ -6858,10 +6533,10 @@ function validate309(data, {
     }
     errors++;
   }
-  validate309.errors = vErrors;
+  validate292.errors = vErrors;
   return errors === 0;
 }
-function validate300(data, {
+function validate285(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -6903,72 +6578,61 @@ function validate300(data, {
       errors++;
     }
     if (data.binDir !== undefined) {
-      if (!validate71(data.binDir, {
+      if (!validate65(data.binDir, {
         instancePath: instancePath + "/binDir",
         parentData: data,
         parentDataProperty: "binDir",
         rootData
       })) {
-        vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+        vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
         errors = vErrors.length;
       }
     }
     if (data.confDir !== undefined) {
-      if (!validate71(data.confDir, {
+      if (!validate65(data.confDir, {
         instancePath: instancePath + "/confDir",
         parentData: data,
         parentDataProperty: "confDir",
         rootData
       })) {
-        vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.installMode !== undefined) {
-      if (!validate303(data.installMode, {
-        instancePath: instancePath + "/installMode",
-        parentData: data,
-        parentDataProperty: "installMode",
-        rootData
-      })) {
-        vErrors = vErrors === null ? validate303.errors : vErrors.concat(validate303.errors);
+        vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
         errors = vErrors.length;
       }
     }
     if (data.ipam !== undefined) {
-      if (!validate305(data.ipam, {
+      if (!validate288(data.ipam, {
         instancePath: instancePath + "/ipam",
         parentData: data,
         parentDataProperty: "ipam",
         rootData
       })) {
-        vErrors = vErrors === null ? validate305.errors : vErrors.concat(validate305.errors);
+        vErrors = vErrors === null ? validate288.errors : vErrors.concat(validate288.errors);
         errors = vErrors.length;
       }
     }
     if (data.type !== undefined) {
-      if (!validate309(data.type, {
+      if (!validate292(data.type, {
         instancePath: instancePath + "/type",
         parentData: data,
         parentDataProperty: "type",
         rootData
       })) {
-        vErrors = vErrors === null ? validate309.errors : vErrors.concat(validate309.errors);
+        vErrors = vErrors === null ? validate292.errors : vErrors.concat(validate292.errors);
         errors = vErrors.length;
       }
     }
   }
-  validate300.errors = vErrors;
+  validate285.errors = vErrors;
   return errors === 0;
 }
-const schema109 = {
+const schema106 = {
   "items": {
     "$ref": "083xGVpwr6wHOoEVvmFkX39Kg6TRyIB6uBKIeByuitY"
   },
   "type": "array",
   "nullable": true
 };
-const schema110 = {
+const schema107 = {
   "properties": {
     "componentName": {
       "$ref": "nOjQIiO6m6bnIFKbxVNbiIgqHvtFQK7jAyHp7c5EmcU"
@@ -6980,11 +6644,11 @@ const schema110 = {
   "required": ["componentName", "resourceRequirements"],
   "type": "object"
 };
-const schema111 = {
+const schema108 = {
   "enum": ["Node", "Typha", "KubeControllers", "NodeWindows", "FelixWindows", "ConfdWindows"],
   "type": "string"
 };
-function validate314(data, {
+function validate297(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -7014,7 +6678,7 @@ function validate314(data, {
       schemaPath: "#/enum",
       keyword: "enum",
       params: {
-        allowedValues: schema111.enum
+        allowedValues: schema108.enum
       }
     };
     if (vErrors === null) {
@@ -7024,10 +6688,10 @@ function validate314(data, {
     }
     errors++;
   }
-  validate314.errors = vErrors;
+  validate297.errors = vErrors;
   return errors === 0;
 }
-const schema112 = {
+const schema109 = {
   "properties": {
     "claims": {
       "$ref": "miM86gTkTxUb3LLkj78AdgRYOzxzjhY2Abx8TjXGY"
@@ -7041,7 +6705,7 @@ const schema112 = {
   },
   "type": "object"
 };
-function validate316(data, {
+function validate299(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -7051,35 +6715,35 @@ function validate316(data, {
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.claims !== undefined) {
-      if (!validate101(data.claims, {
+      if (!validate96(data.claims, {
         instancePath: instancePath + "/claims",
         parentData: data,
         parentDataProperty: "claims",
         rootData
       })) {
-        vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
+        vErrors = vErrors === null ? validate96.errors : vErrors.concat(validate96.errors);
         errors = vErrors.length;
       }
     }
     if (data.limits !== undefined) {
-      if (!validate65(data.limits, {
+      if (!validate59(data.limits, {
         instancePath: instancePath + "/limits",
         parentData: data,
         parentDataProperty: "limits",
         rootData
       })) {
-        vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
+        vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
         errors = vErrors.length;
       }
     }
     if (data.requests !== undefined) {
-      if (!validate65(data.requests, {
+      if (!validate59(data.requests, {
         instancePath: instancePath + "/requests",
         parentData: data,
         parentDataProperty: "requests",
         rootData
       })) {
-        vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
+        vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
         errors = vErrors.length;
       }
     }
@@ -7099,10 +6763,10 @@ function validate316(data, {
     }
     errors++;
   }
-  validate316.errors = vErrors;
+  validate299.errors = vErrors;
   return errors === 0;
 }
-function validate313(data, {
+function validate296(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -7144,24 +6808,24 @@ function validate313(data, {
       errors++;
     }
     if (data.componentName !== undefined) {
-      if (!validate314(data.componentName, {
+      if (!validate297(data.componentName, {
         instancePath: instancePath + "/componentName",
         parentData: data,
         parentDataProperty: "componentName",
         rootData
       })) {
-        vErrors = vErrors === null ? validate314.errors : vErrors.concat(validate314.errors);
+        vErrors = vErrors === null ? validate297.errors : vErrors.concat(validate297.errors);
         errors = vErrors.length;
       }
     }
     if (data.resourceRequirements !== undefined) {
-      if (!validate316(data.resourceRequirements, {
+      if (!validate299(data.resourceRequirements, {
         instancePath: instancePath + "/resourceRequirements",
         parentData: data,
         parentDataProperty: "resourceRequirements",
         rootData
       })) {
-        vErrors = vErrors === null ? validate316.errors : vErrors.concat(validate316.errors);
+        vErrors = vErrors === null ? validate299.errors : vErrors.concat(validate299.errors);
         errors = vErrors.length;
       }
     }
@@ -7181,10 +6845,10 @@ function validate313(data, {
     }
     errors++;
   }
-  validate313.errors = vErrors;
+  validate296.errors = vErrors;
   return errors === 0;
 }
-function validate312(data, {
+function validate295(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -7211,63 +6875,63 @@ function validate312(data, {
   if (Array.isArray(data)) {
     const len0 = data.length;
     for (let i0 = 0; i0 < len0; i0++) {
-      if (!validate313(data[i0], {
+      if (!validate296(data[i0], {
         instancePath: instancePath + "/" + i0,
         parentData: data,
         parentDataProperty: i0,
         rootData
       })) {
-        vErrors = vErrors === null ? validate313.errors : vErrors.concat(validate313.errors);
+        vErrors = vErrors === null ? validate296.errors : vErrors.concat(validate296.errors);
         errors = vErrors.length;
       }
     }
   }
-  validate312.errors = vErrors;
+  validate295.errors = vErrors;
   return errors === 0;
 }
-const schema113 = {
+const schema110 = {
   "properties": {
     "metadata": {
       "$ref": "igJYwSZYrBtVsRmcMsQYdB7Q50xFQbahYKwITLXw0"
     },
     "spec": {
-      "$ref": "ypLcjnZbh2xbnJ0tCdYCqGvWOqFg0AhJ5mptGsQw96g"
+      "$ref": "ObqqWOwXXL2TjMcO3WqF6XUPP6gcB7UoSpjmuTxY"
     }
   },
   "type": "object",
   "nullable": true
 };
-const schema114 = {
+const schema111 = {
   "properties": {
     "minReadySeconds": {
       "$ref": "n4lSPnnhhvixmOJ3lAMpfocbPZ7rNdNeCqlXVLBVBs"
     },
     "template": {
-      "$ref": "uv5uvRLKxdeOoOiXU2JvfBNKQvn7T7k5AztngEKhBc"
+      "$ref": "1PmougFU25Q5juOJWaHgKINm80Nl0EC2nDVnFC8jAT8"
     }
   },
   "type": "object",
   "nullable": true
 };
-const schema115 = {
+const schema112 = {
   "properties": {
     "metadata": {
       "$ref": "igJYwSZYrBtVsRmcMsQYdB7Q50xFQbahYKwITLXw0"
     },
     "spec": {
-      "$ref": "ujGLXkYTMBP3yCJblck1mvN5W4VAKUXfQQcDWwWfA4"
+      "$ref": "2Ri5egU2SXU1q4uyISQMnT9BhAjgjXDqSBiDiMLYA"
     }
   },
   "type": "object",
   "nullable": true
 };
-const schema116 = {
+const schema113 = {
   "properties": {
     "affinity": {
       "$ref": "NaNeXKn0QKRMisXuVeCRDHK1E3tk7kcciv2xStV5SY"
     },
     "containers": {
-      "$ref": "5DBSDvsfdWpTtomo5GyM6V2oOEkrfOLuyei99ycI"
+      "$ref": "rQFh5DTqEGHTpQ1uQvgJVUnKjxa8mCFjwMNlLAl3A00"
     },
     "nodeSelector": {
       "$ref": "C53Ns4GLXWl74ijREqYSmV6XcmHYHGe7sMKYak37s"
@@ -7279,23 +6943,17 @@ const schema116 = {
   "type": "object",
   "nullable": true
 };
-const schema117 = {
+const schema114 = {
   "items": {
-    "$ref": "juMQkF0pArb2ubmIKqpcfDhjuy1FVtyEHPGk06f7Y"
+    "$ref": "Y84HH2XHbIWgKHRlGPpJz0dcTuJMtJU4lyJfczM"
   },
   "type": "array",
   "nullable": true
 };
-const schema118 = {
+const schema115 = {
   "properties": {
-    "livenessProbe": {
-      "$ref": "vzcLKQ7OvRSyxtYIo86lbCmYjEy3vkHosH2MwsW8dWw"
-    },
     "name": {
       "$ref": "2NpYTavO8oQ7jESk47Yn1DP7fUWB6oo1pf7dsaTjneg"
-    },
-    "readinessProbe": {
-      "$ref": "vzcLKQ7OvRSyxtYIo86lbCmYjEy3vkHosH2MwsW8dWw"
     },
     "resources": {
       "$ref": "I6Wvk1dBJbCLDtTTd1wo67bjd19cYqY1OawTE5INko"
@@ -7304,11 +6962,11 @@ const schema118 = {
   "required": ["name"],
   "type": "object"
 };
-const schema119 = {
+const schema116 = {
   "enum": ["calico-csi", "csi-node-driver-registrar", "csi-node-driver"],
   "type": "string"
 };
-function validate337(data, {
+function validate319(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -7338,7 +6996,7 @@ function validate337(data, {
       schemaPath: "#/enum",
       keyword: "enum",
       params: {
-        allowedValues: schema119.enum
+        allowedValues: schema116.enum
       }
     };
     if (vErrors === null) {
@@ -7348,10 +7006,10 @@ function validate337(data, {
     }
     errors++;
   }
-  validate337.errors = vErrors;
+  validate319.errors = vErrors;
   return errors === 0;
 }
-function validate335(data, {
+function validate318(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -7376,47 +7034,25 @@ function validate335(data, {
       }
       errors++;
     }
-    if (data.livenessProbe !== undefined) {
-      if (!validate60(data.livenessProbe, {
-        instancePath: instancePath + "/livenessProbe",
-        parentData: data,
-        parentDataProperty: "livenessProbe",
-        rootData
-      })) {
-        vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
-        errors = vErrors.length;
-      }
-    }
     if (data.name !== undefined) {
-      if (!validate337(data.name, {
+      if (!validate319(data.name, {
         instancePath: instancePath + "/name",
         parentData: data,
         parentDataProperty: "name",
         rootData
       })) {
-        vErrors = vErrors === null ? validate337.errors : vErrors.concat(validate337.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.readinessProbe !== undefined) {
-      if (!validate60(data.readinessProbe, {
-        instancePath: instancePath + "/readinessProbe",
-        parentData: data,
-        parentDataProperty: "readinessProbe",
-        rootData
-      })) {
-        vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
+        vErrors = vErrors === null ? validate319.errors : vErrors.concat(validate319.errors);
         errors = vErrors.length;
       }
     }
     if (data.resources !== undefined) {
-      if (!validate100(data.resources, {
+      if (!validate95(data.resources, {
         instancePath: instancePath + "/resources",
         parentData: data,
         parentDataProperty: "resources",
         rootData
       })) {
-        vErrors = vErrors === null ? validate100.errors : vErrors.concat(validate100.errors);
+        vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
         errors = vErrors.length;
       }
     }
@@ -7433,6 +7069,359 @@ function validate335(data, {
       vErrors = [err1];
     } else {
       vErrors.push(err1);
+    }
+    errors++;
+  }
+  validate318.errors = vErrors;
+  return errors === 0;
+}
+function validate317(data, {
+  instancePath = "",
+  parentData,
+  parentDataProperty,
+  rootData = data
+} = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (!Array.isArray(data) && data !== null) {
+    const err0 = {
+      instancePath,
+      schemaPath: "#/type",
+      keyword: "type",
+      params: {
+        type: "array"
+      }
+    };
+    if (vErrors === null) {
+      vErrors = [err0];
+    } else {
+      vErrors.push(err0);
+    }
+    errors++;
+  }
+  if (Array.isArray(data)) {
+    const len0 = data.length;
+    for (let i0 = 0; i0 < len0; i0++) {
+      if (!validate318(data[i0], {
+        instancePath: instancePath + "/" + i0,
+        parentData: data,
+        parentDataProperty: i0,
+        rootData
+      })) {
+        vErrors = vErrors === null ? validate318.errors : vErrors.concat(validate318.errors);
+        errors = vErrors.length;
+      }
+    }
+  }
+  validate317.errors = vErrors;
+  return errors === 0;
+}
+function validate315(data, {
+  instancePath = "",
+  parentData,
+  parentDataProperty,
+  rootData = data
+} = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (!(data && typeof data == "object" && !Array.isArray(data)) && data !== null) {
+    const err0 = {
+      instancePath,
+      schemaPath: "#/type",
+      keyword: "type",
+      params: {
+        type: "object"
+      }
+    };
+    if (vErrors === null) {
+      vErrors = [err0];
+    } else {
+      vErrors.push(err0);
+    }
+    errors++;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.affinity !== undefined) {
+      if (!validate79(data.affinity, {
+        instancePath: instancePath + "/affinity",
+        parentData: data,
+        parentDataProperty: "affinity",
+        rootData
+      })) {
+        vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
+        errors = vErrors.length;
+      }
+    }
+    if (data.containers !== undefined) {
+      if (!validate317(data.containers, {
+        instancePath: instancePath + "/containers",
+        parentData: data,
+        parentDataProperty: "containers",
+        rootData
+      })) {
+        vErrors = vErrors === null ? validate317.errors : vErrors.concat(validate317.errors);
+        errors = vErrors.length;
+      }
+    }
+    if (data.nodeSelector !== undefined) {
+      if (!validate21(data.nodeSelector, {
+        instancePath: instancePath + "/nodeSelector",
+        parentData: data,
+        parentDataProperty: "nodeSelector",
+        rootData
+      })) {
+        vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+        errors = vErrors.length;
+      }
+    }
+    if (data.tolerations !== undefined) {
+      if (!validate104(data.tolerations, {
+        instancePath: instancePath + "/tolerations",
+        parentData: data,
+        parentDataProperty: "tolerations",
+        rootData
+      })) {
+        vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
+        errors = vErrors.length;
+      }
+    }
+  }
+  validate315.errors = vErrors;
+  return errors === 0;
+}
+function validate313(data, {
+  instancePath = "",
+  parentData,
+  parentDataProperty,
+  rootData = data
+} = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (!(data && typeof data == "object" && !Array.isArray(data)) && data !== null) {
+    const err0 = {
+      instancePath,
+      schemaPath: "#/type",
+      keyword: "type",
+      params: {
+        type: "object"
+      }
+    };
+    if (vErrors === null) {
+      vErrors = [err0];
+    } else {
+      vErrors.push(err0);
+    }
+    errors++;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.metadata !== undefined) {
+      if (!validate24(data.metadata, {
+        instancePath: instancePath + "/metadata",
+        parentData: data,
+        parentDataProperty: "metadata",
+        rootData
+      })) {
+        vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+        errors = vErrors.length;
+      }
+    }
+    if (data.spec !== undefined) {
+      if (!validate315(data.spec, {
+        instancePath: instancePath + "/spec",
+        parentData: data,
+        parentDataProperty: "spec",
+        rootData
+      })) {
+        vErrors = vErrors === null ? validate315.errors : vErrors.concat(validate315.errors);
+        errors = vErrors.length;
+      }
+    }
+  }
+  validate313.errors = vErrors;
+  return errors === 0;
+}
+function validate311(data, {
+  instancePath = "",
+  parentData,
+  parentDataProperty,
+  rootData = data
+} = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (!(data && typeof data == "object" && !Array.isArray(data)) && data !== null) {
+    const err0 = {
+      instancePath,
+      schemaPath: "#/type",
+      keyword: "type",
+      params: {
+        type: "object"
+      }
+    };
+    if (vErrors === null) {
+      vErrors = [err0];
+    } else {
+      vErrors.push(err0);
+    }
+    errors++;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.minReadySeconds !== undefined) {
+      if (!validate78(data.minReadySeconds, {
+        instancePath: instancePath + "/minReadySeconds",
+        parentData: data,
+        parentDataProperty: "minReadySeconds",
+        rootData
+      })) {
+        vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+        errors = vErrors.length;
+      }
+    }
+    if (data.template !== undefined) {
+      if (!validate313(data.template, {
+        instancePath: instancePath + "/template",
+        parentData: data,
+        parentDataProperty: "template",
+        rootData
+      })) {
+        vErrors = vErrors === null ? validate313.errors : vErrors.concat(validate313.errors);
+        errors = vErrors.length;
+      }
+    }
+  }
+  validate311.errors = vErrors;
+  return errors === 0;
+}
+function validate309(data, {
+  instancePath = "",
+  parentData,
+  parentDataProperty,
+  rootData = data
+} = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (!(data && typeof data == "object" && !Array.isArray(data)) && data !== null) {
+    const err0 = {
+      instancePath,
+      schemaPath: "#/type",
+      keyword: "type",
+      params: {
+        type: "object"
+      }
+    };
+    if (vErrors === null) {
+      vErrors = [err0];
+    } else {
+      vErrors.push(err0);
+    }
+    errors++;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.metadata !== undefined) {
+      if (!validate24(data.metadata, {
+        instancePath: instancePath + "/metadata",
+        parentData: data,
+        parentDataProperty: "metadata",
+        rootData
+      })) {
+        vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+        errors = vErrors.length;
+      }
+    }
+    if (data.spec !== undefined) {
+      if (!validate311(data.spec, {
+        instancePath: instancePath + "/spec",
+        parentData: data,
+        parentDataProperty: "spec",
+        rootData
+      })) {
+        vErrors = vErrors === null ? validate311.errors : vErrors.concat(validate311.errors);
+        errors = vErrors.length;
+      }
+    }
+  }
+  validate309.errors = vErrors;
+  return errors === 0;
+}
+const schema117 = {
+  "items": {
+    "$ref": "lX4IaYIZZv1DIKZ67DpEDlNr31ePF1qx2EUDHqZRM4"
+  },
+  "type": "array",
+  "nullable": true
+};
+const schema118 = {
+  "properties": {
+    "name": {
+      "$ref": "ylFKgRADFnj8zsAqNcbZrvIOQI64FUWlOFS2V8uyo"
+    }
+  },
+  "type": "object"
+};
+const schema119 = {
+  "default": "",
+  "type": "string",
+  "nullable": true
+};
+function validate336(data, {
+  instancePath = "",
+  parentData,
+  parentDataProperty,
+  rootData = data
+} = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (typeof data !== "string" && data !== null) {
+    const err0 = {
+      instancePath,
+      schemaPath: "#/type",
+      keyword: "type",
+      params: {
+        type: "string"
+      }
+    };
+    if (vErrors === null) {
+      vErrors = [err0];
+    } else {
+      vErrors.push(err0);
+    }
+    errors++;
+  }
+  validate336.errors = vErrors;
+  return errors === 0;
+}
+function validate335(data, {
+  instancePath = "",
+  parentData,
+  parentDataProperty,
+  rootData = data
+} = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.name !== undefined) {
+      if (!validate336(data.name, {
+        instancePath: instancePath + "/name",
+        parentData: data,
+        parentDataProperty: "name",
+        rootData
+      })) {
+        vErrors = vErrors === null ? validate336.errors : vErrors.concat(validate336.errors);
+        errors = vErrors.length;
+      }
+    }
+  } else {
+    const err0 = {
+      instancePath,
+      schemaPath: "#/type",
+      keyword: "type",
+      params: {
+        type: "object"
+      }
+    };
+    if (vErrors === null) {
+      vErrors = [err0];
+    } else {
+      vErrors.push(err0);
     }
     errors++;
   }
@@ -7480,413 +7469,12 @@ function validate334(data, {
   validate334.errors = vErrors;
   return errors === 0;
 }
-function validate332(data, {
-  instancePath = "",
-  parentData,
-  parentDataProperty,
-  rootData = data
-} = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (!(data && typeof data == "object" && !Array.isArray(data)) && data !== null) {
-    const err0 = {
-      instancePath,
-      schemaPath: "#/type",
-      keyword: "type",
-      params: {
-        type: "object"
-      }
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.affinity !== undefined) {
-      if (!validate84(data.affinity, {
-        instancePath: instancePath + "/affinity",
-        parentData: data,
-        parentDataProperty: "affinity",
-        rootData
-      })) {
-        vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.containers !== undefined) {
-      if (!validate334(data.containers, {
-        instancePath: instancePath + "/containers",
-        parentData: data,
-        parentDataProperty: "containers",
-        rootData
-      })) {
-        vErrors = vErrors === null ? validate334.errors : vErrors.concat(validate334.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.nodeSelector !== undefined) {
-      if (!validate21(data.nodeSelector, {
-        instancePath: instancePath + "/nodeSelector",
-        parentData: data,
-        parentDataProperty: "nodeSelector",
-        rootData
-      })) {
-        vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.tolerations !== undefined) {
-      if (!validate109(data.tolerations, {
-        instancePath: instancePath + "/tolerations",
-        parentData: data,
-        parentDataProperty: "tolerations",
-        rootData
-      })) {
-        vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
-        errors = vErrors.length;
-      }
-    }
-  }
-  validate332.errors = vErrors;
-  return errors === 0;
-}
-function validate330(data, {
-  instancePath = "",
-  parentData,
-  parentDataProperty,
-  rootData = data
-} = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (!(data && typeof data == "object" && !Array.isArray(data)) && data !== null) {
-    const err0 = {
-      instancePath,
-      schemaPath: "#/type",
-      keyword: "type",
-      params: {
-        type: "object"
-      }
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.metadata !== undefined) {
-      if (!validate24(data.metadata, {
-        instancePath: instancePath + "/metadata",
-        parentData: data,
-        parentDataProperty: "metadata",
-        rootData
-      })) {
-        vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.spec !== undefined) {
-      if (!validate332(data.spec, {
-        instancePath: instancePath + "/spec",
-        parentData: data,
-        parentDataProperty: "spec",
-        rootData
-      })) {
-        vErrors = vErrors === null ? validate332.errors : vErrors.concat(validate332.errors);
-        errors = vErrors.length;
-      }
-    }
-  }
-  validate330.errors = vErrors;
-  return errors === 0;
-}
-function validate328(data, {
-  instancePath = "",
-  parentData,
-  parentDataProperty,
-  rootData = data
-} = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (!(data && typeof data == "object" && !Array.isArray(data)) && data !== null) {
-    const err0 = {
-      instancePath,
-      schemaPath: "#/type",
-      keyword: "type",
-      params: {
-        type: "object"
-      }
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.minReadySeconds !== undefined) {
-      if (!validate83(data.minReadySeconds, {
-        instancePath: instancePath + "/minReadySeconds",
-        parentData: data,
-        parentDataProperty: "minReadySeconds",
-        rootData
-      })) {
-        vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.template !== undefined) {
-      if (!validate330(data.template, {
-        instancePath: instancePath + "/template",
-        parentData: data,
-        parentDataProperty: "template",
-        rootData
-      })) {
-        vErrors = vErrors === null ? validate330.errors : vErrors.concat(validate330.errors);
-        errors = vErrors.length;
-      }
-    }
-  }
-  validate328.errors = vErrors;
-  return errors === 0;
-}
-function validate326(data, {
-  instancePath = "",
-  parentData,
-  parentDataProperty,
-  rootData = data
-} = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (!(data && typeof data == "object" && !Array.isArray(data)) && data !== null) {
-    const err0 = {
-      instancePath,
-      schemaPath: "#/type",
-      keyword: "type",
-      params: {
-        type: "object"
-      }
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.metadata !== undefined) {
-      if (!validate24(data.metadata, {
-        instancePath: instancePath + "/metadata",
-        parentData: data,
-        parentDataProperty: "metadata",
-        rootData
-      })) {
-        vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.spec !== undefined) {
-      if (!validate328(data.spec, {
-        instancePath: instancePath + "/spec",
-        parentData: data,
-        parentDataProperty: "spec",
-        rootData
-      })) {
-        vErrors = vErrors === null ? validate328.errors : vErrors.concat(validate328.errors);
-        errors = vErrors.length;
-      }
-    }
-  }
-  validate326.errors = vErrors;
-  return errors === 0;
-}
 const schema120 = {
-  "enum": ["Always", "IfNotPresent", "Never"],
-  "type": "string",
-  "nullable": true
-};
-function validate353(data, {
-  instancePath = "",
-  parentData,
-  parentDataProperty,
-  rootData = data
-} = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (typeof data !== "string" && data !== null) {
-    const err0 = {
-      instancePath,
-      schemaPath: "#/type",
-      keyword: "type",
-      params: {
-        type: "string"
-      }
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (!(data === "Always" || data === "IfNotPresent" || data === "Never")) {
-    const err1 = {
-      instancePath,
-      schemaPath: "#/enum",
-      keyword: "enum",
-      params: {
-        allowedValues: schema120.enum
-      }
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate353.errors = vErrors;
-  return errors === 0;
-}
-const schema121 = {
-  "items": {
-    "$ref": "lX4IaYIZZv1DIKZ67DpEDlNr31ePF1qx2EUDHqZRM4"
-  },
-  "type": "array",
-  "nullable": true
-};
-const schema122 = {
-  "properties": {
-    "name": {
-      "$ref": "ylFKgRADFnj8zsAqNcbZrvIOQI64FUWlOFS2V8uyo"
-    }
-  },
-  "type": "object"
-};
-const schema123 = {
-  "default": "",
-  "type": "string",
-  "nullable": true
-};
-function validate357(data, {
-  instancePath = "",
-  parentData,
-  parentDataProperty,
-  rootData = data
-} = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (typeof data !== "string" && data !== null) {
-    const err0 = {
-      instancePath,
-      schemaPath: "#/type",
-      keyword: "type",
-      params: {
-        type: "string"
-      }
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  validate357.errors = vErrors;
-  return errors === 0;
-}
-function validate356(data, {
-  instancePath = "",
-  parentData,
-  parentDataProperty,
-  rootData = data
-} = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.name !== undefined) {
-      if (!validate357(data.name, {
-        instancePath: instancePath + "/name",
-        parentData: data,
-        parentDataProperty: "name",
-        rootData
-      })) {
-        vErrors = vErrors === null ? validate357.errors : vErrors.concat(validate357.errors);
-        errors = vErrors.length;
-      }
-    }
-  } else {
-    const err0 = {
-      instancePath,
-      schemaPath: "#/type",
-      keyword: "type",
-      params: {
-        type: "object"
-      }
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  validate356.errors = vErrors;
-  return errors === 0;
-}
-function validate355(data, {
-  instancePath = "",
-  parentData,
-  parentDataProperty,
-  rootData = data
-} = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (!Array.isArray(data) && data !== null) {
-    const err0 = {
-      instancePath,
-      schemaPath: "#/type",
-      keyword: "type",
-      params: {
-        type: "array"
-      }
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (Array.isArray(data)) {
-    const len0 = data.length;
-    for (let i0 = 0; i0 < len0; i0++) {
-      if (!validate356(data[i0], {
-        instancePath: instancePath + "/" + i0,
-        parentData: data,
-        parentDataProperty: i0,
-        rootData
-      })) {
-        vErrors = vErrors === null ? validate356.errors : vErrors.concat(validate356.errors);
-        errors = vErrors.length;
-      }
-    }
-  }
-  validate355.errors = vErrors;
-  return errors === 0;
-}
-const schema124 = {
   "enum": ["", "EKS", "GKE", "AKS", "OpenShift", "DockerEnterprise", "RKE2", "TKG", "Kind"],
   "type": "string",
   "nullable": true
 };
-function validate362(data, {
+function validate341(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -7916,7 +7504,7 @@ function validate362(data, {
       schemaPath: "#/enum",
       keyword: "enum",
       params: {
-        allowedValues: schema124.enum
+        allowedValues: schema120.enum
       }
     };
     if (vErrors === null) {
@@ -7926,10 +7514,10 @@ function validate362(data, {
     }
     errors++;
   }
-  validate362.errors = vErrors;
+  validate341.errors = vErrors;
   return errors === 0;
 }
-const schema125 = {
+const schema121 = {
   "properties": {
     "cni": {
       "$ref": "pCCVCp9SFudj0ZonFxCVArGGcnYm9HcieO48BsZ4"
@@ -7938,7 +7526,7 @@ const schema125 = {
   "type": "object",
   "nullable": true
 };
-const schema126 = {
+const schema122 = {
   "properties": {
     "logFileMaxAgeDays": {
       "$ref": "Ccz0XZyNWiwVpe2nvsmnlMV1SnfQGMXuejl0yByE"
@@ -7956,12 +7544,12 @@ const schema126 = {
   "type": "object",
   "nullable": true
 };
-const schema127 = {
+const schema123 = {
   "enum": ["Error", "Warning", "Info", "Debug"],
   "type": "string",
   "nullable": true
 };
-function validate369(data, {
+function validate348(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -7991,7 +7579,7 @@ function validate369(data, {
       schemaPath: "#/enum",
       keyword: "enum",
       params: {
-        allowedValues: schema127.enum
+        allowedValues: schema123.enum
       }
     };
     if (vErrors === null) {
@@ -8001,10 +7589,10 @@ function validate369(data, {
     }
     errors++;
   }
-  validate369.errors = vErrors;
+  validate348.errors = vErrors;
   return errors === 0;
 }
-function validate365(data, {
+function validate344(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -8030,54 +7618,54 @@ function validate365(data, {
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.logFileMaxAgeDays !== undefined) {
-      if (!validate59(data.logFileMaxAgeDays, {
+      if (!validate68(data.logFileMaxAgeDays, {
         instancePath: instancePath + "/logFileMaxAgeDays",
         parentData: data,
         parentDataProperty: "logFileMaxAgeDays",
         rootData
       })) {
-        vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+        vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
         errors = vErrors.length;
       }
     }
     if (data.logFileMaxCount !== undefined) {
-      if (!validate59(data.logFileMaxCount, {
+      if (!validate68(data.logFileMaxCount, {
         instancePath: instancePath + "/logFileMaxCount",
         parentData: data,
         parentDataProperty: "logFileMaxCount",
         rootData
       })) {
-        vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+        vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
         errors = vErrors.length;
       }
     }
     if (data.logFileMaxSize !== undefined) {
-      if (!validate66(data.logFileMaxSize, {
+      if (!validate60(data.logFileMaxSize, {
         instancePath: instancePath + "/logFileMaxSize",
         parentData: data,
         parentDataProperty: "logFileMaxSize",
         rootData
       })) {
-        vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
+        vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
         errors = vErrors.length;
       }
     }
     if (data.logSeverity !== undefined) {
-      if (!validate369(data.logSeverity, {
+      if (!validate348(data.logSeverity, {
         instancePath: instancePath + "/logSeverity",
         parentData: data,
         parentDataProperty: "logSeverity",
         rootData
       })) {
-        vErrors = vErrors === null ? validate369.errors : vErrors.concat(validate369.errors);
+        vErrors = vErrors === null ? validate348.errors : vErrors.concat(validate348.errors);
         errors = vErrors.length;
       }
     }
   }
-  validate365.errors = vErrors;
+  validate344.errors = vErrors;
   return errors === 0;
 }
-function validate364(data, {
+function validate343(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -8103,119 +7691,21 @@ function validate364(data, {
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.cni !== undefined) {
-      if (!validate365(data.cni, {
+      if (!validate344(data.cni, {
         instancePath: instancePath + "/cni",
         parentData: data,
         parentDataProperty: "cni",
         rootData
       })) {
-        vErrors = vErrors === null ? validate365.errors : vErrors.concat(validate365.errors);
+        vErrors = vErrors === null ? validate344.errors : vErrors.concat(validate344.errors);
         errors = vErrors.length;
       }
     }
   }
-  validate364.errors = vErrors;
+  validate343.errors = vErrors;
   return errors === 0;
 }
-const schema128 = {
-  "properties": {
-    "managePolicies": {
-      "$ref": "z92aJvhthm7XzaSyf5wJjdftlacH8yWhe2KrY7jVXo"
-    }
-  },
-  "type": "object",
-  "nullable": true
-};
-const schema129 = {
-  "default": "Enabled",
-  "enum": ["Enabled", "Disabled"],
-  "type": "string",
-  "nullable": true
-};
-function validate374(data, {
-  instancePath = "",
-  parentData,
-  parentDataProperty,
-  rootData = data
-} = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (typeof data !== "string" && data !== null) {
-    const err0 = {
-      instancePath,
-      schemaPath: "#/type",
-      keyword: "type",
-      params: {
-        type: "string"
-      }
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (!(data === "Enabled" || data === "Disabled")) {
-    const err1 = {
-      instancePath,
-      schemaPath: "#/enum",
-      keyword: "enum",
-      params: {
-        allowedValues: schema129.enum
-      }
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate374.errors = vErrors;
-  return errors === 0;
-}
-function validate373(data, {
-  instancePath = "",
-  parentData,
-  parentDataProperty,
-  rootData = data
-} = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (!(data && typeof data == "object" && !Array.isArray(data)) && data !== null) {
-    const err0 = {
-      instancePath,
-      schemaPath: "#/type",
-      keyword: "type",
-      params: {
-        type: "object"
-      }
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.managePolicies !== undefined) {
-      if (!validate374(data.managePolicies, {
-        instancePath: instancePath + "/managePolicies",
-        parentData: data,
-        parentDataProperty: "managePolicies",
-        rootData
-      })) {
-        vErrors = vErrors === null ? validate374.errors : vErrors.concat(validate374.errors);
-        errors = vErrors.length;
-      }
-    }
-  }
-  validate373.errors = vErrors;
-  return errors === 0;
-}
-const schema130 = {
+const schema124 = {
   "properties": {
     "rollingUpdate": {
       "$ref": "ayqi40SRmErzdg7d1GGeejt7Zi4lcHDliGrn4YMz4"
@@ -8227,7 +7717,7 @@ const schema130 = {
   "type": "object",
   "nullable": true
 };
-const schema45 = {
+const schema44 = {
   "properties": {
     "maxSurge": {
       "$ref": "uJPY5JwdoQeyZsG50sBXB6uBQV8ScD7PtRRAnILoI3A"
@@ -8239,14 +7729,14 @@ const schema45 = {
   "type": "object",
   "nullable": true
 };
-const schema44 = {
+const schema43 = {
   "anyOf": [{
     "$ref": "vMERCWCezVsdN7cIwlJvWJTP5QRRevuFDHNM3fdV8Q"
   }, {
     "$ref": "jdFtv6DGtroqVatkuk8ipQtGFLMzfSuVek97sB0uauQ"
   }]
 };
-function validate118(data, {
+function validate113(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -8257,13 +7747,13 @@ function validate118(data, {
   const _errs0 = errors;
   let valid0 = false;
   const _errs1 = errors;
-  if (!validate67(data, {
+  if (!validate61(data, {
     instancePath,
     parentData,
     parentDataProperty,
     rootData
   })) {
-    vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+    vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
     errors = vErrors.length;
   }
   var _valid0 = _errs1 === errors;
@@ -8305,10 +7795,10 @@ function validate118(data, {
       }
     }
   }
-  validate118.errors = vErrors;
+  validate113.errors = vErrors;
   return errors === 0;
 }
-function validate121(data, {
+function validate116(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -8334,32 +7824,32 @@ function validate121(data, {
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.maxSurge !== undefined) {
-      if (!validate118(data.maxSurge, {
+      if (!validate113(data.maxSurge, {
         instancePath: instancePath + "/maxSurge",
         parentData: data,
         parentDataProperty: "maxSurge",
         rootData
       })) {
-        vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
+        vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
         errors = vErrors.length;
       }
     }
     if (data.maxUnavailable !== undefined) {
-      if (!validate118(data.maxUnavailable, {
+      if (!validate113(data.maxUnavailable, {
         instancePath: instancePath + "/maxUnavailable",
         parentData: data,
         parentDataProperty: "maxUnavailable",
         rootData
       })) {
-        vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
+        vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
         errors = vErrors.length;
       }
     }
   }
-  validate121.errors = vErrors;
+  validate116.errors = vErrors;
   return errors === 0;
 }
-function validate378(data, {
+function validate353(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -8385,32 +7875,32 @@ function validate378(data, {
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.rollingUpdate !== undefined) {
-      if (!validate121(data.rollingUpdate, {
+      if (!validate116(data.rollingUpdate, {
         instancePath: instancePath + "/rollingUpdate",
         parentData: data,
         parentDataProperty: "rollingUpdate",
         rootData
       })) {
-        vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
+        vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
         errors = vErrors.length;
       }
     }
     if (data.type !== undefined) {
-      if (!validate71(data.type, {
+      if (!validate65(data.type, {
         instancePath: instancePath + "/type",
         parentData: data,
         parentDataProperty: "type",
         rootData
       })) {
-        vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+        vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
         errors = vErrors.length;
       }
     }
   }
-  validate378.errors = vErrors;
+  validate353.errors = vErrors;
   return errors === 0;
 }
-const schema131 = {
+const schema125 = {
   "properties": {
     "httpProxy": {
       "$ref": "GlcYMJF0EagTzhTCQIbCB22J377Z87wRm00IC2Ss2g"
@@ -8425,7 +7915,7 @@ const schema131 = {
   "type": "object",
   "nullable": true
 };
-function validate383(data, {
+function validate358(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -8451,50 +7941,50 @@ function validate383(data, {
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.httpProxy !== undefined) {
-      if (!validate71(data.httpProxy, {
+      if (!validate65(data.httpProxy, {
         instancePath: instancePath + "/httpProxy",
         parentData: data,
         parentDataProperty: "httpProxy",
         rootData
       })) {
-        vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+        vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
         errors = vErrors.length;
       }
     }
     if (data.httpsProxy !== undefined) {
-      if (!validate71(data.httpsProxy, {
+      if (!validate65(data.httpsProxy, {
         instancePath: instancePath + "/httpsProxy",
         parentData: data,
         parentDataProperty: "httpsProxy",
         rootData
       })) {
-        vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+        vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
         errors = vErrors.length;
       }
     }
     if (data.noProxy !== undefined) {
-      if (!validate71(data.noProxy, {
+      if (!validate65(data.noProxy, {
         instancePath: instancePath + "/noProxy",
         parentData: data,
         parentDataProperty: "noProxy",
         rootData
       })) {
-        vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+        vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
         errors = vErrors.length;
       }
     }
   }
-  validate383.errors = vErrors;
+  validate358.errors = vErrors;
   return errors === 0;
 }
-const schema132 = {
+const schema126 = {
   "items": {
     "$ref": "tL7wPZSOwrYSl1mnrhwC5LNRkNWEyUsvqTlmkoP4"
   },
   "type": "array",
   "nullable": true
 };
-const schema133 = {
+const schema127 = {
   "properties": {
     "name": {
       "$ref": "7nCYAfMoh5L3sKoCisFpyDZOirMgHG6K8xyMuFODQY"
@@ -8502,12 +7992,12 @@ const schema133 = {
   },
   "type": "object"
 };
-const schema134 = {
+const schema128 = {
   "enum": ["TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_RSA_WITH_AES_256_GCM_SHA384", "TLS_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA", "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA"],
   "type": "string",
   "nullable": true
 };
-function validate392(data, {
+function validate367(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -8537,7 +8027,7 @@ function validate392(data, {
       schemaPath: "#/enum",
       keyword: "enum",
       params: {
-        allowedValues: schema134.enum
+        allowedValues: schema128.enum
       }
     };
     if (vErrors === null) {
@@ -8547,10 +8037,10 @@ function validate392(data, {
     }
     errors++;
   }
-  validate392.errors = vErrors;
+  validate367.errors = vErrors;
   return errors === 0;
 }
-function validate391(data, {
+function validate366(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -8560,13 +8050,13 @@ function validate391(data, {
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.name !== undefined) {
-      if (!validate392(data.name, {
+      if (!validate367(data.name, {
         instancePath: instancePath + "/name",
         parentData: data,
         parentDataProperty: "name",
         rootData
       })) {
-        vErrors = vErrors === null ? validate392.errors : vErrors.concat(validate392.errors);
+        vErrors = vErrors === null ? validate367.errors : vErrors.concat(validate367.errors);
         errors = vErrors.length;
       }
     }
@@ -8586,10 +8076,10 @@ function validate391(data, {
     }
     errors++;
   }
-  validate391.errors = vErrors;
+  validate366.errors = vErrors;
   return errors === 0;
 }
-function validate390(data, {
+function validate365(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -8616,21 +8106,21 @@ function validate390(data, {
   if (Array.isArray(data)) {
     const len0 = data.length;
     for (let i0 = 0; i0 < len0; i0++) {
-      if (!validate391(data[i0], {
+      if (!validate366(data[i0], {
         instancePath: instancePath + "/" + i0,
         parentData: data,
         parentDataProperty: i0,
         rootData
       })) {
-        vErrors = vErrors === null ? validate391.errors : vErrors.concat(validate391.errors);
+        vErrors = vErrors === null ? validate366.errors : vErrors.concat(validate366.errors);
         errors = vErrors.length;
       }
     }
   }
-  validate390.errors = vErrors;
+  validate365.errors = vErrors;
   return errors === 0;
 }
-const schema135 = {
+const schema129 = {
   "properties": {
     "nodeAffinity": {
       "$ref": "ilIeGX7cSHMmL7ioNwzODU6lYXSv4jarxIX2s8IW4"
@@ -8639,7 +8129,7 @@ const schema135 = {
   "type": "object",
   "nullable": true
 };
-function validate396(data, {
+function validate371(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -8665,33 +8155,33 @@ function validate396(data, {
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.nodeAffinity !== undefined) {
-      if (!validate85(data.nodeAffinity, {
+      if (!validate80(data.nodeAffinity, {
         instancePath: instancePath + "/nodeAffinity",
         parentData: data,
         parentDataProperty: "nodeAffinity",
         rootData
       })) {
-        vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
+        vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
         errors = vErrors.length;
       }
     }
   }
-  validate396.errors = vErrors;
+  validate371.errors = vErrors;
   return errors === 0;
 }
-const schema136 = {
+const schema130 = {
   "properties": {
     "metadata": {
       "$ref": "igJYwSZYrBtVsRmcMsQYdB7Q50xFQbahYKwITLXw0"
     },
     "spec": {
-      "$ref": "yAEEX71yfZhayf4oVByllkJbDi6nBFgKLJZtH7TW6g"
+      "$ref": "pkCPxvw2E98XLdhrVnHt1wG5QwC2hLPYmgwPRjZcs"
     }
   },
   "type": "object",
   "nullable": true
 };
-const schema137 = {
+const schema131 = {
   "properties": {
     "minReadySeconds": {
       "$ref": "n4lSPnnhhvixmOJ3lAMpfocbPZ7rNdNeCqlXVLBVBs"
@@ -8700,13 +8190,13 @@ const schema137 = {
       "$ref": "F3dasioiV2MCs2aSfuDLWKNW7a70KVo2PKMUyikySE"
     },
     "template": {
-      "$ref": "hh2D1nFB4J5DAwhdTYFEz4yZTw97FeswtQKF4qR4UZo"
+      "$ref": "91ghnQNlBhadbUfKRmJz6pdIqCZpyredsjQPbNxfQ"
     }
   },
   "type": "object",
   "nullable": true
 };
-const schema138 = {
+const schema132 = {
   "properties": {
     "rollingUpdate": {
       "$ref": "ayqi40SRmErzdg7d1GGeejt7Zi4lcHDliGrn4YMz4"
@@ -8715,7 +8205,7 @@ const schema138 = {
   "type": "object",
   "nullable": true
 };
-function validate403(data, {
+function validate378(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -8741,39 +8231,39 @@ function validate403(data, {
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.rollingUpdate !== undefined) {
-      if (!validate121(data.rollingUpdate, {
+      if (!validate116(data.rollingUpdate, {
         instancePath: instancePath + "/rollingUpdate",
         parentData: data,
         parentDataProperty: "rollingUpdate",
         rootData
       })) {
-        vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
+        vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
         errors = vErrors.length;
       }
     }
   }
-  validate403.errors = vErrors;
+  validate378.errors = vErrors;
   return errors === 0;
 }
-const schema139 = {
+const schema133 = {
   "properties": {
     "metadata": {
       "$ref": "igJYwSZYrBtVsRmcMsQYdB7Q50xFQbahYKwITLXw0"
     },
     "spec": {
-      "$ref": "YHlZ5uuAawGxojcp6fEnkPdVydmhoGwpCDXQUXjojg"
+      "$ref": "knifpwsnq1QbEGJPdtQdJ6oWxXi7rmAU5PduUqBtuc"
     }
   },
   "type": "object",
   "nullable": true
 };
-const schema140 = {
+const schema134 = {
   "properties": {
     "affinity": {
       "$ref": "NaNeXKn0QKRMisXuVeCRDHK1E3tk7kcciv2xStV5SY"
     },
     "containers": {
-      "$ref": "SDOOUZDnPz6bh5Xd0Jb3XEpwsVLGgycy9sZwFSMoL1k"
+      "$ref": "7pRQt07b3GXC9AdZEmhCUWUmL5140vHMGV3kOgi9K8"
     },
     "initContainers": {
       "$ref": "HppJn2y2CMXTWP92wOsZjERVWQMW70Ww03QA0piSzE"
@@ -8794,23 +8284,17 @@ const schema140 = {
   "type": "object",
   "nullable": true
 };
-const schema141 = {
+const schema135 = {
   "items": {
-    "$ref": "JutbEhpOmYnr0sMR54xh8FErTxqvfiHGWjNkNEuYQU"
+    "$ref": "KSPnoQXqjquF0FZ9rqwNlQP3xhQL2LZqY6965fdEhuc"
   },
   "type": "array",
   "nullable": true
 };
-const schema142 = {
+const schema136 = {
   "properties": {
-    "livenessProbe": {
-      "$ref": "vzcLKQ7OvRSyxtYIo86lbCmYjEy3vkHosH2MwsW8dWw"
-    },
     "name": {
       "$ref": "ZdYlFaiFRGcoFfTUBAry1ordBlYiNsPHP5euOMSvJk"
-    },
-    "readinessProbe": {
-      "$ref": "vzcLKQ7OvRSyxtYIo86lbCmYjEy3vkHosH2MwsW8dWw"
     },
     "resources": {
       "$ref": "I6Wvk1dBJbCLDtTTd1wo67bjd19cYqY1OawTE5INko"
@@ -8819,11 +8303,11 @@ const schema142 = {
   "required": ["name"],
   "type": "object"
 };
-const schema143 = {
+const schema137 = {
   "enum": ["calico-typha"],
   "type": "string"
 };
-function validate413(data, {
+function validate387(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -8853,7 +8337,7 @@ function validate413(data, {
       schemaPath: "#/enum",
       keyword: "enum",
       params: {
-        allowedValues: schema143.enum
+        allowedValues: schema137.enum
       }
     };
     if (vErrors === null) {
@@ -8863,10 +8347,10 @@ function validate413(data, {
     }
     errors++;
   }
-  validate413.errors = vErrors;
+  validate387.errors = vErrors;
   return errors === 0;
 }
-function validate411(data, {
+function validate386(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -8891,47 +8375,25 @@ function validate411(data, {
       }
       errors++;
     }
-    if (data.livenessProbe !== undefined) {
-      if (!validate60(data.livenessProbe, {
-        instancePath: instancePath + "/livenessProbe",
-        parentData: data,
-        parentDataProperty: "livenessProbe",
-        rootData
-      })) {
-        vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
-        errors = vErrors.length;
-      }
-    }
     if (data.name !== undefined) {
-      if (!validate413(data.name, {
+      if (!validate387(data.name, {
         instancePath: instancePath + "/name",
         parentData: data,
         parentDataProperty: "name",
         rootData
       })) {
-        vErrors = vErrors === null ? validate413.errors : vErrors.concat(validate413.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.readinessProbe !== undefined) {
-      if (!validate60(data.readinessProbe, {
-        instancePath: instancePath + "/readinessProbe",
-        parentData: data,
-        parentDataProperty: "readinessProbe",
-        rootData
-      })) {
-        vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
+        vErrors = vErrors === null ? validate387.errors : vErrors.concat(validate387.errors);
         errors = vErrors.length;
       }
     }
     if (data.resources !== undefined) {
-      if (!validate100(data.resources, {
+      if (!validate95(data.resources, {
         instancePath: instancePath + "/resources",
         parentData: data,
         parentDataProperty: "resources",
         rootData
       })) {
-        vErrors = vErrors === null ? validate100.errors : vErrors.concat(validate100.errors);
+        vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
         errors = vErrors.length;
       }
     }
@@ -8951,10 +8413,10 @@ function validate411(data, {
     }
     errors++;
   }
-  validate411.errors = vErrors;
+  validate386.errors = vErrors;
   return errors === 0;
 }
-function validate410(data, {
+function validate385(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -8981,28 +8443,28 @@ function validate410(data, {
   if (Array.isArray(data)) {
     const len0 = data.length;
     for (let i0 = 0; i0 < len0; i0++) {
-      if (!validate411(data[i0], {
+      if (!validate386(data[i0], {
         instancePath: instancePath + "/" + i0,
         parentData: data,
         parentDataProperty: i0,
         rootData
       })) {
-        vErrors = vErrors === null ? validate411.errors : vErrors.concat(validate411.errors);
+        vErrors = vErrors === null ? validate386.errors : vErrors.concat(validate386.errors);
         errors = vErrors.length;
       }
     }
   }
-  validate410.errors = vErrors;
+  validate385.errors = vErrors;
   return errors === 0;
 }
-const schema144 = {
+const schema138 = {
   "items": {
     "$ref": "RoVMqFPMyxmTJ1eCgjbPF22dQzmnKblmMVKHyA"
   },
   "type": "array",
   "nullable": true
 };
-const schema145 = {
+const schema139 = {
   "properties": {
     "name": {
       "$ref": "JOGR9RZu2TB1WInqJ7ay5cqqHkLhcrrpR5MYNydyVok"
@@ -9014,11 +8476,11 @@ const schema145 = {
   "required": ["name"],
   "type": "object"
 };
-const schema146 = {
+const schema140 = {
   "enum": ["typha-certs-key-cert-provisioner"],
   "type": "string"
 };
-function validate421(data, {
+function validate394(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -9048,7 +8510,7 @@ function validate421(data, {
       schemaPath: "#/enum",
       keyword: "enum",
       params: {
-        allowedValues: schema146.enum
+        allowedValues: schema140.enum
       }
     };
     if (vErrors === null) {
@@ -9058,10 +8520,10 @@ function validate421(data, {
     }
     errors++;
   }
-  validate421.errors = vErrors;
+  validate394.errors = vErrors;
   return errors === 0;
 }
-function validate420(data, {
+function validate393(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -9087,24 +8549,24 @@ function validate420(data, {
       errors++;
     }
     if (data.name !== undefined) {
-      if (!validate421(data.name, {
+      if (!validate394(data.name, {
         instancePath: instancePath + "/name",
         parentData: data,
         parentDataProperty: "name",
         rootData
       })) {
-        vErrors = vErrors === null ? validate421.errors : vErrors.concat(validate421.errors);
+        vErrors = vErrors === null ? validate394.errors : vErrors.concat(validate394.errors);
         errors = vErrors.length;
       }
     }
     if (data.resources !== undefined) {
-      if (!validate100(data.resources, {
+      if (!validate95(data.resources, {
         instancePath: instancePath + "/resources",
         parentData: data,
         parentDataProperty: "resources",
         rootData
       })) {
-        vErrors = vErrors === null ? validate100.errors : vErrors.concat(validate100.errors);
+        vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
         errors = vErrors.length;
       }
     }
@@ -9124,10 +8586,10 @@ function validate420(data, {
     }
     errors++;
   }
-  validate420.errors = vErrors;
+  validate393.errors = vErrors;
   return errors === 0;
 }
-function validate419(data, {
+function validate392(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -9154,28 +8616,28 @@ function validate419(data, {
   if (Array.isArray(data)) {
     const len0 = data.length;
     for (let i0 = 0; i0 < len0; i0++) {
-      if (!validate420(data[i0], {
+      if (!validate393(data[i0], {
         instancePath: instancePath + "/" + i0,
         parentData: data,
         parentDataProperty: i0,
         rootData
       })) {
-        vErrors = vErrors === null ? validate420.errors : vErrors.concat(validate420.errors);
+        vErrors = vErrors === null ? validate393.errors : vErrors.concat(validate393.errors);
         errors = vErrors.length;
       }
     }
   }
-  validate419.errors = vErrors;
+  validate392.errors = vErrors;
   return errors === 0;
 }
-const schema147 = {
+const schema141 = {
   "items": {
     "$ref": "PMEoIw3F1IPZaI9o7ckqeodb7BJ6q7Y2F6PDUm9sk"
   },
   "type": "array",
   "nullable": true
 };
-const schema148 = {
+const schema142 = {
   "properties": {
     "labelSelector": {
       "$ref": "Zjt3HFRfql15zSZzpouBNTusTEhVu3UqWLOK7EP6U"
@@ -9205,7 +8667,7 @@ const schema148 = {
   "required": ["maxSkew", "topologyKey", "whenUnsatisfiable"],
   "type": "object"
 };
-function validate430(data, {
+function validate403(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -9296,35 +8758,35 @@ function validate430(data, {
       }
     }
     if (data.minDomains !== undefined) {
-      if (!validate59(data.minDomains, {
+      if (!validate68(data.minDomains, {
         instancePath: instancePath + "/minDomains",
         parentData: data,
         parentDataProperty: "minDomains",
         rootData
       })) {
-        vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+        vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
         errors = vErrors.length;
       }
     }
     if (data.nodeAffinityPolicy !== undefined) {
-      if (!validate71(data.nodeAffinityPolicy, {
+      if (!validate65(data.nodeAffinityPolicy, {
         instancePath: instancePath + "/nodeAffinityPolicy",
         parentData: data,
         parentDataProperty: "nodeAffinityPolicy",
         rootData
       })) {
-        vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+        vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
         errors = vErrors.length;
       }
     }
     if (data.nodeTaintsPolicy !== undefined) {
-      if (!validate71(data.nodeTaintsPolicy, {
+      if (!validate65(data.nodeTaintsPolicy, {
         instancePath: instancePath + "/nodeTaintsPolicy",
         parentData: data,
         parentDataProperty: "nodeTaintsPolicy",
         rootData
       })) {
-        vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+        vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
         errors = vErrors.length;
       }
     }
@@ -9366,10 +8828,10 @@ function validate430(data, {
     }
     errors++;
   }
-  validate430.errors = vErrors;
+  validate403.errors = vErrors;
   return errors === 0;
 }
-function validate429(data, {
+function validate402(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -9396,21 +8858,21 @@ function validate429(data, {
   if (Array.isArray(data)) {
     const len0 = data.length;
     for (let i0 = 0; i0 < len0; i0++) {
-      if (!validate430(data[i0], {
+      if (!validate403(data[i0], {
         instancePath: instancePath + "/" + i0,
         parentData: data,
         parentDataProperty: i0,
         rootData
       })) {
-        vErrors = vErrors === null ? validate430.errors : vErrors.concat(validate430.errors);
+        vErrors = vErrors === null ? validate403.errors : vErrors.concat(validate403.errors);
         errors = vErrors.length;
       }
     }
   }
-  validate429.errors = vErrors;
+  validate402.errors = vErrors;
   return errors === 0;
 }
-function validate408(data, {
+function validate383(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -9436,35 +8898,35 @@ function validate408(data, {
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.affinity !== undefined) {
-      if (!validate84(data.affinity, {
+      if (!validate79(data.affinity, {
         instancePath: instancePath + "/affinity",
         parentData: data,
         parentDataProperty: "affinity",
         rootData
       })) {
-        vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
+        vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
         errors = vErrors.length;
       }
     }
     if (data.containers !== undefined) {
-      if (!validate410(data.containers, {
+      if (!validate385(data.containers, {
         instancePath: instancePath + "/containers",
         parentData: data,
         parentDataProperty: "containers",
         rootData
       })) {
-        vErrors = vErrors === null ? validate410.errors : vErrors.concat(validate410.errors);
+        vErrors = vErrors === null ? validate385.errors : vErrors.concat(validate385.errors);
         errors = vErrors.length;
       }
     }
     if (data.initContainers !== undefined) {
-      if (!validate419(data.initContainers, {
+      if (!validate392(data.initContainers, {
         instancePath: instancePath + "/initContainers",
         parentData: data,
         parentDataProperty: "initContainers",
         rootData
       })) {
-        vErrors = vErrors === null ? validate419.errors : vErrors.concat(validate419.errors);
+        vErrors = vErrors === null ? validate392.errors : vErrors.concat(validate392.errors);
         errors = vErrors.length;
       }
     }
@@ -9480,43 +8942,43 @@ function validate408(data, {
       }
     }
     if (data.terminationGracePeriodSeconds !== undefined) {
-      if (!validate114(data.terminationGracePeriodSeconds, {
+      if (!validate109(data.terminationGracePeriodSeconds, {
         instancePath: instancePath + "/terminationGracePeriodSeconds",
         parentData: data,
         parentDataProperty: "terminationGracePeriodSeconds",
-        rootData
-      })) {
-        vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.tolerations !== undefined) {
-      if (!validate109(data.tolerations, {
-        instancePath: instancePath + "/tolerations",
-        parentData: data,
-        parentDataProperty: "tolerations",
         rootData
       })) {
         vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
         errors = vErrors.length;
       }
     }
+    if (data.tolerations !== undefined) {
+      if (!validate104(data.tolerations, {
+        instancePath: instancePath + "/tolerations",
+        parentData: data,
+        parentDataProperty: "tolerations",
+        rootData
+      })) {
+        vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
+        errors = vErrors.length;
+      }
+    }
     if (data.topologySpreadConstraints !== undefined) {
-      if (!validate429(data.topologySpreadConstraints, {
+      if (!validate402(data.topologySpreadConstraints, {
         instancePath: instancePath + "/topologySpreadConstraints",
         parentData: data,
         parentDataProperty: "topologySpreadConstraints",
         rootData
       })) {
-        vErrors = vErrors === null ? validate429.errors : vErrors.concat(validate429.errors);
+        vErrors = vErrors === null ? validate402.errors : vErrors.concat(validate402.errors);
         errors = vErrors.length;
       }
     }
   }
-  validate408.errors = vErrors;
+  validate383.errors = vErrors;
   return errors === 0;
 }
-function validate406(data, {
+function validate381(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -9553,21 +9015,21 @@ function validate406(data, {
       }
     }
     if (data.spec !== undefined) {
-      if (!validate408(data.spec, {
+      if (!validate383(data.spec, {
         instancePath: instancePath + "/spec",
         parentData: data,
         parentDataProperty: "spec",
         rootData
       })) {
-        vErrors = vErrors === null ? validate408.errors : vErrors.concat(validate408.errors);
+        vErrors = vErrors === null ? validate383.errors : vErrors.concat(validate383.errors);
         errors = vErrors.length;
       }
     }
   }
-  validate406.errors = vErrors;
+  validate381.errors = vErrors;
   return errors === 0;
 }
-function validate401(data, {
+function validate376(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -9593,43 +9055,43 @@ function validate401(data, {
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.minReadySeconds !== undefined) {
-      if (!validate83(data.minReadySeconds, {
+      if (!validate78(data.minReadySeconds, {
         instancePath: instancePath + "/minReadySeconds",
         parentData: data,
         parentDataProperty: "minReadySeconds",
         rootData
       })) {
-        vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+        vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
         errors = vErrors.length;
       }
     }
     if (data.strategy !== undefined) {
-      if (!validate403(data.strategy, {
+      if (!validate378(data.strategy, {
         instancePath: instancePath + "/strategy",
         parentData: data,
         parentDataProperty: "strategy",
         rootData
       })) {
-        vErrors = vErrors === null ? validate403.errors : vErrors.concat(validate403.errors);
+        vErrors = vErrors === null ? validate378.errors : vErrors.concat(validate378.errors);
         errors = vErrors.length;
       }
     }
     if (data.template !== undefined) {
-      if (!validate406(data.template, {
+      if (!validate381(data.template, {
         instancePath: instancePath + "/template",
         parentData: data,
         parentDataProperty: "template",
         rootData
       })) {
-        vErrors = vErrors === null ? validate406.errors : vErrors.concat(validate406.errors);
+        vErrors = vErrors === null ? validate381.errors : vErrors.concat(validate381.errors);
         errors = vErrors.length;
       }
     }
   }
-  validate401.errors = vErrors;
+  validate376.errors = vErrors;
   return errors === 0;
 }
-function validate399(data, {
+function validate374(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -9666,53 +9128,26 @@ function validate399(data, {
       }
     }
     if (data.spec !== undefined) {
-      if (!validate401(data.spec, {
+      if (!validate376(data.spec, {
         instancePath: instancePath + "/spec",
         parentData: data,
         parentDataProperty: "spec",
         rootData
       })) {
-        vErrors = vErrors === null ? validate401.errors : vErrors.concat(validate401.errors);
+        vErrors = vErrors === null ? validate376.errors : vErrors.concat(validate376.errors);
         errors = vErrors.length;
       }
     }
   }
-  validate399.errors = vErrors;
+  validate374.errors = vErrors;
   return errors === 0;
 }
-const schema149 = {
-  "properties": {
-    "metadata": {
-      "$ref": "igJYwSZYrBtVsRmcMsQYdB7Q50xFQbahYKwITLXw0"
-    },
-    "spec": {
-      "$ref": "hvRUrpYV8LadcHUelDnqXxIgwq3EndnHPEKRAjMqg"
-    }
-  },
-  "type": "object",
-  "nullable": true
-};
-const schema150 = {
-  "properties": {
-    "maxUnavailable": {
-      "$ref": "uJPY5JwdoQeyZsG50sBXB6uBQV8ScD7PtRRAnILoI3A"
-    },
-    "minAvailable": {
-      "$ref": "uJPY5JwdoQeyZsG50sBXB6uBQV8ScD7PtRRAnILoI3A"
-    },
-    "unhealthyPodEvictionPolicy": {
-      "$ref": "g7KliXRoy39rPKFhcjCsoDqXqcu3Vf1j6aph8OIog"
-    }
-  },
-  "type": "object",
-  "nullable": true
-};
-const schema151 = {
-  "enum": ["IfHealthyBudget", "AlwaysAllow"],
+const schema143 = {
+  "enum": ["Calico", "TigeraSecureEnterprise"],
   "type": "string",
   "nullable": true
 };
-function validate451(data, {
+function validate419(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -9736,13 +9171,13 @@ function validate451(data, {
     }
     errors++;
   }
-  if (!(data === "IfHealthyBudget" || data === "AlwaysAllow")) {
+  if (!(data === "Calico" || data === "TigeraSecureEnterprise")) {
     const err1 = {
       instancePath,
       schemaPath: "#/enum",
       keyword: "enum",
       params: {
-        allowedValues: schema151.enum
+        allowedValues: schema143.enum
       }
     };
     if (vErrors === null) {
@@ -9752,171 +9187,10 @@ function validate451(data, {
     }
     errors++;
   }
-  validate451.errors = vErrors;
+  validate419.errors = vErrors;
   return errors === 0;
 }
-function validate448(data, {
-  instancePath = "",
-  parentData,
-  parentDataProperty,
-  rootData = data
-} = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (!(data && typeof data == "object" && !Array.isArray(data)) && data !== null) {
-    const err0 = {
-      instancePath,
-      schemaPath: "#/type",
-      keyword: "type",
-      params: {
-        type: "object"
-      }
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.maxUnavailable !== undefined) {
-      if (!validate118(data.maxUnavailable, {
-        instancePath: instancePath + "/maxUnavailable",
-        parentData: data,
-        parentDataProperty: "maxUnavailable",
-        rootData
-      })) {
-        vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.minAvailable !== undefined) {
-      if (!validate118(data.minAvailable, {
-        instancePath: instancePath + "/minAvailable",
-        parentData: data,
-        parentDataProperty: "minAvailable",
-        rootData
-      })) {
-        vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.unhealthyPodEvictionPolicy !== undefined) {
-      if (!validate451(data.unhealthyPodEvictionPolicy, {
-        instancePath: instancePath + "/unhealthyPodEvictionPolicy",
-        parentData: data,
-        parentDataProperty: "unhealthyPodEvictionPolicy",
-        rootData
-      })) {
-        vErrors = vErrors === null ? validate451.errors : vErrors.concat(validate451.errors);
-        errors = vErrors.length;
-      }
-    }
-  }
-  validate448.errors = vErrors;
-  return errors === 0;
-}
-function validate446(data, {
-  instancePath = "",
-  parentData,
-  parentDataProperty,
-  rootData = data
-} = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (!(data && typeof data == "object" && !Array.isArray(data)) && data !== null) {
-    const err0 = {
-      instancePath,
-      schemaPath: "#/type",
-      keyword: "type",
-      params: {
-        type: "object"
-      }
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.metadata !== undefined) {
-      if (!validate24(data.metadata, {
-        instancePath: instancePath + "/metadata",
-        parentData: data,
-        parentDataProperty: "metadata",
-        rootData
-      })) {
-        vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.spec !== undefined) {
-      if (!validate448(data.spec, {
-        instancePath: instancePath + "/spec",
-        parentData: data,
-        parentDataProperty: "spec",
-        rootData
-      })) {
-        vErrors = vErrors === null ? validate448.errors : vErrors.concat(validate448.errors);
-        errors = vErrors.length;
-      }
-    }
-  }
-  validate446.errors = vErrors;
-  return errors === 0;
-}
-const schema152 = {
-  "enum": ["Calico", "CalicoEnterprise", "TigeraSecureEnterprise"],
-  "type": "string",
-  "nullable": true
-};
-function validate455(data, {
-  instancePath = "",
-  parentData,
-  parentDataProperty,
-  rootData = data
-} = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (typeof data !== "string" && data !== null) {
-    const err0 = {
-      instancePath,
-      schemaPath: "#/type",
-      keyword: "type",
-      params: {
-        type: "string"
-      }
-    };
-    if (vErrors === null) {
-      vErrors = [err0];
-    } else {
-      vErrors.push(err0);
-    }
-    errors++;
-  }
-  if (!(data === "Calico" || data === "CalicoEnterprise" || data === "TigeraSecureEnterprise")) {
-    const err1 = {
-      instancePath,
-      schemaPath: "#/enum",
-      keyword: "enum",
-      params: {
-        allowedValues: schema152.enum
-      }
-    };
-    if (vErrors === null) {
-      vErrors = [err1];
-    } else {
-      vErrors.push(err1);
-    }
-    errors++;
-  }
-  validate455.errors = vErrors;
-  return errors === 0;
-}
-const schema153 = {
+const schema144 = {
   "properties": {
     "cniBinDir": {
       "$ref": "GlcYMJF0EagTzhTCQIbCB22J377Z87wRm00IC2Ss2g"
@@ -9937,13 +9211,13 @@ const schema153 = {
   "type": "object",
   "nullable": true
 };
-const schema154 = {
+const schema145 = {
   "pattern": "^[0-9A-Fa-f]{2}-[0-9A-Fa-f]{2}$",
   "type": "string",
   "nullable": true
 };
 const pattern1 = new RegExp("^[0-9A-Fa-f]{2}-[0-9A-Fa-f]{2}$", "u");
-function validate462(data, {
+function validate426(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -9985,10 +9259,10 @@ function validate462(data, {
       errors++;
     }
   }
-  validate462.errors = vErrors;
+  validate426.errors = vErrors;
   return errors === 0;
 }
-function validate457(data, {
+function validate421(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -10014,65 +9288,65 @@ function validate457(data, {
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.cniBinDir !== undefined) {
-      if (!validate71(data.cniBinDir, {
+      if (!validate65(data.cniBinDir, {
         instancePath: instancePath + "/cniBinDir",
         parentData: data,
         parentDataProperty: "cniBinDir",
         rootData
       })) {
-        vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+        vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
         errors = vErrors.length;
       }
     }
     if (data.cniConfigDir !== undefined) {
-      if (!validate71(data.cniConfigDir, {
+      if (!validate65(data.cniConfigDir, {
         instancePath: instancePath + "/cniConfigDir",
         parentData: data,
         parentDataProperty: "cniConfigDir",
         rootData
       })) {
-        vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+        vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
         errors = vErrors.length;
       }
     }
     if (data.cniLogDir !== undefined) {
-      if (!validate71(data.cniLogDir, {
+      if (!validate65(data.cniLogDir, {
         instancePath: instancePath + "/cniLogDir",
         parentData: data,
         parentDataProperty: "cniLogDir",
         rootData
       })) {
-        vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+        vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
         errors = vErrors.length;
       }
     }
     if (data.vxlanAdapter !== undefined) {
-      if (!validate71(data.vxlanAdapter, {
+      if (!validate65(data.vxlanAdapter, {
         instancePath: instancePath + "/vxlanAdapter",
         parentData: data,
         parentDataProperty: "vxlanAdapter",
         rootData
       })) {
-        vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+        vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
         errors = vErrors.length;
       }
     }
     if (data.vxlanMACPrefix !== undefined) {
-      if (!validate462(data.vxlanMACPrefix, {
+      if (!validate426(data.vxlanMACPrefix, {
         instancePath: instancePath + "/vxlanMACPrefix",
         parentData: data,
         parentDataProperty: "vxlanMACPrefix",
         rootData
       })) {
-        vErrors = vErrors === null ? validate462.errors : vErrors.concat(validate462.errors);
+        vErrors = vErrors === null ? validate426.errors : vErrors.concat(validate426.errors);
         errors = vErrors.length;
       }
     }
   }
-  validate457.errors = vErrors;
+  validate421.errors = vErrors;
   return errors === 0;
 }
-function validate124(data, {
+function validate119(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -10098,101 +9372,101 @@ function validate124(data, {
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.azure !== undefined) {
-      if (!validate125(data.azure, {
+      if (!validate120(data.azure, {
         instancePath: instancePath + "/azure",
         parentData: data,
         parentDataProperty: "azure",
         rootData
       })) {
-        vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
+        vErrors = vErrors === null ? validate120.errors : vErrors.concat(validate120.errors);
         errors = vErrors.length;
       }
     }
     if (data.calicoKubeControllersDeployment !== undefined) {
-      if (!validate129(data.calicoKubeControllersDeployment, {
+      if (!validate124(data.calicoKubeControllersDeployment, {
         instancePath: instancePath + "/calicoKubeControllersDeployment",
         parentData: data,
         parentDataProperty: "calicoKubeControllersDeployment",
         rootData
       })) {
-        vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
+        vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
         errors = vErrors.length;
       }
     }
     if (data.calicoNetwork !== undefined) {
-      if (!validate152(data.calicoNetwork, {
+      if (!validate145(data.calicoNetwork, {
         instancePath: instancePath + "/calicoNetwork",
         parentData: data,
         parentDataProperty: "calicoNetwork",
         rootData
       })) {
-        vErrors = vErrors === null ? validate152.errors : vErrors.concat(validate152.errors);
+        vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
         errors = vErrors.length;
       }
     }
     if (data.calicoNodeDaemonSet !== undefined) {
-      if (!validate196(data.calicoNodeDaemonSet, {
+      if (!validate187(data.calicoNodeDaemonSet, {
         instancePath: instancePath + "/calicoNodeDaemonSet",
         parentData: data,
         parentDataProperty: "calicoNodeDaemonSet",
         rootData
       })) {
-        vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+        vErrors = vErrors === null ? validate187.errors : vErrors.concat(validate187.errors);
         errors = vErrors.length;
       }
     }
     if (data.calicoNodeWindowsDaemonSet !== undefined) {
-      if (!validate238(data.calicoNodeWindowsDaemonSet, {
+      if (!validate227(data.calicoNodeWindowsDaemonSet, {
         instancePath: instancePath + "/calicoNodeWindowsDaemonSet",
         parentData: data,
         parentDataProperty: "calicoNodeWindowsDaemonSet",
         rootData
       })) {
-        vErrors = vErrors === null ? validate238.errors : vErrors.concat(validate238.errors);
+        vErrors = vErrors === null ? validate227.errors : vErrors.concat(validate227.errors);
         errors = vErrors.length;
       }
     }
     if (data.calicoWindowsUpgradeDaemonSet !== undefined) {
-      if (!validate268(data.calicoWindowsUpgradeDaemonSet, {
+      if (!validate255(data.calicoWindowsUpgradeDaemonSet, {
         instancePath: instancePath + "/calicoWindowsUpgradeDaemonSet",
         parentData: data,
         parentDataProperty: "calicoWindowsUpgradeDaemonSet",
         rootData
       })) {
-        vErrors = vErrors === null ? validate268.errors : vErrors.concat(validate268.errors);
+        vErrors = vErrors === null ? validate255.errors : vErrors.concat(validate255.errors);
         errors = vErrors.length;
       }
     }
     if (data.certificateManagement !== undefined) {
-      if (!validate291(data.certificateManagement, {
+      if (!validate276(data.certificateManagement, {
         instancePath: instancePath + "/certificateManagement",
         parentData: data,
         parentDataProperty: "certificateManagement",
         rootData
       })) {
-        vErrors = vErrors === null ? validate291.errors : vErrors.concat(validate291.errors);
+        vErrors = vErrors === null ? validate276.errors : vErrors.concat(validate276.errors);
         errors = vErrors.length;
       }
     }
     if (data.cni !== undefined) {
-      if (!validate300(data.cni, {
+      if (!validate285(data.cni, {
         instancePath: instancePath + "/cni",
         parentData: data,
         parentDataProperty: "cni",
         rootData
       })) {
-        vErrors = vErrors === null ? validate300.errors : vErrors.concat(validate300.errors);
+        vErrors = vErrors === null ? validate285.errors : vErrors.concat(validate285.errors);
         errors = vErrors.length;
       }
     }
     if (data.componentResources !== undefined) {
-      if (!validate312(data.componentResources, {
+      if (!validate295(data.componentResources, {
         instancePath: instancePath + "/componentResources",
         parentData: data,
         parentDataProperty: "componentResources",
         rootData
       })) {
-        vErrors = vErrors === null ? validate312.errors : vErrors.concat(validate312.errors);
+        vErrors = vErrors === null ? validate295.errors : vErrors.concat(validate295.errors);
         errors = vErrors.length;
       }
     }
@@ -10208,200 +9482,178 @@ function validate124(data, {
       }
     }
     if (data.controlPlaneReplicas !== undefined) {
-      if (!validate59(data.controlPlaneReplicas, {
+      if (!validate68(data.controlPlaneReplicas, {
         instancePath: instancePath + "/controlPlaneReplicas",
         parentData: data,
         parentDataProperty: "controlPlaneReplicas",
         rootData
       })) {
-        vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+        vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
         errors = vErrors.length;
       }
     }
     if (data.controlPlaneTolerations !== undefined) {
-      if (!validate109(data.controlPlaneTolerations, {
+      if (!validate104(data.controlPlaneTolerations, {
         instancePath: instancePath + "/controlPlaneTolerations",
         parentData: data,
         parentDataProperty: "controlPlaneTolerations",
         rootData
       })) {
-        vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
+        vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
         errors = vErrors.length;
       }
     }
     if (data.csiNodeDriverDaemonSet !== undefined) {
-      if (!validate326(data.csiNodeDriverDaemonSet, {
+      if (!validate309(data.csiNodeDriverDaemonSet, {
         instancePath: instancePath + "/csiNodeDriverDaemonSet",
         parentData: data,
         parentDataProperty: "csiNodeDriverDaemonSet",
         rootData
       })) {
-        vErrors = vErrors === null ? validate326.errors : vErrors.concat(validate326.errors);
+        vErrors = vErrors === null ? validate309.errors : vErrors.concat(validate309.errors);
         errors = vErrors.length;
       }
     }
     if (data.fipsMode !== undefined) {
-      if (!validate72(data.fipsMode, {
+      if (!validate66(data.fipsMode, {
         instancePath: instancePath + "/fipsMode",
         parentData: data,
         parentDataProperty: "fipsMode",
         rootData
       })) {
-        vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+        vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
         errors = vErrors.length;
       }
     }
     if (data.flexVolumePath !== undefined) {
-      if (!validate71(data.flexVolumePath, {
+      if (!validate65(data.flexVolumePath, {
         instancePath: instancePath + "/flexVolumePath",
         parentData: data,
         parentDataProperty: "flexVolumePath",
         rootData
       })) {
-        vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+        vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
         errors = vErrors.length;
       }
     }
     if (data.imagePath !== undefined) {
-      if (!validate71(data.imagePath, {
+      if (!validate65(data.imagePath, {
         instancePath: instancePath + "/imagePath",
         parentData: data,
         parentDataProperty: "imagePath",
         rootData
       })) {
-        vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+        vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
         errors = vErrors.length;
       }
     }
     if (data.imagePrefix !== undefined) {
-      if (!validate71(data.imagePrefix, {
+      if (!validate65(data.imagePrefix, {
         instancePath: instancePath + "/imagePrefix",
         parentData: data,
         parentDataProperty: "imagePrefix",
         rootData
       })) {
-        vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+        vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
         errors = vErrors.length;
       }
     }
-    if (data.imagePullPolicy !== undefined) {
-      if (!validate353(data.imagePullPolicy, {
-        instancePath: instancePath + "/imagePullPolicy",
+    if (data.imagePullSecrets !== undefined) {
+      if (!validate334(data.imagePullSecrets, {
+        instancePath: instancePath + "/imagePullSecrets",
         parentData: data,
-        parentDataProperty: "imagePullPolicy",
+        parentDataProperty: "imagePullSecrets",
+        rootData
+      })) {
+        vErrors = vErrors === null ? validate334.errors : vErrors.concat(validate334.errors);
+        errors = vErrors.length;
+      }
+    }
+    if (data.kubeletVolumePluginPath !== undefined) {
+      if (!validate65(data.kubeletVolumePluginPath, {
+        instancePath: instancePath + "/kubeletVolumePluginPath",
+        parentData: data,
+        parentDataProperty: "kubeletVolumePluginPath",
+        rootData
+      })) {
+        vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
+        errors = vErrors.length;
+      }
+    }
+    if (data.kubernetesProvider !== undefined) {
+      if (!validate341(data.kubernetesProvider, {
+        instancePath: instancePath + "/kubernetesProvider",
+        parentData: data,
+        parentDataProperty: "kubernetesProvider",
+        rootData
+      })) {
+        vErrors = vErrors === null ? validate341.errors : vErrors.concat(validate341.errors);
+        errors = vErrors.length;
+      }
+    }
+    if (data.logging !== undefined) {
+      if (!validate343(data.logging, {
+        instancePath: instancePath + "/logging",
+        parentData: data,
+        parentDataProperty: "logging",
+        rootData
+      })) {
+        vErrors = vErrors === null ? validate343.errors : vErrors.concat(validate343.errors);
+        errors = vErrors.length;
+      }
+    }
+    if (data.nodeMetricsPort !== undefined) {
+      if (!validate68(data.nodeMetricsPort, {
+        instancePath: instancePath + "/nodeMetricsPort",
+        parentData: data,
+        parentDataProperty: "nodeMetricsPort",
+        rootData
+      })) {
+        vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
+        errors = vErrors.length;
+      }
+    }
+    if (data.nodeUpdateStrategy !== undefined) {
+      if (!validate353(data.nodeUpdateStrategy, {
+        instancePath: instancePath + "/nodeUpdateStrategy",
+        parentData: data,
+        parentDataProperty: "nodeUpdateStrategy",
         rootData
       })) {
         vErrors = vErrors === null ? validate353.errors : vErrors.concat(validate353.errors);
         errors = vErrors.length;
       }
     }
-    if (data.imagePullSecrets !== undefined) {
-      if (!validate355(data.imagePullSecrets, {
-        instancePath: instancePath + "/imagePullSecrets",
-        parentData: data,
-        parentDataProperty: "imagePullSecrets",
-        rootData
-      })) {
-        vErrors = vErrors === null ? validate355.errors : vErrors.concat(validate355.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.kubeletVolumePluginPath !== undefined) {
-      if (!validate71(data.kubeletVolumePluginPath, {
-        instancePath: instancePath + "/kubeletVolumePluginPath",
-        parentData: data,
-        parentDataProperty: "kubeletVolumePluginPath",
-        rootData
-      })) {
-        vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.kubernetesProvider !== undefined) {
-      if (!validate362(data.kubernetesProvider, {
-        instancePath: instancePath + "/kubernetesProvider",
-        parentData: data,
-        parentDataProperty: "kubernetesProvider",
-        rootData
-      })) {
-        vErrors = vErrors === null ? validate362.errors : vErrors.concat(validate362.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.logging !== undefined) {
-      if (!validate364(data.logging, {
-        instancePath: instancePath + "/logging",
-        parentData: data,
-        parentDataProperty: "logging",
-        rootData
-      })) {
-        vErrors = vErrors === null ? validate364.errors : vErrors.concat(validate364.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.networkPolicy !== undefined) {
-      if (!validate373(data.networkPolicy, {
-        instancePath: instancePath + "/networkPolicy",
-        parentData: data,
-        parentDataProperty: "networkPolicy",
-        rootData
-      })) {
-        vErrors = vErrors === null ? validate373.errors : vErrors.concat(validate373.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.nodeMetricsPort !== undefined) {
-      if (!validate59(data.nodeMetricsPort, {
-        instancePath: instancePath + "/nodeMetricsPort",
-        parentData: data,
-        parentDataProperty: "nodeMetricsPort",
-        rootData
-      })) {
-        vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.nodeUpdateStrategy !== undefined) {
-      if (!validate378(data.nodeUpdateStrategy, {
-        instancePath: instancePath + "/nodeUpdateStrategy",
-        parentData: data,
-        parentDataProperty: "nodeUpdateStrategy",
-        rootData
-      })) {
-        vErrors = vErrors === null ? validate378.errors : vErrors.concat(validate378.errors);
-        errors = vErrors.length;
-      }
-    }
     if (data.nonPrivileged !== undefined) {
-      if (!validate71(data.nonPrivileged, {
+      if (!validate65(data.nonPrivileged, {
         instancePath: instancePath + "/nonPrivileged",
         parentData: data,
         parentDataProperty: "nonPrivileged",
         rootData
       })) {
-        vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+        vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
         errors = vErrors.length;
       }
     }
     if (data.proxy !== undefined) {
-      if (!validate383(data.proxy, {
+      if (!validate358(data.proxy, {
         instancePath: instancePath + "/proxy",
         parentData: data,
         parentDataProperty: "proxy",
         rootData
       })) {
-        vErrors = vErrors === null ? validate383.errors : vErrors.concat(validate383.errors);
+        vErrors = vErrors === null ? validate358.errors : vErrors.concat(validate358.errors);
         errors = vErrors.length;
       }
     }
     if (data.registry !== undefined) {
-      if (!validate71(data.registry, {
+      if (!validate65(data.registry, {
         instancePath: instancePath + "/registry",
         parentData: data,
         parentDataProperty: "registry",
         rootData
       })) {
-        vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+        vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
         errors = vErrors.length;
       }
     }
@@ -10417,93 +9669,82 @@ function validate124(data, {
       }
     }
     if (data.tlsCipherSuites !== undefined) {
-      if (!validate390(data.tlsCipherSuites, {
+      if (!validate365(data.tlsCipherSuites, {
         instancePath: instancePath + "/tlsCipherSuites",
         parentData: data,
         parentDataProperty: "tlsCipherSuites",
         rootData
       })) {
-        vErrors = vErrors === null ? validate390.errors : vErrors.concat(validate390.errors);
+        vErrors = vErrors === null ? validate365.errors : vErrors.concat(validate365.errors);
         errors = vErrors.length;
       }
     }
     if (data.typhaAffinity !== undefined) {
-      if (!validate396(data.typhaAffinity, {
+      if (!validate371(data.typhaAffinity, {
         instancePath: instancePath + "/typhaAffinity",
         parentData: data,
         parentDataProperty: "typhaAffinity",
         rootData
       })) {
-        vErrors = vErrors === null ? validate396.errors : vErrors.concat(validate396.errors);
+        vErrors = vErrors === null ? validate371.errors : vErrors.concat(validate371.errors);
         errors = vErrors.length;
       }
     }
     if (data.typhaDeployment !== undefined) {
-      if (!validate399(data.typhaDeployment, {
+      if (!validate374(data.typhaDeployment, {
         instancePath: instancePath + "/typhaDeployment",
         parentData: data,
         parentDataProperty: "typhaDeployment",
         rootData
       })) {
-        vErrors = vErrors === null ? validate399.errors : vErrors.concat(validate399.errors);
+        vErrors = vErrors === null ? validate374.errors : vErrors.concat(validate374.errors);
         errors = vErrors.length;
       }
     }
     if (data.typhaMetricsPort !== undefined) {
-      if (!validate59(data.typhaMetricsPort, {
+      if (!validate68(data.typhaMetricsPort, {
         instancePath: instancePath + "/typhaMetricsPort",
         parentData: data,
         parentDataProperty: "typhaMetricsPort",
         rootData
       })) {
-        vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.typhaPodDisruptionBudget !== undefined) {
-      if (!validate446(data.typhaPodDisruptionBudget, {
-        instancePath: instancePath + "/typhaPodDisruptionBudget",
-        parentData: data,
-        parentDataProperty: "typhaPodDisruptionBudget",
-        rootData
-      })) {
-        vErrors = vErrors === null ? validate446.errors : vErrors.concat(validate446.errors);
+        vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
         errors = vErrors.length;
       }
     }
     if (data.variant !== undefined) {
-      if (!validate455(data.variant, {
+      if (!validate419(data.variant, {
         instancePath: instancePath + "/variant",
         parentData: data,
         parentDataProperty: "variant",
         rootData
       })) {
-        vErrors = vErrors === null ? validate455.errors : vErrors.concat(validate455.errors);
+        vErrors = vErrors === null ? validate419.errors : vErrors.concat(validate419.errors);
         errors = vErrors.length;
       }
     }
     if (data.windowsNodes !== undefined) {
-      if (!validate457(data.windowsNodes, {
+      if (!validate421(data.windowsNodes, {
         instancePath: instancePath + "/windowsNodes",
         parentData: data,
         parentDataProperty: "windowsNodes",
         rootData
       })) {
-        vErrors = vErrors === null ? validate457.errors : vErrors.concat(validate457.errors);
+        vErrors = vErrors === null ? validate421.errors : vErrors.concat(validate421.errors);
         errors = vErrors.length;
       }
     }
   }
-  validate124.errors = vErrors;
+  validate119.errors = vErrors;
   return errors === 0;
 }
-const schema160 = {
+const schema151 = {
   "properties": {
     "calicoVersion": {
       "$ref": "GlcYMJF0EagTzhTCQIbCB22J377Z87wRm00IC2Ss2g"
     },
     "computed": {
-      "$ref": "vafYJUHwowHOiVIhYFV9qXlFMiLDnDYTwoIXQYkaucg"
+      "$ref": "c7A0nbM9ka4fYmxISGV924xln7fdp8uX3jhxB27qJg"
     },
     "conditions": {
       "$ref": "zBl6OiSXSxQ6tDeBlQ4suXy9oTADY8BgOSRVMsB44"
@@ -10515,20 +9756,20 @@ const schema160 = {
       "$ref": "Ccz0XZyNWiwVpe2nvsmnlMV1SnfQGMXuejl0yByE"
     },
     "variant": {
-      "$ref": "t4pWEGRJ0ff3r3GxczgoPKT1qjWYADNNSboE4YXRU"
+      "$ref": "2splOai9PLvhy5EswhpQ3q5UhutszO3gTECZLopy4"
     }
   },
   "type": "object",
   "nullable": true
 };
-const schema161 = {
+const schema152 = {
   "items": {
     "$ref": "qF2xzAbTxVDKuLvsNu75Dkz2iJf8KcuXclF0tKipnn0"
   },
   "type": "array",
   "nullable": true
 };
-const schema162 = {
+const schema153 = {
   "properties": {
     "lastTransitionTime": {
       "$ref": "KrhXBWKB1pK8JptMQRXbBg5co4bpZWZnIUkdeEo37wY"
@@ -10552,12 +9793,12 @@ const schema162 = {
   "required": ["lastTransitionTime", "message", "reason", "status", "type"],
   "type": "object"
 };
-const schema163 = {
+const schema154 = {
   "format": "date-time",
   "type": "string"
 };
 const formats10 = formats["date-time"];
-function validate480(data, {
+function validate444(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -10598,15 +9839,15 @@ function validate480(data, {
     }
     errors++;
   }
-  validate480.errors = vErrors;
+  validate444.errors = vErrors;
   return errors === 0;
 }
-const schema164 = {
+const schema155 = {
   "maxLength": 32768,
   "type": "string"
 };
 import func2 from "@kubernetes-models/validate/runtime/ucs2length";
-function validate482(data, {
+function validate446(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -10647,16 +9888,16 @@ function validate482(data, {
     }
     errors++;
   }
-  validate482.errors = vErrors;
+  validate446.errors = vErrors;
   return errors === 0;
 }
-const schema165 = {
+const schema156 = {
   "format": "int64",
   "type": "integer",
   "minimum": 0,
   "nullable": true
 };
-function validate484(data, {
+function validate448(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -10715,17 +9956,17 @@ function validate484(data, {
       errors++;
     }
   }
-  validate484.errors = vErrors;
+  validate448.errors = vErrors;
   return errors === 0;
 }
-const schema166 = {
+const schema157 = {
   "maxLength": 1024,
   "minLength": 1,
   "pattern": "^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$",
   "type": "string"
 };
 const pattern2 = new RegExp("^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$", "u");
-function validate486(data, {
+function validate450(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -10798,14 +10039,14 @@ function validate486(data, {
     }
     errors++;
   }
-  validate486.errors = vErrors;
+  validate450.errors = vErrors;
   return errors === 0;
 }
-const schema167 = {
+const schema158 = {
   "enum": ["True", "False", "Unknown"],
   "type": "string"
 };
-function validate488(data, {
+function validate452(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -10835,7 +10076,7 @@ function validate488(data, {
       schemaPath: "#/enum",
       keyword: "enum",
       params: {
-        allowedValues: schema167.enum
+        allowedValues: schema158.enum
       }
     };
     if (vErrors === null) {
@@ -10845,16 +10086,16 @@ function validate488(data, {
     }
     errors++;
   }
-  validate488.errors = vErrors;
+  validate452.errors = vErrors;
   return errors === 0;
 }
-const schema168 = {
+const schema159 = {
   "maxLength": 316,
   "pattern": "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$",
   "type": "string"
 };
 const pattern3 = new RegExp("^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$", "u");
-function validate490(data, {
+function validate454(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -10911,10 +10152,10 @@ function validate490(data, {
     }
     errors++;
   }
-  validate490.errors = vErrors;
+  validate454.errors = vErrors;
   return errors === 0;
 }
-function validate479(data, {
+function validate443(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -11004,68 +10245,68 @@ function validate479(data, {
       errors++;
     }
     if (data.lastTransitionTime !== undefined) {
-      if (!validate480(data.lastTransitionTime, {
+      if (!validate444(data.lastTransitionTime, {
         instancePath: instancePath + "/lastTransitionTime",
         parentData: data,
         parentDataProperty: "lastTransitionTime",
         rootData
       })) {
-        vErrors = vErrors === null ? validate480.errors : vErrors.concat(validate480.errors);
+        vErrors = vErrors === null ? validate444.errors : vErrors.concat(validate444.errors);
         errors = vErrors.length;
       }
     }
     if (data.message !== undefined) {
-      if (!validate482(data.message, {
+      if (!validate446(data.message, {
         instancePath: instancePath + "/message",
         parentData: data,
         parentDataProperty: "message",
         rootData
       })) {
-        vErrors = vErrors === null ? validate482.errors : vErrors.concat(validate482.errors);
+        vErrors = vErrors === null ? validate446.errors : vErrors.concat(validate446.errors);
         errors = vErrors.length;
       }
     }
     if (data.observedGeneration !== undefined) {
-      if (!validate484(data.observedGeneration, {
+      if (!validate448(data.observedGeneration, {
         instancePath: instancePath + "/observedGeneration",
         parentData: data,
         parentDataProperty: "observedGeneration",
         rootData
       })) {
-        vErrors = vErrors === null ? validate484.errors : vErrors.concat(validate484.errors);
+        vErrors = vErrors === null ? validate448.errors : vErrors.concat(validate448.errors);
         errors = vErrors.length;
       }
     }
     if (data.reason !== undefined) {
-      if (!validate486(data.reason, {
+      if (!validate450(data.reason, {
         instancePath: instancePath + "/reason",
         parentData: data,
         parentDataProperty: "reason",
         rootData
       })) {
-        vErrors = vErrors === null ? validate486.errors : vErrors.concat(validate486.errors);
+        vErrors = vErrors === null ? validate450.errors : vErrors.concat(validate450.errors);
         errors = vErrors.length;
       }
     }
     if (data.status !== undefined) {
-      if (!validate488(data.status, {
+      if (!validate452(data.status, {
         instancePath: instancePath + "/status",
         parentData: data,
         parentDataProperty: "status",
         rootData
       })) {
-        vErrors = vErrors === null ? validate488.errors : vErrors.concat(validate488.errors);
+        vErrors = vErrors === null ? validate452.errors : vErrors.concat(validate452.errors);
         errors = vErrors.length;
       }
     }
     if (data.type !== undefined) {
-      if (!validate490(data.type, {
+      if (!validate454(data.type, {
         instancePath: instancePath + "/type",
         parentData: data,
         parentDataProperty: "type",
         rootData
       })) {
-        vErrors = vErrors === null ? validate490.errors : vErrors.concat(validate490.errors);
+        vErrors = vErrors === null ? validate454.errors : vErrors.concat(validate454.errors);
         errors = vErrors.length;
       }
     }
@@ -11085,10 +10326,10 @@ function validate479(data, {
     }
     errors++;
   }
-  validate479.errors = vErrors;
+  validate443.errors = vErrors;
   return errors === 0;
 }
-function validate478(data, {
+function validate442(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -11115,21 +10356,21 @@ function validate478(data, {
   if (Array.isArray(data)) {
     const len0 = data.length;
     for (let i0 = 0; i0 < len0; i0++) {
-      if (!validate479(data[i0], {
+      if (!validate443(data[i0], {
         instancePath: instancePath + "/" + i0,
         parentData: data,
         parentDataProperty: i0,
         rootData
       })) {
-        vErrors = vErrors === null ? validate479.errors : vErrors.concat(validate479.errors);
+        vErrors = vErrors === null ? validate443.errors : vErrors.concat(validate443.errors);
         errors = vErrors.length;
       }
     }
   }
-  validate478.errors = vErrors;
+  validate442.errors = vErrors;
   return errors === 0;
 }
-function validate475(data, {
+function validate439(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -11155,76 +10396,76 @@ function validate475(data, {
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.calicoVersion !== undefined) {
-      if (!validate71(data.calicoVersion, {
+      if (!validate65(data.calicoVersion, {
         instancePath: instancePath + "/calicoVersion",
         parentData: data,
         parentDataProperty: "calicoVersion",
         rootData
       })) {
-        vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+        vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
         errors = vErrors.length;
       }
     }
     if (data.computed !== undefined) {
-      if (!validate124(data.computed, {
+      if (!validate119(data.computed, {
         instancePath: instancePath + "/computed",
         parentData: data,
         parentDataProperty: "computed",
         rootData
       })) {
-        vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
+        vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
         errors = vErrors.length;
       }
     }
     if (data.conditions !== undefined) {
-      if (!validate478(data.conditions, {
+      if (!validate442(data.conditions, {
         instancePath: instancePath + "/conditions",
         parentData: data,
         parentDataProperty: "conditions",
         rootData
       })) {
-        vErrors = vErrors === null ? validate478.errors : vErrors.concat(validate478.errors);
+        vErrors = vErrors === null ? validate442.errors : vErrors.concat(validate442.errors);
         errors = vErrors.length;
       }
     }
     if (data.imageSet !== undefined) {
-      if (!validate71(data.imageSet, {
+      if (!validate65(data.imageSet, {
         instancePath: instancePath + "/imageSet",
         parentData: data,
         parentDataProperty: "imageSet",
         rootData
       })) {
-        vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+        vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
         errors = vErrors.length;
       }
     }
     if (data.mtu !== undefined) {
-      if (!validate59(data.mtu, {
+      if (!validate68(data.mtu, {
         instancePath: instancePath + "/mtu",
         parentData: data,
         parentDataProperty: "mtu",
         rootData
       })) {
-        vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+        vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
         errors = vErrors.length;
       }
     }
     if (data.variant !== undefined) {
-      if (!validate455(data.variant, {
+      if (!validate419(data.variant, {
         instancePath: instancePath + "/variant",
         parentData: data,
         parentDataProperty: "variant",
         rootData
       })) {
-        vErrors = vErrors === null ? validate455.errors : vErrors.concat(validate455.errors);
+        vErrors = vErrors === null ? validate419.errors : vErrors.concat(validate419.errors);
         errors = vErrors.length;
       }
     }
   }
-  validate475.errors = vErrors;
+  validate439.errors = vErrors;
   return errors === 0;
 }
-function validate465(data, {
+function validate429(data, {
   instancePath = "",
   parentData,
   parentDataProperty,
@@ -11267,57 +10508,57 @@ function validate465(data, {
       errors++;
     }
     if (data.apiVersion !== undefined) {
-      if (!validate466(data.apiVersion, {
+      if (!validate430(data.apiVersion, {
         instancePath: instancePath + "/apiVersion",
         parentData: data,
         parentDataProperty: "apiVersion",
         rootData
       })) {
-        vErrors = vErrors === null ? validate466.errors : vErrors.concat(validate466.errors);
+        vErrors = vErrors === null ? validate430.errors : vErrors.concat(validate430.errors);
         errors = vErrors.length;
       }
     }
     if (data.kind !== undefined) {
-      if (!validate468(data.kind, {
+      if (!validate432(data.kind, {
         instancePath: instancePath + "/kind",
         parentData: data,
         parentDataProperty: "kind",
         rootData
       })) {
-        vErrors = vErrors === null ? validate468.errors : vErrors.concat(validate468.errors);
+        vErrors = vErrors === null ? validate432.errors : vErrors.concat(validate432.errors);
         errors = vErrors.length;
       }
     }
     if (data.metadata !== undefined) {
-      if (!validate470(data.metadata, {
+      if (!validate434(data.metadata, {
         instancePath: instancePath + "/metadata",
         parentData: data,
         parentDataProperty: "metadata",
         rootData
       })) {
-        vErrors = vErrors === null ? validate470.errors : vErrors.concat(validate470.errors);
+        vErrors = vErrors === null ? validate434.errors : vErrors.concat(validate434.errors);
         errors = vErrors.length;
       }
     }
     if (data.spec !== undefined) {
-      if (!validate124(data.spec, {
+      if (!validate119(data.spec, {
         instancePath: instancePath + "/spec",
         parentData: data,
         parentDataProperty: "spec",
         rootData
       })) {
-        vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
+        vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
         errors = vErrors.length;
       }
     }
     if (data.status !== undefined) {
-      if (!validate475(data.status, {
+      if (!validate439(data.status, {
         instancePath: instancePath + "/status",
         parentData: data,
         parentDataProperty: "status",
         rootData
       })) {
-        vErrors = vErrors === null ? validate475.errors : vErrors.concat(validate475.errors);
+        vErrors = vErrors === null ? validate439.errors : vErrors.concat(validate439.errors);
         errors = vErrors.length;
       }
     }
@@ -11337,6 +10578,6 @@ function validate465(data, {
     }
     errors++;
   }
-  validate465.errors = vErrors;
+  validate429.errors = vErrors;
   return errors === 0;
 }

@@ -1,0 +1,216 @@
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { HELM_CLI } from '../upstream/charts';
+import {
+  CacheLayout,
+  cacheLayout,
+  ChartArchive,
+  ChartCacheError,
+  FILL_COMMAND,
+  helmBinaryPath,
+  readChartArchive,
+  verifyChartArchive,
+} from './chart-cache';
+import { ChartRelease } from './releases';
+import { chartValuesModel, unreadValues } from './unread-values';
+
+/*
+ * Renders chart releases with the pinned Helm CLI from the chart cache, as the cluster's
+ * installer would (`helm template` at the pinned version, with the release name, namespace,
+ * values, Kubernetes version and the API versions the cluster serves; Helm applies the
+ * chart's values schema). Each render is kept in .cache/renders/ under a key made of the
+ * archive's digest, the values and every flag, so a warm synth runs no helm at all.
+ */
+
+/** What the cluster will look like to the charts (`.Capabilities`). */
+export interface RenderContext {
+  /** `--kube-version`, e.g. `v1.33.11+k3s1`. */
+  readonly kubeVersion: string;
+  /** `--api-versions`: `group/version` and `group/version/Kind` of every served API beyond Helm's built-ins. */
+  readonly apiVersions: readonly string[];
+}
+
+/** One object a chart renders. */
+export interface ChartObject {
+  /** The template it came from, e.g. `metallb/templates/controller.yaml`. */
+  readonly template: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly manifest: any;
+}
+
+export interface RenderedRelease {
+  readonly release: ChartRelease;
+  readonly objects: readonly ChartObject[];
+  /** Values paths the chart never reads. */
+  readonly unreadValues: readonly string[];
+  /**
+   * About the size of the Secret Helm stores the release in (base64 of the gzipped JSON of
+   * the chart's files, values and manifest), which must stay under Kubernetes' 1 MiB.
+   */
+  readonly releaseBytes: number;
+}
+
+/** Why nothing could be rendered (no chart cache): the checks that need renders say so. */
+export interface RenderUnavailable {
+  readonly unavailable: string;
+}
+
+export interface ChartRenderer {
+  render(releases: readonly ChartRelease[], context: RenderContext): Promise<readonly RenderedRelease[] | RenderUnavailable>;
+}
+
+/** A release that Helm refuses to render (values schema, template failure): the message is Helm's. */
+export class ChartRenderError extends Error {}
+
+export interface HelmChartRendererOptions {
+  /** @default .cache/ in the project */
+  readonly layout?: CacheLayout;
+  /**
+   * Fail (ChartCacheError) rather than report the renders unavailable when there is no
+   * chart cache at all. Tests and CI set this: they never run without the charts.
+   * @default false
+   */
+  readonly required?: boolean;
+}
+
+const CACHE_FORMAT = 2;
+
+type CachedRender = { objects: ChartObject[]; unreadValues: string[]; releaseBytes: number };
+
+/** Helm's storage of a release: base64(gzip(JSON of the release, the chart's files as base64)). */
+function releaseSecretBytes(files: ReadonlyMap<string, Buffer>, values: unknown, manifest: string): number {
+  const chart = { templates: [...files].map(([name, data]) => ({ name, data: data.toString('base64') })), values };
+  return Math.ceil(gzipSync(JSON.stringify({ chart, config: values, manifest }), { level: 9 }).length / 3) * 4;
+}
+
+export class HelmChartRenderer implements ChartRenderer {
+  private readonly layout: CacheLayout;
+  private readonly required: boolean;
+
+  constructor(options: HelmChartRendererOptions = {}) {
+    this.layout = options.layout ?? cacheLayout();
+    this.required = options.required ?? false;
+  }
+
+  public async render(releases: readonly ChartRelease[], context: RenderContext): Promise<readonly RenderedRelease[] | RenderUnavailable> {
+    if (releases.length === 0) return [];
+    const helm = helmBinaryPath(this.layout);
+    if (!this.required && !existsSync(this.layout.charts)) {
+      return { unavailable: `there is no chart cache (${this.layout.charts}); run ${FILL_COMMAND}` };
+    }
+    const archives = new Map<string, ChartArchive>();
+    for (const r of releases) {
+      const key = `${r.source.chart}@${r.source.version}`;
+      if (!archives.has(key)) archives.set(key, readChartArchive(r.source, this.layout));
+    }
+    const jobs = releases.map((release) => {
+      const archive = archives.get(`${release.source.chart}@${release.source.version}`)!;
+      const key = createHash('sha256')
+        .update(
+          JSON.stringify({
+            format: CACHE_FORMAT,
+            helm: HELM_CLI.helmVersion,
+            digest: archive.digest,
+            release: release.releaseName,
+            namespace: release.namespace,
+            values: release.values,
+            includeCrds: release.includeCrds,
+            kubeVersion: context.kubeVersion,
+            apiVersions: context.apiVersions,
+          }),
+        )
+        .digest('hex');
+      return { release, archive, path: join(this.layout.renders, `${key}.json`) };
+    });
+    const cold = jobs.filter((j) => !existsSync(j.path));
+    if (cold.length > 0 && !existsSync(helm)) {
+      throw new ChartCacheError(`the pinned Helm CLI ${HELM_CLI.helmVersion} is not at ${helm}; run ${FILL_COMMAND}`);
+    }
+    await runLimited(cold, 2, async (job) => {
+      verifyChartArchive(job.archive);
+      const rendered = await this.helmTemplate(helm, job.release, job.archive, context);
+      mkdirSync(this.layout.renders, { recursive: true });
+      const tmp = `${job.path}.${process.pid}.tmp`;
+      writeFileSync(tmp, JSON.stringify(rendered));
+      renameSync(tmp, job.path);
+    });
+    return jobs.map(({ release, path }) => {
+      const cached = JSON.parse(readFileSync(path, 'utf8')) as CachedRender;
+      return { release, objects: cached.objects, unreadValues: cached.unreadValues, releaseBytes: cached.releaseBytes };
+    });
+  }
+
+  private async helmTemplate(
+    helm: string,
+    release: ChartRelease,
+    archive: ChartArchive,
+    context: RenderContext,
+  ): Promise<CachedRender> {
+    const scratch = mkdtempSync(join(tmpdir(), 'helm-values-'));
+    try {
+      const valuesFile = join(scratch, 'values.json');
+      writeFileSync(valuesFile, JSON.stringify(release.values));
+      const args = [
+        'template',
+        release.releaseName,
+        archive.path,
+        '--namespace',
+        release.namespace,
+        '--kube-version',
+        context.kubeVersion,
+        ...context.apiVersions.flatMap((a) => ['--api-versions', a]),
+        '--values',
+        valuesFile,
+        ...(release.includeCrds ? ['--include-crds'] : []),
+      ];
+      const { code, stdout, stderr } = await run(helm, args);
+      if (code !== 0) {
+        throw new ChartRenderError(
+          `${release.file}: ${release.id}: helm template of ${release.source.chart} ${release.source.version} failed: ${stderr.trim().replace(/\n+/g, '; ')}`,
+        );
+      }
+      const objects: ChartObject[] = [];
+      for (const doc of parseAllDocuments(stdout)) {
+        const manifest = doc.toJS();
+        if (!manifest || typeof manifest !== 'object') continue;
+        const source = /# Source: (\S+)/.exec(String(doc.commentBefore ?? ''))?.[1] ?? /# Source: (\S+)/.exec(doc.toString())?.[1] ?? '(unknown template)';
+        objects.push({ template: source, manifest });
+      }
+      return {
+        objects,
+        unreadValues: unreadValues(chartValuesModel(archive.files()), release.values),
+        releaseBytes: releaseSecretBytes(archive.files(), release.values, stdout),
+      };
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  }
+}
+
+function run(command: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
+  });
+}
+
+async function runLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const item = items[next++];
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
