@@ -2,6 +2,7 @@ import { INGRESS_NAMESPACE, TRAEFIK_PORTS, TRAEFIK_RELEASE } from '../ingress/tr
 import { homeAssistantEndpoint } from '../services/home-assistant';
 import { ClusterSpec } from '../spec/schema';
 import { PORTS, serviceHost } from './constants';
+import { smartctlScrapeJob } from './storage-health';
 
 /** Where the Prometheus pod finds its files. */
 export const PROMETHEUS_PATHS = {
@@ -71,6 +72,7 @@ export function prometheusConfig(spec: ClusterSpec): Record<string, any> {
     // The chart's metrics Service is named <release>-metrics.
     jobs.push(staticJob('traefik', [`${TRAEFIK_RELEASE}-metrics.${INGRESS_NAMESPACE}.svc.cluster.local:${TRAEFIK_PORTS.metrics}`]));
   }
+  jobs.push(smartctlScrapeJob(spec));
   const bmcs = spec.nodes.filter((n) => n.ipmi).map((n) => n.ipmi!.address);
   if (bmcs.length > 0) {
     jobs.push(probeJob('ipmi', `${serviceHost('ipmi-exporter')}:${PORTS.ipmiExporter}`, '/ipmi', bmcs, { module: ['default'] }));
