@@ -128,7 +128,8 @@ export function watchdogRole(scope: Construct, spec: ClusterSpec): AnsibleRole |
       },
       {
         name: 'Apply the panic settings',
-        'ansible.builtin.command': { cmd: `sysctl -p ${PANIC_SYSCTL_FILE}` },
+        // -e: a kernel built without the hard-lockup detector has no kernel.hardlockup_panic; the others still apply.
+        'ansible.builtin.command': { cmd: `sysctl -e -p ${PANIC_SYSCTL_FILE}` },
         changed_when: true,
         when: "'kernel' not in ansible_skip_tags",
       },
