@@ -182,7 +182,9 @@ export function storageHealthRuleGroups(spec: ClusterSpec): RuleGroup[] {
       rules: [
         rule(
           'BmcWatchdogReset',
-          `ipmi_sel_events_latest_timestamp{name="${event}", instance=~"${bmcs}"} - ipmi_sel_events_latest_timestamp{name="${event}", instance=~"${bmcs}"} offset 1h > 0`,
+          // Newer than any entry seen in the day before the last hour: it still fires when
+          // Prometheus, on the node that was reset, was down for hours around it.
+          `ipmi_sel_events_latest_timestamp{name="${event}", instance=~"${bmcs}"} > max_over_time(ipmi_sel_events_latest_timestamp{name="${event}", instance=~"${bmcs}"}[1d] offset 1h)`,
           undefined,
           'critical',
           'The BMC at {{ $labels.instance }} reset its node: the watchdog fired because the kernel or systemd hung.',
