@@ -102,7 +102,7 @@ export function smartctlExporterUnit(spec: ClusterSpec): string {
 }
 
 /**
- * The ZFS health script: per pool the last scrub's end and errors (kept across a resilver,
+ * The ZFS health script: per pool the last scrub's end, repaired bytes and unrepaired errors (kept across a resilver,
  * which replaces the scrub line in `zpool status`), whether one is running, and data errors;
  * per dataset the newest sanoid snapshot. Written atomically; the run's timestamp last, only
  * when every pool could be read, so a broken run shows as stale metrics.
@@ -123,7 +123,7 @@ tmp="$(mktemp "$out.XXXXXX")"
 trap 'rm -f "$tmp"' EXIT
 failed=0
 
-declare -A status=() scrub_end=() scrub_errors=() snapshot=()
+declare -A status=() scrub_end=() scrub_errors=() scrub_repaired=() snapshot=()
 readable=()
 for pool in "\${pools[@]}"; do
   if s="$(zpool status -p "$pool" 2>&1)"; then
@@ -146,6 +146,8 @@ for pool in "\${readable[@]}"; do
     "scrub repaired "*" errors on "*)
       errors="\${scan##* with }"
       scrub_errors[$pool]="\${errors%% errors on *}"
+      repaired="\${scan#scrub repaired }"
+      scrub_repaired[$pool]="\${repaired%% in *}"
       scrub_end[$pool]="$(date -d "\${scan##* errors on }" +%s)"
       ;;
     *)
@@ -155,6 +157,8 @@ for pool in "\${readable[@]}"; do
         scrub_end[$pool]="$end"
         errors="$(previous "homelab_zfs_scrub_errors{pool=\\"$pool\\"}")"
         scrub_errors[$pool]="\${errors:-0}"
+        repaired="$(previous "homelab_zfs_scrub_repaired_bytes{pool=\\"$pool\\"}")"
+        scrub_repaired[$pool]="\${repaired:-0}"
       fi
       ;;
   esac
@@ -180,9 +184,13 @@ family() {
   for pool in "\${readable[@]}"; do
     if [ -n "\${scrub_end[$pool]+x}" ]; then echo "homelab_zfs_scrub_last_end_timestamp_seconds{pool=\\"$pool\\"} \${scrub_end[$pool]}"; fi
   done
-  family homelab_zfs_scrub_errors 'Errors the last completed scrub of the pool found.'
+  family homelab_zfs_scrub_errors 'Errors the last completed scrub of the pool could not repair.'
   for pool in "\${readable[@]}"; do
     if [ -n "\${scrub_errors[$pool]+x}" ]; then echo "homelab_zfs_scrub_errors{pool=\\"$pool\\"} \${scrub_errors[$pool]}"; fi
+  done
+  family homelab_zfs_scrub_repaired_bytes 'Bytes the last completed scrub of the pool repaired from redundancy.'
+  for pool in "\${readable[@]}"; do
+    if [ -n "\${scrub_repaired[$pool]+x}" ]; then echo "homelab_zfs_scrub_repaired_bytes{pool=\\"$pool\\"} \${scrub_repaired[$pool]}"; fi
   done
   family homelab_zfs_scrub_running '1 while a scrub of the pool runs.'
   for pool in "\${readable[@]}"; do

@@ -135,7 +135,15 @@ export function storageHealthRuleGroups(spec: ClusterSpec): RuleGroup[] {
           'warning',
           'The ZFS health metrics of {{ $labels.node }} are over an hour old: scrubs and snapshots are not watched.',
         ),
-        rule('ZfsScrubFoundErrors', 'homelab_zfs_scrub_errors > 0', undefined, 'critical', 'The last scrub of pool {{ $labels.pool }} found {{ $value }} errors.'),
+        rule('ZfsScrubFoundErrors', 'homelab_zfs_scrub_errors > 0', undefined, 'critical', 'The last scrub of pool {{ $labels.pool }} found {{ $value }} errors it could not repair.'),
+        // For a day after the scrub: the pool healed itself, a disk returned bad data.
+        rule(
+          'ZfsScrubRepaired',
+          'homelab_zfs_scrub_repaired_bytes > 0 and on (node, pool) changes(homelab_zfs_scrub_last_end_timestamp_seconds[1d]) > 0',
+          undefined,
+          'warning',
+          'The last scrub of pool {{ $labels.pool }} repaired {{ $value | humanize1024 }}B from redundancy.',
+        ),
         rule('ZfsPoolDataErrors', 'homelab_zfs_pool_data_errors > 0', '5m', 'critical', 'Pool {{ $labels.pool }} has files with unrecoverable data errors.'),
         rule(
           'ZfsScrubOverdue',
@@ -226,6 +234,7 @@ export function storageDashboard(spec: ClusterSpec): DashboardSpec {
       m('NVMe wear (% of rated life)', 'smartctl_device_percentage_used', 'percent'),
       m('Days since the last scrub', '(time() - homelab_zfs_scrub_last_end_timestamp_seconds) / 86400', 'd'),
       m('Errors found by the last scrub', 'homelab_zfs_scrub_errors'),
+      m('Repaired by the last scrub', 'homelab_zfs_scrub_repaired_bytes', 'bytes'),
       m('Hours since the newest snapshot', '(time() - homelab_zfs_snapshot_newest_timestamp_seconds) / 3600', 'h'),
       ...(spec.storage.backup ? [m('Hours since the last off-site backup', '(time() - homelab_backup_last_success_timestamp_seconds) / 3600', 'h')] : []),
     ],

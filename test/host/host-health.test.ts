@@ -235,11 +235,12 @@ describe('disk health', () => {
 
   test('the ZFS metrics script reads the last scrub, data errors and the newest sanoid snapshot of each dataset', async () => {
     const script = (await shipped()).get(role('disk-health', 'files/homelab-zfs-metrics'))!;
-    const r = runZfsMetrics(script, STATUS('scrub repaired 0 in 10:02:03 with 2 errors on Sun Dec 14 00:24:02 2025', '1 data errors, use \'-v\' for a list'));
+    const r = runZfsMetrics(script, STATUS('scrub repaired 1048576 in 1 days 10:02:03 with 2 errors on Sun Dec 14 00:24:02 2025', '1 data errors, use \'-v\' for a list'));
     expect([r.status, r.stderr]).toEqual([0, '']);
     expect(samples(r.prom)).toEqual([
       'homelab_zfs_scrub_last_end_timestamp_seconds{pool="tank"} 1765671842',
       'homelab_zfs_scrub_errors{pool="tank"} 2',
+      'homelab_zfs_scrub_repaired_bytes{pool="tank"} 1048576',
       'homelab_zfs_scrub_running{pool="tank"} 0',
       'homelab_zfs_pool_data_errors{pool="tank"} 1',
       'homelab_zfs_snapshot_newest_timestamp_seconds{dataset="tank/media"} 1796112001',
@@ -256,11 +257,12 @@ describe('disk health', () => {
 
   test('a resilver or a running scrub keeps the last completed scrub from the previous run', async () => {
     const script = (await shipped()).get(role('disk-health', 'files/homelab-zfs-metrics'))!;
-    const previous = 'homelab_zfs_scrub_last_end_timestamp_seconds{pool="tank"} 1765671842\nhomelab_zfs_scrub_errors{pool="tank"} 0\n';
+    const previous = 'homelab_zfs_scrub_last_end_timestamp_seconds{pool="tank"} 1765671842\nhomelab_zfs_scrub_errors{pool="tank"} 0\nhomelab_zfs_scrub_repaired_bytes{pool="tank"} 4096\n';
     const r = runZfsMetrics(script, STATUS('scrub in progress since Sun Jan 11 00:24:01 2026'), previous);
-    expect(samples(r.prom).slice(0, 4)).toEqual([
+    expect(samples(r.prom).slice(0, 5)).toEqual([
       'homelab_zfs_scrub_last_end_timestamp_seconds{pool="tank"} 1765671842',
       'homelab_zfs_scrub_errors{pool="tank"} 0',
+      'homelab_zfs_scrub_repaired_bytes{pool="tank"} 4096',
       'homelab_zfs_scrub_running{pool="tank"} 1',
       'homelab_zfs_pool_data_errors{pool="tank"} 0',
     ]);
