@@ -58,6 +58,9 @@ host_health_checks() {
       || { echo "converge: the watchdog drop-in was not installed as rendered" >&2; return 1; }
     chroot "$rootfs" systemd-analyze cat-config systemd/system.conf | grep -q '^WatchdogDevice=/dev/watchdog$' \
       || { echo "converge: systemd does not read the watchdog drop-in" >&2; return 1; }
+    verify="$(systemd-analyze verify --root="$rootfs" homelab-watchdog-metrics.timer homelab-watchdog-metrics.service 2>&1)" \
+      || { echo "converge: systemd-analyze verify failed: $verify" >&2; return 1; }
+    [ -z "$verify" ] || { echo "converge: systemd-analyze verify: $verify" >&2; return 1; }
   fi
   echo "converge: host-health units verify, watchdog drop-in in place"
 }

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { TEXTFILE_DIR } from '../observability/constants';
 import { ClusterSpec, NodeSpec } from '../spec/schema';
 import { AnsibleRole } from './ansible-role';
 
@@ -72,6 +73,73 @@ export function watchdogSystemdConfig(w: ArmedWatchdog): string {
   ].join('\n');
 }
 
+/** Where the node's own view of the BMC watchdog lands for node-exporter. */
+export const WATCHDOG_METRICS_FILE = `${TEXTFILE_DIR}/homelab_watchdog.prom`;
+
+/**
+ * Reads the BMC's watchdog timer in-band (through the kernel's /dev/ipmi0, so it does not
+ * race the kernel's own KCS driver) for node-exporter. In-band because FreeIPMI's
+ * bmc-watchdog has no out-of-band option (no -h), so ipmi_exporter's bmc-watchdog collector
+ * cannot read a BMC over the LAN. Output lines as FreeIPMI prints them (the same lines
+ * ipmi_exporter v1.10.0 parses: "Timer: Running", "Timeout Action: Hard Reset",
+ * "Initial Countdown: 60 seconds").
+ */
+export const WATCHDOG_METRICS_SCRIPT = `#!/usr/bin/env bash
+# Generated (docs/decisions/0082-bmc-watchdog.md): the BMC watchdog timer as node-exporter metrics.
+set -euo pipefail
+out=${WATCHDOG_METRICS_FILE}
+mkdir -p "$(dirname "$out")"
+tmp="$(mktemp "$out.XXXXXX")"
+trap 'rm -f "$tmp"' EXIT
+state="$(bmc-watchdog -D OPENIPMI --get)"
+field() { printf '%s\n' "$state" | sed -n "s/^$1: *//p" | head -n 1; }
+case "$(field Timer)" in
+  Running*) running=1 ;;
+  *) running=0 ;;
+esac
+action="$(field 'Timeout Action')"
+countdown="$(field 'Initial Countdown' | sed -n 's/^\\([0-9.]*\\) *seconds.*/\\1/p')"
+{
+  echo '# HELP homelab_bmc_watchdog_running 1 while the BMC watchdog timer counts down (systemd pings it).'
+  echo '# TYPE homelab_bmc_watchdog_running gauge'
+  echo "homelab_bmc_watchdog_running $running"
+  echo '# HELP homelab_bmc_watchdog_initial_countdown_seconds Seconds without a ping before the BMC acts.'
+  echo '# TYPE homelab_bmc_watchdog_initial_countdown_seconds gauge'
+  echo "homelab_bmc_watchdog_initial_countdown_seconds \${countdown:-0}"
+  echo '# HELP homelab_bmc_watchdog_timeout_action What the BMC does when the timer expires.'
+  echo '# TYPE homelab_bmc_watchdog_timeout_action gauge'
+  echo "homelab_bmc_watchdog_timeout_action{action=\\"\${action:-unknown}\\"} 1"
+} >"$tmp"
+chmod 0644 "$tmp"
+mv "$tmp" "$out"
+trap - EXIT
+`;
+
+/** How often the watchdog state is read. */
+export const WATCHDOG_METRICS_INTERVAL_MINUTES = 5;
+
+const WATCHDOG_METRICS_SERVICE = `# Generated (docs/decisions/0082-bmc-watchdog.md).
+[Unit]
+Description=Read the BMC watchdog timer for node-exporter
+After=systemd-modules-load.service
+
+[Service]
+Type=oneshot
+ExecStart=/usr/local/sbin/homelab-watchdog-metrics
+`;
+
+const WATCHDOG_METRICS_TIMER = `# Generated (docs/decisions/0082-bmc-watchdog.md).
+[Unit]
+Description=Read the BMC watchdog timer every ${WATCHDOG_METRICS_INTERVAL_MINUTES} minutes
+
+[Timer]
+OnBootSec=3min
+OnUnitActiveSec=${WATCHDOG_METRICS_INTERVAL_MINUTES}min
+
+[Install]
+WantedBy=timers.target
+`;
+
 const MODPROBE = [
   '# The BMC watchdog must own /dev/watchdog (docs/decisions/0082-bmc-watchdog.md).',
   ...CHIPSET_WATCHDOG_MODULES.map((m) => `blacklist ${m}`),
@@ -114,6 +182,29 @@ export function watchdogRole(scope: Construct, spec: ClusterSpec): AnsibleRole |
         notify: 'Re-execute systemd to arm the watchdog',
       },
       {
+        name: "Install FreeIPMI's bmc-watchdog, to read the timer",
+        'ansible.builtin.apt': { name: ['freeipmi-bmc-watchdog'], state: 'present' },
+      },
+      {
+        // Its daemon would ping the timer too and set it up its own way: systemd is the one pinger.
+        name: "Keep FreeIPMI's watchdog daemon off",
+        'ansible.builtin.systemd_service': { name: 'bmc-watchdog', enabled: false, state: 'stopped', masked: true },
+        tags: ['service'],
+      },
+      {
+        name: 'Install the watchdog metrics script',
+        'ansible.builtin.copy': { src: 'homelab-watchdog-metrics', dest: '/usr/local/sbin/homelab-watchdog-metrics', owner: 'root', group: 'root', mode: '0755' },
+      },
+      ...['homelab-watchdog-metrics.service', 'homelab-watchdog-metrics.timer'].map((unit) => ({
+        name: `Install ${unit}`,
+        'ansible.builtin.copy': { src: unit, dest: `/etc/systemd/system/${unit}`, owner: 'root', group: 'root', mode: '0644' },
+      })),
+      {
+        name: 'Read the watchdog timer on a timer',
+        'ansible.builtin.systemd_service': { name: 'homelab-watchdog-metrics.timer', enabled: true, state: 'started', daemon_reload: true },
+        tags: ['service'],
+      },
+      {
         name: 'Reboot on kernel panic, oops and hard lockup',
         'ansible.builtin.copy': { content: `# Generated (docs/decisions/0082-bmc-watchdog.md).\n${sysctl}`, dest: PANIC_SYSCTL_FILE, owner: 'root', group: 'root', mode: '0644' },
         notify: 'Apply the panic settings',
@@ -134,7 +225,12 @@ export function watchdogRole(scope: Construct, spec: ClusterSpec): AnsibleRole |
         when: "'kernel' not in ansible_skip_tags",
       },
     ],
-    files: Object.fromEntries(plan.armed.map((w) => [`watchdog-${w.node.name}.conf`, watchdogSystemdConfig(w)])),
+    files: {
+      ...Object.fromEntries(plan.armed.map((w) => [`watchdog-${w.node.name}.conf`, watchdogSystemdConfig(w)])),
+      'homelab-watchdog-metrics': WATCHDOG_METRICS_SCRIPT,
+      'homelab-watchdog-metrics.service': WATCHDOG_METRICS_SERVICE,
+      'homelab-watchdog-metrics.timer': WATCHDOG_METRICS_TIMER,
+    },
   });
 }
 

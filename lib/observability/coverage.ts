@@ -67,7 +67,7 @@ export function coverage(spec: ClusterSpec): CoverageRow[] {
     add({ signal: 'Off-site backups (restic)', collector: 'node-exporter', stored: 'homelab_backup_last_success_timestamp_seconds', dashboard: 'homelab-storage', panel: 'Hours since the last off-site backup', alert: { rule: 'BackupStale' } });
   }
   if (watchdogPlan(spec).armed.length > 0) {
-    add({ signal: 'BMC watchdog', collector: 'ipmi-exporter', stored: 'ipmi_bmc_watchdog_timer_state', dashboard: 'homelab-ipmi', panel: 'Watchdog timer (1 = running)', alert: { rule: 'BmcWatchdogReset' } });
+    add({ signal: 'BMC watchdog', collector: 'node-exporter', stored: 'homelab_bmc_watchdog_running', dashboard: 'homelab-ipmi', panel: 'Watchdog timer (1 = running)', alert: { rule: 'BmcWatchdogReset' } });
   }
   return rows;
 }

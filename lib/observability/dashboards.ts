@@ -83,7 +83,7 @@ export function dashboardSpecs(spec: ClusterSpec): DashboardSpec[] {
         m('Voltages', 'ipmi_voltage_volts', 'volt'),
         m('Power supplies (0 = OK)', 'ipmi_sensor_state{type=~"Power Supply.*"}'),
         m('System event log entries', 'ipmi_sel_logs_count'),
-        m('Watchdog timer (1 = running)', 'ipmi_bmc_watchdog_timer_state'),
+        m('Watchdog timer (1 = running)', 'homelab_bmc_watchdog_running'),
       ],
     });
   }

@@ -115,7 +115,8 @@ export function runbooks(spec: ClusterSpec): Record<string, string> {
     BackupStale: `${onStorage}: \`journalctl -t homelab-backup --since -2d\` says which dataset failed and why (credentials, network, repository lock). Run it by hand: \`/usr/local/sbin/homelab-backup\`; a stale lock: \`restic -r <repository> unlock\` (with \`set -a; . ${spec.storage.backup?.credentialsFile ?? '<credentials file>'}\`). Local snapshots still protect against mistakes meanwhile; nothing off-site does.`,
     BackupNeverSucceeded: `${onStorage}: is the vault variable homelab_restic_env filled and Ansible run (\`${ANSIBLE}\`)? Then \`/usr/local/sbin/homelab-backup\` by hand and read its output.`,
     BmcWatchdogReset: `${bmcNode} hung and was reset by its BMC. Find why: \`journalctl -b -1 -e\` and \`journalctl -k -b -1\` on it (the last lines before the hang), \`ipmitool -I lanplus -H {{ $labels.instance }} -U <user> -E sel elist\`. The pool imports at boot; check \`zpool status\` and \`kubectl get pods -A\`. Repeated resets: memory (ECC entries in the SEL), power or a kernel/ZFS bug; set nodes[].ipmi.watchdog.enabled: false only to debug at the console.`,
-    BmcWatchdogNotRunning: `On ${bmcNode}: \`lsmod | grep ipmi_watchdog\`, \`ls -l /dev/watchdog\` and \`systemctl show -p RuntimeWatchdogUSec\`. A chipset watchdog (sp5100_tco, iTCO_wdt) may have taken /dev/watchdog: check \`dmesg | grep -i watchdog\`; re-run Ansible (\`${ANSIBLE}\`) and reboot. Until then a hung kernel stays hung.`,
+    BmcWatchdogNotRunning: `On {{ $labels.node }}: \`bmc-watchdog -D OPENIPMI --get\` (Timer, Timeout Action), \`lsmod | grep ipmi_watchdog\`, \`ls -l /dev/watchdog\` and \`systemctl show -p RuntimeWatchdogUSec -p WatchdogDevice\`. A chipset watchdog (sp5100_tco, iTCO_wdt) may have taken /dev/watchdog: \`dmesg | grep -i watchdog\`; re-run Ansible (\`${ANSIBLE}\`) and reboot. Until then a hung kernel stays hung.`,
+    BmcWatchdogStateMissing: `On {{ $labels.node }}: \`systemctl status homelab-watchdog-metrics.timer homelab-watchdog-metrics.service\`, \`journalctl -u homelab-watchdog-metrics\`; \`bmc-watchdog -D OPENIPMI --get\` must answer (ipmi_si and ipmi_devintf loaded). Re-run Ansible if the timer is missing: \`${ANSIBLE}\`.`,
     BmcWatchdogNotWatched: `The ipmi-exporter Secret's config.yml must list the collectors and sel_events the README shows (Observability, IPMI exporter configuration); edit it with \`sops secrets/observability/ipmi-exporter.sops.yaml\`, push, and restart the exporter (\`kubectl -n observability rollout restart deployment ipmi-exporter\`).`,
     KubeletDown: `${byLabel('node', nodes)} \`systemctl status k3s-agent\` (Debian) or \`rc-service k3s-service status\` (k3OS) on {{ $labels.node }}.`,
     KubeNodeNotReady: `${byLabel('node', nodes)} \`kubectl describe node {{ $labels.node }}\` (Conditions) says why.`,
@@ -124,6 +125,7 @@ export function runbooks(spec: ClusterSpec): Record<string, string> {
     delete book.BmcWatchdogReset;
     delete book.BmcWatchdogNotRunning;
     delete book.BmcWatchdogNotWatched;
+    delete book.BmcWatchdogStateMissing;
   }
   return book;
 }

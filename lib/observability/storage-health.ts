@@ -185,6 +185,7 @@ export function storageHealthRuleGroups(spec: ClusterSpec): RuleGroup[] {
     // A regex inside a PromQL string: its backslashes are escaped once more.
     const bmcs = armed.map((w) => exact(w.node.ipmi!.address).replace(/\\/g, '\\\\')).join('|');
     const event = SEL_EVENTS.watchdogReset.name;
+    const nodes = armed.map((w) => exact(w.node.name).replace(/\\/g, '\\\\')).join('|');
     groups.push({
       name: 'watchdog',
       rules: [
@@ -197,22 +198,27 @@ export function storageHealthRuleGroups(spec: ClusterSpec): RuleGroup[] {
           'critical',
           'The BMC at {{ $labels.instance }} reset its node: the watchdog fired because the kernel or systemd hung.',
         ),
+        // The node's own reading of the timer (watchdog-role.ts), by node name.
         rule(
           'BmcWatchdogNotRunning',
-          `ipmi_bmc_watchdog_timer_state{instance=~"${bmcs}"} == 0`,
+          `homelab_bmc_watchdog_running{node=~"${nodes}"} == 0 or homelab_bmc_watchdog_timeout_action{node=~"${nodes}", action!="Hard Reset"}`,
           '15m',
           'warning',
-          'The watchdog timer of the BMC at {{ $labels.instance }} is stopped: a hung node will not be reset.',
+          'The BMC watchdog of {{ $labels.node }} is not armed to reset it: a hung kernel will stay hung.',
+        ),
+        rule(
+          'BmcWatchdogStateMissing',
+          `(${armed.map((w) => `absent(homelab_bmc_watchdog_running{node="${w.node.name}"})`).join(' or ')}) unless on (node) (up{job="node"} == 0)`,
+          '30m',
+          'warning',
+          'Node {{ $labels.node }} does not report its BMC watchdog timer.',
         ),
         rule(
           'BmcWatchdogNotWatched',
-          armed
-            .map((w) => `absent(ipmi_bmc_watchdog_timer_state{instance="${w.node.ipmi!.address}"}) or absent(ipmi_sel_events_latest_timestamp{name="${event}", instance="${w.node.ipmi!.address}"})`)
-            .join(' or ')
-            .replace(/^(.*)$/, '($1) unless on (instance) (up{job="ipmi"} == 0)'),
+          `(${armed.map((w) => `absent(ipmi_sel_events_latest_timestamp{name="${event}", instance="${w.node.ipmi!.address}"})`).join(' or ')}) unless on (instance) (up{job="ipmi"} == 0)`,
           '1h',
           'warning',
-          'The ipmi-exporter reports no watchdog state or watchdog events for {{ $labels.instance }}: its configuration lacks the bmc-watchdog or sel-events collector.',
+          'The ipmi-exporter reports no watchdog events for {{ $labels.instance }}: its configuration lacks the sel-events collector or the watchdog_reset event.',
         ),
       ],
     });

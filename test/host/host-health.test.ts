@@ -95,6 +95,53 @@ describe('BMC watchdog', () => {
   });
 });
 
+describe('BMC watchdog state, read on the node', () => {
+  /** Runs the generated script with a stand-in bmc-watchdog printing `state` (FreeIPMI's --get lines). */
+  function runWatchdogMetrics(script: string, state: string): { status: number | null; prom: string; args: string } {
+    const dir = mkdtempSync(join(tmpdir(), 'watchdog-metrics-'));
+    try {
+      mkdirSync(join(dir, 'bin'));
+      mkdirSync(join(dir, 'textfile'));
+      writeFileSync(join(dir, 'state.txt'), state);
+      writeFileSync(join(dir, 'bin', 'bmc-watchdog'), `#!/bin/sh\necho "$@" > ${join(dir, 'args.txt')}\ncat ${join(dir, 'state.txt')}\n`);
+      chmodSync(join(dir, 'bin', 'bmc-watchdog'), 0o755);
+      writeFileSync(join(dir, 'script'), script.split('/var/lib/prometheus/node-exporter').join(join(dir, 'textfile')));
+      const r = spawnSync('bash', [join(dir, 'script')], { encoding: 'utf8', env: { ...process.env, PATH: `${join(dir, 'bin')}:${process.env.PATH}` } });
+      const prom = join(dir, 'textfile', 'homelab_watchdog.prom');
+      return { status: r.status, prom: existsSync(prom) ? readFileSync(prom, 'utf8') : '', args: readFileSync(join(dir, 'args.txt'), 'utf8').trim() };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const STATE = (timer: string, action: string): string =>
+    `Timer Use:                   SMS/OS\nTimer:                       ${timer}\nLogging:                     Enabled\nTimeout Action:              ${action}\nPre-Timeout Interrupt:       None\nPre-Timeout Interval:        0 seconds\nInitial Countdown:           60 seconds\nCurrent Countdown:           42 seconds\n`;
+  const samples = (prom: string): string[] => prom.split('\n').filter((l) => l && !l.startsWith('#'));
+
+  test('a running timer that hard-resets, through the kernel driver, as metrics promtool accepts', async () => {
+    const script = (await shipped()).get(role('watchdog', 'files/homelab-watchdog-metrics'))!;
+    const r = runWatchdogMetrics(script, STATE('Running', 'Hard Reset'));
+    expect([r.status, r.args]).toEqual([0, '-D OPENIPMI --get']);
+    expect(samples(r.prom)).toEqual([
+      'homelab_bmc_watchdog_running 1',
+      'homelab_bmc_watchdog_initial_countdown_seconds 60',
+      'homelab_bmc_watchdog_timeout_action{action="Hard Reset"} 1',
+    ]);
+    if (hasPromtool) {
+      const lint = spawnSync('promtool', ['check', 'metrics'], { input: r.prom, encoding: 'utf8' });
+      expect([lint.status, `${lint.stdout}${lint.stderr}`]).toEqual([0, '']);
+    }
+  });
+
+  test('a stopped timer reads as not running', async () => {
+    const script = (await shipped()).get(role('watchdog', 'files/homelab-watchdog-metrics'))!;
+    expect(samples(runWatchdogMetrics(script, STATE('Stopped', 'None')).prom)).toEqual([
+      'homelab_bmc_watchdog_running 0',
+      'homelab_bmc_watchdog_initial_countdown_seconds 60',
+      'homelab_bmc_watchdog_timeout_action{action="None"} 1',
+    ]);
+  });
+});
+
 describe('disk health', () => {
   test('smartd, the exporter and the scrape job cover every disk of every pool and the NVMe drives, by their by-id paths', async () => {
     const out = await shipped();
@@ -182,7 +229,7 @@ describe('disk health', () => {
     const dir = mkdtempSync(join(tmpdir(), 'units-'));
     try {
       // The units' programs live on the storage node; stand-ins at the same paths under dir.
-      const programs = [`${SMARTCTL_EXPORTER.dir}/smartctl_exporter`, '/usr/local/sbin/homelab-zfs-metrics'];
+      const programs = [`${SMARTCTL_EXPORTER.dir}/smartctl_exporter`, '/usr/local/sbin/homelab-zfs-metrics', '/usr/local/sbin/homelab-watchdog-metrics'];
       for (const p of programs) {
         mkdirSync(join(dir, p, '..'), { recursive: true });
         writeFileSync(join(dir, p), '#!/bin/sh\n');
@@ -193,7 +240,10 @@ describe('disk health', () => {
         writeFileSync(path, programs.reduce((c, p) => c.split(p).join(join(dir, p)), content));
         return path;
       };
-      const units = ['smartctl-exporter.service', 'homelab-zfs-metrics.service', 'homelab-zfs-metrics.timer'].map((u) => write(u, out.get(role('disk-health', `files/${u}`))!));
+      const units = [
+        ...['smartctl-exporter.service', 'homelab-zfs-metrics.service', 'homelab-zfs-metrics.timer'].map((u) => write(u, out.get(role('disk-health', `files/${u}`))!)),
+        ...['homelab-watchdog-metrics.service', 'homelab-watchdog-metrics.timer'].map((u) => write(u, out.get(role('watchdog', `files/${u}`))!)),
+      ];
       const verify = (paths: string[]): string => {
         const r = spawnSync('systemd-analyze', ['verify', '--man=no', ...paths], { encoding: 'utf8' });
         return `${r.status} ${r.stderr.split('\n').filter((l) => l && !l.includes('sysinit.target')).join('\n')}`.trim();
