@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { KUBELET_KERNEL_PARAMETERS, withKubeletKernelParameters } from '../k3s/cis-hardening';
 import { TEXTFILE_DIR } from '../observability/constants';
 import { ClusterSpec, NodeSpec } from '../spec/schema';
 import { AnsibleRole } from './ansible-role';
@@ -7,7 +8,8 @@ import { AnsibleRole } from './ansible-role';
  * The BMC's watchdog on Debian nodes with IPMI (docs/decisions/0082-bmc-watchdog.md): the
  * kernel's ipmi_watchdog driver exposes the BMC's timer as /dev/watchdog, systemd (PID 1)
  * pings it, and the BMC hard-resets the machine when the pings stop. A kernel panic reboots
- * the node after PANIC_REBOOT_SECONDS instead of waiting at the panic screen.
+ * the node after PANIC_REBOOT_SECONDS instead of waiting at the panic screen (the kubelet's
+ * kernel settings), and so does a hard lockup (ours).
  */
 
 /** Where systemd reads its manager settings; ours is a drop-in beside Debian's system.conf. */
@@ -16,18 +18,22 @@ export const WATCHDOG_SYSTEMD_DROP_IN = '/etc/systemd/system.conf.d/60-homelab-w
 export const PANIC_SYSCTL_FILE = '/etc/sysctl.d/60-homelab-panic.conf';
 /** The misc device ipmi_watchdog registers (it does not use the watchdog core, so there is no watchdog0 of its own). */
 export const BMC_WATCHDOG_DEVICE = '/dev/watchdog';
-/** Seconds between a kernel panic and the reboot. */
-export const PANIC_REBOOT_SECONDS = 10;
+/**
+ * Seconds between a kernel panic and the reboot. kernel.panic and kernel.panic_on_oops come with
+ * the kubelet's protect-kernel-defaults settings, written on every node (lib/k3s/cis-hardening.ts).
+ */
+export const PANIC_REBOOT_SECONDS = Number(KUBELET_KERNEL_PARAMETERS['kernel.panic']);
 /**
  * Chipset watchdogs that would register first and take /dev/watchdog from the BMC's
  * (AMD FCH: sp5100_tco; Intel PCH: iTCO_wdt); ipmi_watchdog then fails with EBUSY.
  */
 export const CHIPSET_WATCHDOG_MODULES = ['sp5100_tco', 'iTCO_wdt'] as const;
 
-/** Kernel settings that turn a wedged kernel into a reboot rather than a hang. */
+/**
+ * What the watchdog role adds to those: a hard-locked CPU panics (and so reboots) too. Checked
+ * against the kubelet's settings, which it must not contradict.
+ */
 export const PANIC_SYSCTLS: Readonly<Record<string, string>> = {
-  'kernel.panic': String(PANIC_REBOOT_SECONDS),
-  'kernel.panic_on_oops': '1',
   'kernel.hardlockup_panic': '1',
 };
 
@@ -154,6 +160,7 @@ export function watchdogRole(scope: Construct, spec: ClusterSpec): AnsibleRole |
   if (plan.armed.length === 0) {
     return undefined;
   }
+  withKubeletKernelParameters(PANIC_SYSCTLS);
   const sysctl = Object.entries(PANIC_SYSCTLS).map(([k, v]) => `${k} = ${v}\n`).join('');
   return new AnsibleRole(scope, 'WatchdogRole', {
     name: 'watchdog',
@@ -205,7 +212,7 @@ export function watchdogRole(scope: Construct, spec: ClusterSpec): AnsibleRole |
         tags: ['service'],
       },
       {
-        name: 'Reboot on kernel panic, oops and hard lockup',
+        name: 'Panic (and so reboot) on a hard lockup',
         'ansible.builtin.copy': { content: `# Generated (docs/decisions/0082-bmc-watchdog.md).\n${sysctl}`, dest: PANIC_SYSCTL_FILE, owner: 'root', group: 'root', mode: '0644' },
         notify: 'Apply the panic settings',
       },
@@ -219,7 +226,7 @@ export function watchdogRole(scope: Construct, spec: ClusterSpec): AnsibleRole |
       },
       {
         name: 'Apply the panic settings',
-        // -e: a kernel built without the hard-lockup detector has no kernel.hardlockup_panic; the others still apply.
+        // -e: a kernel built without the hard-lockup detector has no kernel.hardlockup_panic.
         'ansible.builtin.command': { cmd: `sysctl -e -p ${PANIC_SYSCTL_FILE}` },
         changed_when: true,
         when: "'kernel' not in ansible_skip_tags",

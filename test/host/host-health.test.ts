@@ -45,7 +45,12 @@ describe('BMC watchdog', () => {
     ]);
     const tasks = parse(out.get(role('watchdog', 'tasks/main.yml'))!);
     const content = (dest: string): string => tasks.find((t: any) => t['ansible.builtin.copy']?.dest === dest)['ansible.builtin.copy'].content;
-    expect(content('/etc/sysctl.d/60-homelab-panic.conf')).toContain('kernel.panic = 10\nkernel.panic_on_oops = 1\nkernel.hardlockup_panic = 1\n');
+    expect(content('/etc/sysctl.d/60-homelab-panic.conf')).toContain('\nkernel.hardlockup_panic = 1\n');
+    // A panic or an oops reboots after 10 s: the kubelet's kernel settings, on every node.
+    const base = parse(out.get('host-provisioning/ansible/roles/base/tasks/main.yml')!);
+    const kubelet = base.find((t: any) => t['ansible.builtin.copy']?.dest === '/etc/sysctl.d/90-kubelet.conf')['ansible.builtin.copy'].content;
+    expect(kubelet).toContain('kernel.panic = 10\n');
+    expect(kubelet).toContain('kernel.panic_on_oops = 1\n');
     expect(content('/etc/modprobe.d/homelab-watchdog.conf')).toContain('blacklist sp5100_tco\nblacklist iTCO_wdt\n');
     expect(content('/etc/modules-load.d/homelab-watchdog.conf')).toBe('ipmi_watchdog\n');
     expect(out.get('host-provisioning/ansible/site.yml')).toContain('# Hardware watchdog: atlas is reset by its BMC after 60 s without a ping from systemd.\n');
