@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { GeneratedFile } from '../output/generated-file';
 import { ClusterSpec } from '../spec/schema';
 import { ansibleYaml } from './ansible-role';
+import { watchdogPlan } from './watchdog-role';
 
 export interface AnsibleInventoryProps {
   readonly spec: ClusterSpec;
@@ -32,6 +33,7 @@ export class AnsibleInventory extends Construct {
             debian: { hosts },
             storage: group([spec.placement.storageNode]),
             ipmi: group(debian.filter((n) => n.ipmi).map((n) => n.name)),
+            watchdog: group(watchdogPlan(spec).armed.map((w) => w.node.name)),
           },
         },
       }),

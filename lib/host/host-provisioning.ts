@@ -5,8 +5,10 @@ import { LocalVolumeDir } from '../storage/local-data-volume';
 import { AnsibleInventory } from './ansible-inventory';
 import { ansibleYaml } from './ansible-role';
 import { baseRole, ipmiRole, k3sRole, zfsRole } from './debian-roles';
+import { diskHealthRole } from './disk-health-role';
 import { K3osConfigs } from './k3os-configs';
 import { StorageRole } from './storage-role';
+import { watchdogNotes, watchdogRole } from './watchdog-role';
 
 export interface HostProvisioningProps {
   readonly spec: ClusterSpec;
@@ -24,14 +26,18 @@ export class HostProvisioning extends Construct {
     k3sRole(this, spec);
     zfsRole(this, spec);
     ipmiRole(this);
+    const watchdog = watchdogRole(this, spec);
+    const diskHealth = diskHealthRole(this, spec);
     new StorageRole(this, 'StorageRole', { spec, localVolumeDirs: props.localVolumeDirs ?? [] });
     new GeneratedFile(this, 'Playbook', {
       path: 'host-provisioning/ansible/site.yml',
-      content: ansibleYaml([
+      content: `${watchdogNotes(spec).join('\n')}\n${ansibleYaml([
         { name: 'Debian nodes', hosts: 'debian', become: true, roles: ['base', 'k3s'] },
         { name: 'Storage node', hosts: 'storage', become: true, roles: ['zfs', 'storage'] },
         { name: 'Nodes with a BMC', hosts: 'ipmi', become: true, roles: ['ipmi'] },
-      ]),
+        { name: 'Storage node health', hosts: 'storage', become: true, roles: [diskHealth.roleName] },
+        ...(watchdog ? [{ name: 'Nodes the BMC watchdog resets', hosts: 'watchdog', become: true, roles: [watchdog.roleName] }] : []),
+      ])}`,
     });
     new K3osConfigs(this, 'K3os', { spec });
   }

@@ -1,11 +1,14 @@
 import { ClusterSpec } from '../spec/schema';
+import { withRunbooks } from './runbooks';
+import { storageHealthRuleGroups } from './storage-health';
 
 export interface AlertRule {
   readonly alert: string;
   readonly expr: string;
   readonly for?: string;
   readonly labels: { readonly severity: 'warning' | 'critical' };
-  readonly annotations: { readonly summary: string };
+  /** `runbook`: what to check and what is safe to do, for this cluster (runbooks.ts). */
+  readonly annotations: { readonly summary: string; readonly runbook?: string };
 }
 
 export interface RuleGroup {
@@ -169,5 +172,6 @@ export function alertRuleGroups(spec: ClusterSpec): RuleGroup[] {
       ],
     });
   }
-  return groups;
+  groups.push(...storageHealthRuleGroups(spec));
+  return withRunbooks(spec, groups);
 }

@@ -1,3 +1,4 @@
+import { watchdogPlan } from '../host/watchdog-role';
 import { ClusterSpec } from '../spec/schema';
 
 /** How one monitored signal of the design notes is collected, stored, shown and alerted on. */
@@ -13,6 +14,8 @@ export interface CoverageRow {
   readonly panel: string;
   /** The alert rule, or why none makes sense. */
   readonly alert: { readonly rule: string } | { readonly none: string };
+  /** Set when the collector is a service on the storage node (Ansible), not a workload. @default false */
+  readonly onHost?: boolean;
 }
 
 const LOGS_ARE_READ = 'logs are read when something is wrong; the matching metrics carry the alerts';
@@ -55,6 +58,16 @@ export function coverage(spec: ClusterSpec): CoverageRow[] {
     if (spec.services.homeAssistant.mode === 'cluster') {
       add({ signal: 'Home Assistant event logs', collector: 'alloy', stored: '{namespace="home", container="home-assistant"}', dashboard: 'homelab-home-assistant', panel: 'Event log', alert: { none: LOGS_ARE_READ } });
     }
+  }
+  add({ signal: 'Disk SMART health, attributes and temperatures', collector: 'smartctl-exporter', onHost: true, stored: 'smartctl_device_smart_status', dashboard: 'homelab-storage', panel: 'Disk SMART health (1 = passed)', alert: { rule: 'DiskSmartFailing' } });
+  add({ signal: 'Disk self-tests', collector: 'smartctl-exporter', onHost: true, stored: 'smartctl_device_smartctl_exit_status', dashboard: 'homelab-storage', panel: 'Failed self-tests (1 = the log has errors)', alert: { rule: 'DiskSelfTestFailed' } });
+  add({ signal: 'ZFS scrub results', collector: 'node-exporter', stored: 'homelab_zfs_scrub_last_end_timestamp_seconds', dashboard: 'homelab-storage', panel: 'Days since the last scrub', alert: { rule: 'ZfsScrubOverdue' } });
+  add({ signal: 'ZFS snapshot freshness (sanoid)', collector: 'node-exporter', stored: 'homelab_zfs_snapshot_newest_timestamp_seconds', dashboard: 'homelab-storage', panel: 'Hours since the newest snapshot', alert: { rule: 'ZfsSnapshotsStale' } });
+  if (spec.storage.backup) {
+    add({ signal: 'Off-site backups (restic)', collector: 'node-exporter', stored: 'homelab_backup_last_success_timestamp_seconds', dashboard: 'homelab-storage', panel: 'Hours since the last off-site backup', alert: { rule: 'BackupStale' } });
+  }
+  if (watchdogPlan(spec).armed.length > 0) {
+    add({ signal: 'BMC watchdog', collector: 'node-exporter', stored: 'homelab_bmc_watchdog_running', dashboard: 'homelab-ipmi', panel: 'Watchdog timer (1 = running)', alert: { rule: 'BmcWatchdogReset' } });
   }
   return rows;
 }

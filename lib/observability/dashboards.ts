@@ -1,4 +1,5 @@
 import { ClusterSpec } from '../spec/schema';
+import { storageDashboard } from './storage-health';
 
 export type Datasource = 'prometheus' | 'loki';
 
@@ -82,6 +83,7 @@ export function dashboardSpecs(spec: ClusterSpec): DashboardSpec[] {
         m('Voltages', 'ipmi_voltage_volts', 'volt'),
         m('Power supplies (0 = OK)', 'ipmi_sensor_state{type=~"Power Supply.*"}'),
         m('System event log entries', 'ipmi_sel_logs_count'),
+        m('Watchdog timer (1 = running)', 'homelab_bmc_watchdog_running'),
       ],
     });
   }
@@ -117,6 +119,7 @@ export function dashboardSpecs(spec: ClusterSpec): DashboardSpec[] {
       ],
     });
   }
+  dashboards.push(storageDashboard(spec));
   if (spec.storage.backup) {
     dashboards.push({
       uid: 'homelab-backups',

@@ -3,6 +3,7 @@ import { CERT_MANAGER_METRICS_PORT, CERT_MANAGER_NAMESPACE } from '../ingress/ce
 import { homeAssistantEndpoint } from '../services/home-assistant';
 import { ClusterSpec } from '../spec/schema';
 import { PORTS, serviceHost } from './constants';
+import { smartctlScrapeJob } from './storage-health';
 
 /** Where the Prometheus pod finds its files. */
 export const PROMETHEUS_PATHS = {
@@ -76,6 +77,7 @@ export function prometheusConfig(spec: ClusterSpec): Record<string, any> {
   for (const name of ['cert-manager', 'cert-manager-cainjector']) {
     jobs.push(staticJob(name, [`${name}.${CERT_MANAGER_NAMESPACE}.svc.cluster.local:${CERT_MANAGER_METRICS_PORT}`]));
   }
+  jobs.push(smartctlScrapeJob(spec));
   const bmcs = spec.nodes.filter((n) => n.ipmi).map((n) => n.ipmi!.address);
   if (bmcs.length > 0) {
     jobs.push(probeJob('ipmi', `${serviceHost('ipmi-exporter')}:${PORTS.ipmiExporter}`, '/ipmi', bmcs, { module: ['default'] }));

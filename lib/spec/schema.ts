@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { accessSchema } from './hosts-schema';
+import { accessSchema, ipmiWatchdogSchema } from './hosts-schema';
 import { ingressSchema } from './networking-schema';
 import { observabilitySchema, routerSchema } from './observability-schema';
 import { ARCHITECTURES, cidr, dnsLabel, DNS_NAME, ipv4, k3osRelease, k3sVersion, range, timeOfDay } from './primitives';
@@ -34,10 +34,13 @@ const nodeSchema = z
       })
       .strict(),
     ipmi: z
-      .object({ address: ipv4.describe('Address of the BMC on the LAN.') })
+      .object({
+        address: ipv4.describe('Address of the BMC on the LAN.'),
+        watchdog: ipmiWatchdogSchema.default({ enabled: true, timeoutSeconds: 60, rebootTimeoutSeconds: 600 }),
+      })
       .strict()
       .optional()
-      .describe('Baseboard management controller, for sensors and the event log.'),
+      .describe('Baseboard management controller, for sensors, the event log and the hardware watchdog.'),
     labels: z.record(z.string(), z.string()).default({}).describe('Extra Kubernetes node labels.'),
   })
   .strict();

@@ -26,6 +26,7 @@ const files: Record<string, string[]> = {
   '/^lib/.+\\.ts$/': ['lib/observability/constants.ts', 'lib/services/wireguard.ts', 'lib/storage/restore-job.ts', 'lib/upgrades/system-upgrade-controller.ts'],
   '/^charts/.+\\.ts$/': [],
   '/^cluster\\.yaml$/': ['cluster.yaml'],
+  '/^lib/storage/disks\\.ts$/': ['lib/storage/disks.ts'],
 };
 
 describe('renovate.json', () => {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { coverage, coverageMarkdown } from '../../lib/observability/coverage';
+import { ipmiExporterConfigTemplate } from '../../lib/observability/ipmi-module';
 import { nodeBudgetMarkdown } from '../../lib/report/node-budget';
 import { synthesize } from '../../lib/synth';
 import { defaultSpecText, REPO } from '../helpers';
@@ -31,6 +32,12 @@ const REQUIRED_SIGNALS = [
   'WiFi throughput',
   'Home Assistant sensor metrics',
   'Home Assistant event logs',
+  'Disk SMART health, attributes and temperatures',
+  'Disk self-tests',
+  'ZFS scrub results',
+  'ZFS snapshot freshness (sanoid)',
+  'Off-site backups (restic)',
+  'BMC watchdog',
 ];
 
 /** Which Prometheus job scrapes what each metrics collector serves. */
@@ -40,15 +47,16 @@ const JOBS: Record<string, string[]> = {
   'kube-state-metrics': ['kube-state-metrics'],
   'ipmi-exporter': ['ipmi'],
   'snmp-exporter': ['snmp'],
+  'smartctl-exporter': ['smartctl'],
   prometheus: ['kubelet', 'cadvisor', 'traefik', 'home-assistant'],
 };
 
 describe('observability coverage of the shipped cluster', () => {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  let rendered: { spec: any; objects: any[] };
+  let rendered: { spec: any; objects: any[]; files: string[] };
   beforeAll(async () => {
     const { cluster } = await synthesize(defaultSpecText(), 'cluster.yaml');
-    rendered = { spec: cluster.spec, objects: cluster.objects.map((o) => o.manifest) };
+    rendered = { spec: cluster.spec, objects: cluster.objects.map((o) => o.manifest), files: [...cluster.files.entries()].map(([p]) => p) };
   });
   const configMap = (name: string): Record<string, string> =>
     rendered.objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === name).data;
@@ -65,7 +73,13 @@ describe('observability coverage of the shipped cluster', () => {
     const alloy = `${configMap('alloy-node-config')['config.alloy']}${configMap('alloy-gateway-config')['config.alloy']}`;
     for (const row of coverage(rendered.spec)) {
       const where = row.signal;
-      expect(`${where}: ${workloads.has(row.collector)}`).toBe(`${where}: true`);
+      if (row.onHost) {
+        // A host service on the storage node: Ansible installs its unit.
+        const unit = `host-provisioning/ansible/roles/disk-health/files/${row.collector}.service`;
+        expect(`${where}: ${rendered.files.includes(unit)}`).toBe(`${where}: true`);
+      } else {
+        expect(`${where}: ${workloads.has(row.collector)}`).toBe(`${where}: true`);
+      }
       const dashboard = dashboards.find((d) => d.uid === row.dashboard);
       const panel = dashboard?.panels.find((p: { title: string }) => p.title === row.panel);
       expect(`${where}: ${panel?.targets[0].expr.includes(row.stored)}`).toBe(`${where}: true`);
@@ -83,6 +97,10 @@ describe('observability coverage of the shipped cluster', () => {
 
   test('the README shows the coverage table as generated', () => {
     expect(readFileSync(join(REPO, 'README.md'), 'utf8')).toContain(coverageMarkdown(rendered.spec));
+  });
+
+  test('the README shows the ipmi_exporter module the alerts need, as generated', () => {
+    expect(readFileSync(join(REPO, 'README.md'), 'utf8')).toContain(`\`\`\`yaml\n${ipmiExporterConfigTemplate()}\`\`\``);
   });
 
   test('the README states the per-node resource budget as computed', async () => {
