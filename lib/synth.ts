@@ -13,6 +13,7 @@ import {
   SecretsCheck,
   SecurityPolicyCheck,
   StageDependencyCheck,
+  UpgradeAccessCheck,
 } from './checks';
 import { UserError } from './errors';
 import { vipRequests } from './net/service-vips';
@@ -34,6 +35,7 @@ export function defaultChecks(): Check[] {
     new HostConsistencyCheck(),
     new StageDependencyCheck(),
     new SecretsCheck(),
+    new UpgradeAccessCheck(),
   ];
 }
 

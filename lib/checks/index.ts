@@ -8,3 +8,4 @@ export * from './promises-check';
 export * from './secrets-check';
 export * from './security-policy-check';
 export * from './stage-dependency-check';
+export * from './upgrade-access-check';
