@@ -1,5 +1,6 @@
 import { STAGES } from '../charts/stages';
 import {
+  ApiUpdateCheck,
   ArchitectureCheck,
   CapacityCheck,
   Check,
@@ -36,6 +37,7 @@ export function defaultChecks(): Check[] {
     new StageDependencyCheck(),
     new SecretsCheck(),
     new UpgradeAccessCheck(),
+    new ApiUpdateCheck(),
   ];
 }
 
@@ -51,6 +53,12 @@ export interface SynthOptions {
    * @default false
    */
   readonly allowDataLoss?: boolean;
+  /**
+   * The user carries out the planned migrations (`--migrate`): claims and volumes whose
+   * update the API server refuses are replaced by the steps npm run plan prints.
+   * @default false
+   */
+  readonly migrate?: boolean;
   /**
    * The files under secrets/ (path -> content), to check against what the workloads reference.
    * @default - none
@@ -74,10 +82,11 @@ export interface SynthResult {
 export async function synthesize(specText: string, source: string, options: SynthOptions = {}): Promise<SynthResult> {
   const spec = loadSpec(specText, source);
   const vips = allocateVips(spec.network.loadBalancerPool, vipRequests(spec), previousVips(options.previousFiles ?? new Map()));
-  const cluster = renderCluster(spec, options.stages ?? STAGES, vips);
+  const cluster = renderCluster(spec, options.stages ?? STAGES, vips, options.previousFiles);
   const findings = await runChecks(cluster, options.checks ?? defaultChecks(), {
     previousFiles: options.previousFiles ?? new Map(),
     allowDataLoss: options.allowDataLoss ?? false,
+    migrate: options.migrate ?? false,
     secretFiles: options.secretFiles ?? new Map(),
   });
   const errors = findings.filter((f) => f.severity === 'error');

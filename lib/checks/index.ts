@@ -1,3 +1,4 @@
+export * from './api-update-check';
 export * from './architecture-check';
 export * from './capacity-check';
 export * from './check';
