@@ -72,5 +72,13 @@ export function vpnClientRecoverySeconds(vipMoveSeconds: number): number {
   return Math.ceil(t + 0.1);
 }
 
+/**
+ * Traefik's readiness probe as its chart sets it (traefik 41.3.0 values.yaml; this project
+ * does not override it): a started Traefik is ready 2-12 s later, and a failing one leaves
+ * the endpoints after one failed probe, within 10 s. The standby replica is already ready, so
+ * a failover waits only for the VIP; the move back to a returning x86 node waits for this.
+ */
+export const TRAEFIK_READINESS = { initialDelaySeconds: 2, periodSeconds: 10, failureThreshold: 1 } as const;
+
 /** Time a rescheduled pod needs to pull (cached) images and pass readiness, assumed. */
 export const POD_START_SECONDS = 30;

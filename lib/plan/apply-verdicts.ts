@@ -106,7 +106,7 @@ export function migrations(
     if (!target) continue;
     const id = describeObject(target.manifest);
     const entry = claims.get(id) ?? { claim: target.manifest, file: target.file, reasons: [] };
-    entry.reasons.push(`${v.id}: ${fields}`);
+    entry.reasons.push(v.id === id ? fields : `${v.id}: ${fields}`);
     claims.set(id, entry);
   }
   const out: Migration[] = [];

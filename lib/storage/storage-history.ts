@@ -13,20 +13,10 @@ import { quantityBytes } from '../plan/update-rules';
 /** The construct-tree context key under which renderCluster puts the previous output files. */
 export const PREVIOUS_FILES_CONTEXT = 'homelab.dev/previous-files';
 
-const parsed = new WeakMap<object, Map<string, OutputObject>>();
-
 /** The previous outputs' objects by `Kind/namespace/name` (empty on a first synth). */
 export function previousObjects(scope: Construct): ReadonlyMap<string, OutputObject> {
   const files = scope.node.tryGetContext(PREVIOUS_FILES_CONTEXT) as ReadonlyMap<string, string> | undefined;
-  if (!files) {
-    return new Map();
-  }
-  let objects = parsed.get(files);
-  if (!objects) {
-    objects = outputObjects(files);
-    parsed.set(files, objects);
-  }
-  return objects;
+  return files ? outputObjects(files) : new Map();
 }
 
 /** Where an NFS StorageClass provisions: what its (immutable) name is derived from. */

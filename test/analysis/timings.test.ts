@@ -1,4 +1,9 @@
-import { vipFailoverSeconds, vpnClientRecoverySeconds } from '../../lib/analysis/timings';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { TRAEFIK_READINESS, vipFailoverSeconds, vpnClientRecoverySeconds } from '../../lib/analysis/timings';
+import { TRAEFIK_CHART } from '../../lib/upstream/charts';
+import { REPO } from '../helpers';
 
 describe('failover timings from the mechanisms', () => {
   test('GIVEN memberlist LAN defaults WHEN a speaker of 3 dies THEN the VIP moves in 5-8 s; more nodes take longer', () => {
@@ -11,5 +16,17 @@ describe('failover timings from the mechanisms', () => {
     expect(vpnClientRecoverySeconds(8)).toBe(16);
     // a VIP that moves after the first re-handshake costs a Rekey-Timeout retry
     expect(vpnClientRecoverySeconds(17)).toBe(21);
+  });
+});
+
+describe("Traefik's readiness, from its chart", () => {
+  test('GIVEN the packaged chart WHEN its values are read THEN the readiness probe is the one timings.ts states', () => {
+    const tgz = join(REPO, '..', 'shared', 'charts', `traefik-${TRAEFIK_CHART.version}.tgz`);
+    const out = spawnSync('tar', ['-xzOf', tgz, 'traefik/values.yaml'], { encoding: 'utf8' });
+    expect(out.status).toBe(0);
+    const probe = parse(out.stdout).readinessProbe;
+    expect({ initialDelaySeconds: probe.initialDelaySeconds, periodSeconds: probe.periodSeconds, failureThreshold: probe.failureThreshold }).toEqual(
+      TRAEFIK_READINESS,
+    );
   });
 });
