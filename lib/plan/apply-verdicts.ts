@@ -79,6 +79,8 @@ export interface Migration {
   readonly stage: string;
   readonly reason: string;
   readonly stop: readonly string[];
+  /** Write the new outputs (not pushed yet) and provision the hosts from them. */
+  readonly prepare: readonly string[];
   readonly copy: readonly string[];
   readonly switchSteps: readonly string[];
   readonly cleanUp: readonly string[];
@@ -86,9 +88,10 @@ export interface Migration {
 
 /**
  * The steps that move each affected claim to its new volume without ever starting its
- * workload on an empty folder: stop Flux and the workload, then copy the data when it moves
- * (a dataset on another pool), delete the claim and volume objects (Retain: the data stays),
- * push the `--migrate` synth, let Flux recreate them on the new volume, start, then clean up.
+ * workload on an empty folder: stop Flux and the workload, write the `--migrate` outputs and
+ * provision the hosts from them (a new pool and dataset, new exports), copy the data when it
+ * moves (a dataset on another pool), delete the claim and volume objects (Retain: the data
+ * stays), push, let Flux recreate them on the new volume and start, then clean up.
  */
 export function migrations(
   verdicts: readonly ObjectVerdict[],
@@ -123,7 +126,7 @@ export function migrations(
       const [src, dst] = [datasetOf(from.path), datasetOf(to.path)];
       copy.push(
         `on the storage node: zfs snapshot -r ${src}@migrate && zfs send -R ${src}@migrate | zfs recv -F ${dst}` +
-          ' (the whole dataset once, for all its claims; before host provisioning exports the new one)',
+          ' (the whole dataset once, for all its claims; -F replaces the empty dataset host provisioning created)',
         `check: ls -la ${to.path} shows the files of ${from.path}`,
       );
     } else if (from && to && from.path !== to.path) {
@@ -139,12 +142,16 @@ export function migrations(
       stage,
       reason: reasons.join('; '),
       stop: [`flux suspend kustomization ${stage}`, ...users.map((u) => `kubectl -n ${ns} scale ${u} --replicas=0`)],
+      prepare: [
+        'npm run synth -- --migrate (writes the new outputs; do not push yet)',
+        'if host-provisioning/ changed: cd host-provisioning/ansible && ansible-playbook -i inventory.yml site.yml --ask-vault-pass',
+      ],
       copy,
       switchSteps: [
         `kubectl -n ${ns} delete pvc ${name}` +
           (pv ? ` && kubectl delete pv ${pv.manifest.metadata.name}` : '') +
           ' (reclaim policy Retain: the data is not touched)',
-        'npm run synth -- --migrate, commit and push (and run host provisioning if it changed)',
+        'commit and push the outputs',
         `flux resume kustomization ${stage}: Flux creates the claim on its new volume${users.length ? ' and starts ' + users.join(', ') : ''}`,
       ],
       cleanUp: [
@@ -173,10 +180,11 @@ export function formatMigrations(ms: readonly Migration[]): string[] {
     lines.push(`  ${n++}. ${phase}: ${text}`);
   };
   unique(ms.flatMap((m) => m.stop)).forEach((s) => step('stop', s));
+  unique(ms.flatMap((m) => m.prepare)).forEach((s) => step('prepare', s));
   unique(ms.flatMap((m) => m.copy)).forEach((s) => step('copy', s));
-  const [push, ...rest] = [...new Set(ms.flatMap((m) => m.switchSteps.slice(1, 2)))];
+  // every claim is deleted before the one push, every stage resumed after it
   unique(ms.flatMap((m) => m.switchSteps.slice(0, 1))).forEach((s) => step('switch', s));
-  [push, ...rest].forEach((s) => step('switch', s));
+  unique(ms.flatMap((m) => m.switchSteps.slice(1, 2))).forEach((s) => step('switch', s));
   unique(ms.flatMap((m) => m.switchSteps.slice(2))).forEach((s) => step('switch', s));
   unique(ms.flatMap((m) => m.cleanUp)).forEach((s) => step('clean up', s));
   return lines;

@@ -53,7 +53,7 @@ describe('day-2 edits', () => {
     expect(plan).toContain('copy: none: the data stays in /tank/games/games/minecraft-world');
     const steps = plan.split('\n').filter((l) => /^\s+\d+\. /.test(l)).map((l) => l.trim().replace(/^\d+\. /, ''));
     // every stage stopped before the push, resumed after it
-    expect(steps.indexOf('switch: npm run synth -- --migrate, commit and push (and run host provisioning if it changed)')).toBeGreaterThan(
+    expect(steps.indexOf('switch: commit and push the outputs')).toBeGreaterThan(
       steps.indexOf('stop: kubectl -n games scale deployment/minecraft --replicas=0'),
     );
     expect(steps[0]).toBe('stop: flux suspend kustomization games');
@@ -98,10 +98,12 @@ describe('day-2 edits', () => {
     expect(steps).toEqual([
       'stop: flux suspend kustomization games',
       'stop: kubectl -n games scale deployment/minecraft --replicas=0',
-      'copy: on the storage node: zfs snapshot -r tank/games@migrate && zfs send -R tank/games@migrate | zfs recv -F fast/games (the whole dataset once, for all its claims; before host provisioning exports the new one)',
+      'prepare: npm run synth -- --migrate (writes the new outputs; do not push yet)',
+      'prepare: if host-provisioning/ changed: cd host-provisioning/ansible && ansible-playbook -i inventory.yml site.yml --ask-vault-pass',
+      'copy: on the storage node: zfs snapshot -r tank/games@migrate && zfs send -R tank/games@migrate | zfs recv -F fast/games (the whole dataset once, for all its claims; -F replaces the empty dataset host provisioning created)',
       'copy: check: ls -la /fast/games/games/minecraft-world shows the files of /tank/games/games/minecraft-world',
       'switch: kubectl -n games delete pvc minecraft-world (reclaim policy Retain: the data is not touched)',
-      'switch: npm run synth -- --migrate, commit and push (and run host provisioning if it changed)',
+      'switch: commit and push the outputs',
       'switch: flux resume kustomization games: Flux creates the claim on its new volume and starts deployment/minecraft',
       'clean up: kubectl get pv | grep games/minecraft-world: delete the Released volume of the old claim (kubectl delete pv <name>)',
       'clean up: once the service works on /fast/games/games/minecraft-world: zfs destroy -r tank/games on the storage node',
