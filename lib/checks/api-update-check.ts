@@ -17,10 +17,14 @@ export class ApiUpdateCheck implements Check {
     if (context.previousFiles.size === 0) {
       return [];
     }
-    const before = outputObjects(context.previousFiles);
-    const after = new Map(cluster.objects.map((o) => [describeObject(o.manifest), o]));
+    // objects in files that did not change did not change: judge only the files that differ
+    const changed = new Map([...context.previousFiles].filter(([path, content]) => cluster.files.get(path) !== content));
+    const before = outputObjects(changed);
+    const after = new Map(
+      cluster.objects.filter((o) => context.previousFiles.get(o.file) !== cluster.files.get(o.file)).map((o) => [describeObject(o.manifest), o]),
+    );
     const migrate = context.migrate ?? false;
-    const verdicts = applyVerdicts(before, after, migrate);
+    const verdicts = applyVerdicts(before, after, migrate, cluster.objects);
     const findings: Finding[] = [];
     for (const v of verdicts) {
       if (v.verdict.verdict === 'applies') continue;
@@ -34,7 +38,10 @@ export class ApiUpdateCheck implements Check {
       }
     }
     if (migrate) {
-      for (const line of formatMigrations(migrations(verdicts, before, after))) {
+      // the steps need every object (the workloads that mount a claim, its class and volume)
+      const allBefore = outputObjects(context.previousFiles);
+      const allAfter = new Map(cluster.objects.map((o) => [describeObject(o.manifest), o]));
+      for (const line of formatMigrations(migrations(verdicts, allBefore, allAfter))) {
         findings.push({ severity: 'warning', check: this.name, message: line });
       }
     }

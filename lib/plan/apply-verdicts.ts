@@ -17,9 +17,15 @@ export interface ObjectVerdict {
 }
 
 /** For each changed object: whether the API server takes the update (lib/plan/update-rules.ts). */
-export function applyVerdicts(before: ReadonlyMap<string, OutputObject>, after: ReadonlyMap<string, OutputObject>, migrate: boolean): ObjectVerdict[] {
+export function applyVerdicts(
+  before: ReadonlyMap<string, OutputObject>,
+  after: ReadonlyMap<string, OutputObject>,
+  migrate: boolean,
+  /** Every object after the push, when `after` holds only the changed ones (a claim's StorageClass). */
+  all: Iterable<OutputObject> = after.values(),
+): ObjectVerdict[] {
   const byName = new Map<string, any>();
-  for (const o of after.values()) {
+  for (const o of all) {
     byName.set(`${o.manifest.kind}/${o.manifest.metadata.name}`, o.manifest);
   }
   const out: ObjectVerdict[] = [];

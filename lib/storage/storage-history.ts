@@ -13,10 +13,22 @@ import { quantityBytes } from '../plan/update-rules';
 /** The construct-tree context key under which renderCluster puts the previous output files. */
 export const PREVIOUS_FILES_CONTEXT = 'homelab.dev/previous-files';
 
-/** The previous outputs' objects by `Kind/namespace/name` (empty on a first synth). */
+const STORAGE_KINDS = /^kind: (PersistentVolumeClaim|PersistentVolume|StorageClass)$/m;
+const storageFilesOf = new WeakMap<ReadonlyMap<string, string>, ReadonlyMap<string, string>>();
+
+/** The previous outputs' storage objects (claims, volumes, classes) by `Kind/namespace/name` (empty on a first synth). */
 export function previousObjects(scope: Construct): ReadonlyMap<string, OutputObject> {
   const files = scope.node.tryGetContext(PREVIOUS_FILES_CONTEXT) as ReadonlyMap<string, string> | undefined;
-  return files ? outputObjects(files) : new Map();
+  if (!files) {
+    return new Map();
+  }
+  let storageFiles = storageFilesOf.get(files);
+  if (!storageFiles) {
+    // only claims, volumes and classes matter here: parse just their files
+    storageFiles = new Map([...files].filter(([, content]) => STORAGE_KINDS.test(content)));
+    storageFilesOf.set(files, storageFiles);
+  }
+  return outputObjects(storageFiles);
 }
 
 /** Where an NFS StorageClass provisions: what its (immutable) name is derived from. */
