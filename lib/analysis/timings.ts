@@ -47,8 +47,8 @@ export function vipFailoverSeconds(members: number): { readonly min: number; rea
 export const METALLB_FAILOVER_SECONDS = vipFailoverSeconds(3).max;
 
 /**
- * WireGuard's timers (wireguard-go device/constants.go and timers.go, the same as the
- * Linux module's messages.h and timers.c, and the paper's §6): a peer that sent data and
+ * WireGuard's timers (wireguard-go device/constants.go and timers.go, read at its current
+ * head; the whitepaper's protocol constants, which every implementation shares): a peer that sent data and
  * heard nothing back for Keepalive-Timeout + Rekey-Timeout (+ up to 334 ms jitter) starts a
  * new handshake, and retries every Rekey-Timeout (+ jitter) until one is answered. The new
  * server replica has no session, so it drops the client's packets until that handshake.
