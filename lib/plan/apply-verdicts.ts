@@ -197,6 +197,23 @@ export function formatMigrations(ms: readonly Migration[]): string[] {
 }
 
 /**
+ * StorageClasses replaced by a new name: a class that goes and one that comes for the same
+ * dataset (the `homelab.dev/dataset` annotation), as a new server or share names them.
+ */
+function newNames(before: ReadonlyMap<string, OutputObject>, after: ReadonlyMap<string, OutputObject>): [string, string][] {
+  const dataset = (m: any): string | undefined => (m.kind === 'StorageClass' ? m.metadata.annotations?.['homelab.dev/dataset'] : undefined);
+  const out: [string, string][] = [];
+  for (const [id, o] of before) {
+    const d = dataset(o.manifest);
+    if (d === undefined || after.has(id)) continue;
+    for (const [nid, n] of after) {
+      if (!before.has(nid) && dataset(n.manifest) === d) out.push([id, nid]);
+    }
+  }
+  return out.sort();
+}
+
+/**
  * The API server's verdict on each changed object, then the planned migrations: what
  * `npm run plan` prints after the list of changes.
  */
@@ -204,10 +221,12 @@ export function formatApplyPlan(beforeFiles: ReadonlyMap<string, string>, afterF
   const before = outputObjects(beforeFiles);
   const after = outputObjects(afterFiles);
   const verdicts = applyVerdicts(before, after, migrate);
-  if (verdicts.length === 0) {
+  const renamed = newNames(before, after);
+  if (verdicts.length === 0 && renamed.length === 0) {
     return '';
   }
   const lines = ['', 'Updates, by the API server\'s rules (Kubernetes 1.33):'];
+  renamed.forEach(([old, now]) => lines.push(`  replaced (new name) ${old} -> ${now}: a new object, nothing is updated in place`));
   for (const v of verdicts) {
     if (v.verdict.verdict === 'applies') {
       lines.push(`  applies   ${v.id}`);

@@ -51,6 +51,8 @@ describe('day-2 edits', () => {
       'replaced (planned migration) PersistentVolumeClaim/home/home-assistant-config',
     ]);
     expect(plan).toContain('copy: none: the data stays in /tank/games/games/minecraft-world');
+    expect(planLines(plan, 'replaced (new name)')).toHaveLength(4);
+    expect(planLines(plan, 'replaced (new name) StorageClass/nfs-games-29db49 -> StorageClass/nfs-games-')).toHaveLength(1);
     const steps = plan.split('\n').filter((l) => /^\s+\d+\. /.test(l)).map((l) => l.trim().replace(/^\d+\. /, ''));
     // every stage stopped before the push, resumed after it
     expect(steps.indexOf('switch: commit and push the outputs')).toBeGreaterThan(
