@@ -11,12 +11,13 @@ import { z } from 'zod';
 import { UserError } from './lib/errors';
 import { compareFiles, FileChanges, FileSet } from './lib/output/file-set';
 import { formatPlan, planChanges } from './lib/plan/plan';
+import { formatApplyPlan } from './lib/plan/apply-verdicts';
 import { PROJECT_ROOT } from './lib/project-root';
 import { reportFiles } from './lib/report/report-files';
 import { loadSpec } from './lib/spec/load-spec';
 import { restoreJob } from './lib/storage/restore-job';
 import { clusterSchema } from './lib/spec/schema';
-import { synthesize, SynthResult } from './lib/synth';
+import { defaultChecks, synthesize, SynthResult } from './lib/synth';
 
 /** The folders synth owns completely: anything in them that it did not write is removed. */
 export const OUTPUT_DIRS = ['dist', 'flux', 'host-provisioning'] as const;
@@ -28,6 +29,8 @@ const USAGE = `Usage: npm run synth -- [--spec FILE] [--out DIR]
   --spec FILE     cluster description to read (default: cluster.yaml beside main.ts)
   --out DIR       write DIR/dist, DIR/flux, DIR/host-provisioning (default: this repository)
   --allow-data-loss  let a claim, volume, StatefulSet or data namespace be removed or renamed
+  --migrate       carry out the planned migrations npm run plan prints (claims and volumes
+                  the API server will not update in place)
   --restore DATASET [--snapshot ID]
                   print a Job that restores a backup of DATASET (default: latest) beside it
   --plan          print what a push would change against the outputs committed at HEAD
@@ -65,6 +68,7 @@ async function runOrThrow(argv: readonly string[]): Promise<string> {
         'print-schema': { type: 'boolean' },
         report: { type: 'string' },
         'allow-data-loss': { type: 'boolean' },
+        migrate: { type: 'boolean' },
         restore: { type: 'string' },
         plan: { type: 'boolean' },
         snapshot: { type: 'string' },
@@ -95,14 +99,18 @@ async function runOrThrow(argv: readonly string[]): Promise<string> {
       previousFiles: committed,
       secretFiles: readTree(dirname(specPath), 'secrets'),
       allowDataLoss: true,
+      // the plan shows the API server's verdicts instead of stopping at them
+      checks: defaultChecks().filter((c) => c.name !== 'api-update'),
     });
-    return formatPlan(planChanges(committed, new Map(planned.cluster.files.entries())));
+    const files = new Map(planned.cluster.files.entries());
+    return formatPlan(planChanges(committed, files)) + formatApplyPlan(committed, files, values.migrate ?? false);
   }
   const existing = readOutputs(outDir);
   const result = await synthesize(specText, relative(process.cwd(), specPath) || specPath, {
     previousFiles: existing,
     secretFiles: readTree(dirname(specPath), 'secrets'),
     allowDataLoss: values['allow-data-loss'] ?? false,
+    migrate: values.migrate ?? false,
   });
   if (values.report) {
     const docs = resolve(values.report);

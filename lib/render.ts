@@ -8,6 +8,7 @@ import { HostProvisioning } from './host/host-provisioning';
 import { VipAssignments } from './net/vip-allocator';
 import { FileSet } from './output/file-set';
 import { LocalDataVolume } from './storage/local-data-volume';
+import { PREVIOUS_FILES_CONTEXT } from './storage/storage-history';
 import { GeneratedFile } from './output/generated-file';
 import { ClusterSpec } from './spec/schema';
 import { StageRegistry } from './stages/stage';
@@ -77,8 +78,15 @@ export function describeObject(manifest: { kind?: string; metadata?: { name?: st
  * Builds the construct tree for a spec and renders it to files in memory. Pure: no disk,
  * no environment, no clock.
  */
-export function renderCluster(spec: ClusterSpec, stages: StageRegistry, vips: VipAssignments): RenderedCluster {
+export function renderCluster(
+  spec: ClusterSpec,
+  stages: StageRegistry,
+  vips: VipAssignments,
+  previousFiles: ReadonlyMap<string, string> = new Map(),
+): RenderedCluster {
   const app = new App({ outdir: 'dist' });
+  // existing storage objects keep what the API server will not change (lib/storage/storage-history.ts)
+  app.node.setContext(PREVIOUS_FILES_CONTEXT, previousFiles);
   const enabled = stages.enabled(spec);
   const stageCharts: [string, Chart][] = enabled.map((stage) => [
     stage.name,

@@ -1,5 +1,6 @@
 import { STAGES } from '../charts/stages';
 import {
+  ApiUpdateCheck,
   ArchitectureCheck,
   CapacityCheck,
   Check,
@@ -16,6 +17,7 @@ import {
   SecretsCheck,
   SecurityPolicyCheck,
   StageDependencyCheck,
+  UpgradeAccessCheck,
 } from './checks';
 import { UserError } from './errors';
 import { ChartRenderer, HelmChartRenderer } from './helm/chart-renderer';
@@ -42,6 +44,8 @@ export function defaultChecks(): Check[] {
     new StageDependencyCheck(),
     new SecretsCheck(),
     new FlowsCheck(),
+    new UpgradeAccessCheck(),
+    new ApiUpdateCheck(),
   ];
 }
 
@@ -57,6 +61,12 @@ export interface SynthOptions {
    * @default false
    */
   readonly allowDataLoss?: boolean;
+  /**
+   * The user carries out the planned migrations (`--migrate`): claims and volumes whose
+   * update the API server refuses are replaced by the steps npm run plan prints.
+   * @default false
+   */
+  readonly migrate?: boolean;
   /**
    * The files under secrets/ (path -> content), to check against what the workloads reference.
    * @default - none
@@ -85,7 +95,7 @@ export interface SynthResult {
 export async function synthesize(specText: string, source: string, options: SynthOptions = {}): Promise<SynthResult> {
   const spec = loadSpec(specText, source);
   const vips = allocateVips(spec.network.loadBalancerPool, vipRequests(spec), previousVips(options.previousFiles ?? new Map()));
-  const bare = renderCluster(spec, options.stages ?? STAGES, vips);
+  const bare = renderCluster(spec, options.stages ?? STAGES, vips, options.previousFiles);
   const charts = await renderChartObjects(bare, options.charts ?? new HelmChartRenderer());
   const cluster: RenderedCluster = { ...bare, chartObjects: charts.chartObjects, releases: charts.releases, chartsUnavailable: charts.unavailable };
   const checks = options.checks ?? defaultChecks();
@@ -102,6 +112,7 @@ export async function synthesize(specText: string, source: string, options: Synt
   findings.push(...(await runChecks(cluster, checks, {
     previousFiles: options.previousFiles ?? new Map(),
     allowDataLoss: options.allowDataLoss ?? false,
+    migrate: options.migrate ?? false,
     secretFiles: options.secretFiles ?? new Map(),
   })));
   const errors = findings.filter((f) => f.severity === 'error');

@@ -2,6 +2,11 @@
 export const ANNOTATIONS = {
   /** The workload must keep serving through any single worker failure, within this many seconds. */
   failoverWithinSeconds: 'homelab.dev/failover-within-seconds',
+  /**
+   * How clients find a replica again after a failover, when it is more than reconnecting:
+   * `wireguard-handshake` (the client re-handshakes on its own timers).
+   */
+  clientRecovery: 'homelab.dev/client-recovery',
   /** The workload must keep serving while storage and the Kubernetes API are down. */
   stateless: 'homelab.dev/stateless',
   /** Why the workload needs the Kubernetes API (and so a service-account token). */

@@ -1,7 +1,7 @@
 import { metallbAnnouncer } from '../net/metallb-election';
 import { ClusterSpec } from '../spec/schema';
 import { eligibleNodes, evictionSeconds } from './scheduling';
-import { METALLB_FAILOVER_SECONDS, NODE_MONITOR_GRACE_SECONDS, POD_START_SECONDS } from './timings';
+import { NODE_MONITOR_GRACE_SECONDS, POD_START_SECONDS, vipFailoverSeconds, vpnClientRecoverySeconds } from './timings';
 import { ANNOTATIONS, ClusterModel, loadBalancersOf, WorkloadModel } from './workload-model';
 
 /** A single failure the cluster is promised to survive, or at least to be understood under. */
@@ -91,9 +91,18 @@ export function simulate(spec: ClusterSpec, model: ClusterModel, w: WorkloadMode
     const localLbs = loadBalancersOf(model, w).filter((lb) => lb.externalTrafficPolicy === 'Local');
     if (localLbs.length > 0) {
       const announcedHere = localLbs.some((lb) => !lb.vip || metallbAnnouncer(eligible, lb.vip) === s.node);
-      return announcedHere
-        ? { status: 'recovers', seconds: METALLB_FAILOVER_SECONDS, how: 'MetalLB moves the VIP to a node with a ready replica' }
-        : { status: 'serving' };
+      if (!announcedHere) {
+        return { status: 'serving' };
+      }
+      const vip = vipFailoverSeconds(spec.nodes.length);
+      const move = `MetalLB moves the VIP to a node with a ready replica (memberlist: ${vip.min}-${vip.max} s)`;
+      return w.annotations[ANNOTATIONS.clientRecovery] === 'wireguard-handshake'
+        ? {
+            status: 'recovers',
+            seconds: vpnClientRecoverySeconds(vip.max),
+            how: `${move}; clients re-handshake 15 s after their first unanswered packet (WireGuard Keepalive-Timeout + Rekey-Timeout)`,
+          }
+        : { status: 'recovers', seconds: Math.ceil(vip.max), how: `${move}; the standby is already ready` };
     }
     return {
       status: 'recovers',

@@ -17,6 +17,8 @@ export interface CheckContext {
   readonly allowDataLoss: boolean;
   /** The files under secrets/ (path -> content): SOPS-encrypted Secrets. */
   readonly secretFiles?: ReadonlyMap<string, string>;
+  /** The user is carrying out the planned migrations `npm run plan` prints (`--migrate`). */
+  readonly migrate?: boolean;
 }
 
 export const EMPTY_CONTEXT: CheckContext = { previousFiles: new Map(), allowDataLoss: false };

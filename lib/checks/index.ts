@@ -1,3 +1,4 @@
+export * from './api-update-check';
 export * from './architecture-check';
 export * from './capacity-check';
 export * from './check';
@@ -10,3 +11,4 @@ export * from './secrets-check';
 export * from './security-policy-check';
 export * from './stage-dependency-check';
 export * from './flows-check';
+export * from './upgrade-access-check';

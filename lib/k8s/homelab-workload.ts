@@ -64,6 +64,8 @@ export interface HomelabWorkloadProps {
    * @default - no such promise
    */
   readonly failoverWithinSeconds?: number;
+  /** How its clients come back after a failover (ANNOTATIONS.clientRecovery). */
+  readonly clientRecovery?: 'wireguard-handshake';
   /**
    * Keeps serving through storage and API outages (checked by simulation).
    * @default false
@@ -95,6 +97,9 @@ export class HomelabWorkload extends Construct {
     const annotations: Record<string, string> = {};
     if (props.failoverWithinSeconds !== undefined) {
       annotations[ANNOTATIONS.failoverWithinSeconds] = String(props.failoverWithinSeconds);
+    }
+    if (props.clientRecovery) {
+      annotations[ANNOTATIONS.clientRecovery] = props.clientRecovery;
     }
     if (props.stateless) {
       annotations[ANNOTATIONS.stateless] = 'true';

@@ -1,13 +1,23 @@
 import * as k8s from 'cdk8s-plus-33/lib/imports/k8s';
 import { Construct } from 'constructs';
+import { storageNode } from '../spec/nodes';
 import { ClusterSpec } from '../spec/schema';
+import { claimClass, NfsLocation, nfsClassName } from './storage-history';
 
-/** The StorageClass that provisions volumes in a dataset (rendered by the storage layer). */
+/** The CSI driver that provisions from the storage node's NFS exports. */
+export const NFS_PROVISIONER = 'nfs.csi.k8s.io';
+
+/** Where a dataset's claims are provisioned: the storage node's address and the dataset's export. */
+export function nfsLocation(spec: ClusterSpec, dataset: string): NfsLocation {
+  return { server: storageNode(spec).ip, share: datasetMountpoint(spec, dataset) };
+}
+
+/**
+ * The StorageClass that provisions volumes in a dataset now (rendered by the storage layer),
+ * named after the server and share it provisions from (lib/storage/storage-history.ts).
+ */
 export function storageClassForDataset(spec: ClusterSpec, dataset: string): string {
-  if (!spec.storage.datasets.some((d) => d.name === dataset)) {
-    throw new Error(`Dataset "${dataset}" is not in storage.datasets`);
-  }
-  return `nfs-${dataset}`;
+  return nfsClassName(dataset, nfsLocation(spec, dataset));
 }
 
 /** Flux leaves objects with this annotation alone when they disappear from git. */
@@ -38,7 +48,15 @@ export class DataVolume extends Construct {
     new k8s.KubePersistentVolumeClaim(this, 'Resource', {
       metadata: { name: props.name, namespace: props.namespace, annotations: { ...PRUNE_DISABLED } },
       spec: {
-        storageClassName: storageClassForDataset(props.spec, props.dataset),
+        // an existing claim keeps its class while that class points at the same data
+        storageClassName: claimClass(
+          this,
+          props.namespace,
+          props.name,
+          storageClassForDataset(props.spec, props.dataset),
+          nfsLocation(props.spec, props.dataset),
+          NFS_PROVISIONER,
+        ),
         accessModes: [props.accessMode ?? 'ReadWriteOnce'],
         resources: { requests: { storage: k8s.Quantity.fromString(`${props.sizeGiB}Gi`) } },
       },

@@ -4,6 +4,7 @@ import { HOSTNAME_LABEL } from '../placement/placement';
 import { storageNode } from '../spec/nodes';
 import { ClusterSpec } from '../spec/schema';
 import { datasetMountpoint, PRUNE_DISABLED } from './data-volume';
+import { staticClaimRequest } from './storage-history';
 
 /** A folder of a dataset that a local volume uses; host provisioning creates it with this owner. */
 export interface LocalVolumeDir {
@@ -56,7 +57,14 @@ export class LocalDataVolume extends Construct {
     });
     new k8s.KubePersistentVolumeClaim(this, 'Claim', {
       metadata: { name: props.name, namespace: props.namespace, annotations: { ...PRUNE_DISABLED } },
-      spec: { storageClassName: '', volumeName, accessModes: ['ReadWriteOnce'], resources: { requests: { storage: size } } },
+      // the volume's capacity may change, the claim's request may not grow (static) or shrink:
+      // an existing claim keeps its request while the volume grows (storage-history.ts)
+      spec: {
+        storageClassName: '',
+        volumeName,
+        accessModes: ['ReadWriteOnce'],
+        resources: { requests: { storage: k8s.Quantity.fromString(staticClaimRequest(this, props.namespace, props.name, props.sizeGiB)) } },
+      },
     });
   }
 

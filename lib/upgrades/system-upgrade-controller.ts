@@ -7,8 +7,13 @@ import { SYSTEM_UPGRADE_CONTROLLER } from '../upstream/charts';
 
 /** Where the controller, its Plans and the upgrade Jobs live. */
 export const UPGRADE_NAMESPACE = 'system-upgrade';
-/** The identity of the controller and of the upgrade Jobs (they cordon and drain nodes). */
+/** The identity of the controller. */
 export const UPGRADE_SERVICE_ACCOUNT = 'system-upgrade';
+/**
+ * The identity of the upgrade Jobs' pods (the Plans' serviceAccountName): a token and only
+ * what their steps use (lib/upgrades/upgrade-plans.ts, checked by the upgrade-access check).
+ */
+export const UPGRADE_JOB_SERVICE_ACCOUNT = 'system-upgrade-job';
 export const UPGRADE_CONTROLLER_NAME = 'system-upgrade-controller';
 
 export const UPGRADE_CONTROLLER_IMAGE = `docker.io/rancher/system-upgrade-controller:${SYSTEM_UPGRADE_CONTROLLER.tag}`;
@@ -64,14 +69,6 @@ export class SystemUpgradeController extends Construct {
       rule(['batch'], ['jobs'], READ),
       rule([''], ['events'], ['get', 'create', 'patch', 'update']),
       rule(['apiextensions.k8s.io'], ['customresourcedefinitions'], [...READ, 'create', 'patch', 'update']),
-    ]);
-    // The Jobs run as the same account: they read Plans and nodes (above) to hold the workers
-    // until the server is done, and cordon, evict and wait for pods (kubectl drain).
-    bindCluster('homelab:system-upgrade-drain', [
-      rule([''], ['nodes'], ['get', 'patch']),
-      rule([''], ['pods'], ['get', 'list', 'delete']),
-      rule([''], ['pods/eviction'], ['create']),
-      rule(['apps'], ['statefulsets', 'daemonsets', 'replicasets'], ['get', 'list']),
     ]);
     new k8s.KubeRole(this, 'Role', {
       metadata: metadata('homelab:system-upgrade-controller'),

@@ -1,8 +1,9 @@
+import * as k8s from 'cdk8s-plus-33/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { Plan, PlanSpec, PlanSpecWindowDays } from '../../imports/upgrade.cattle.io';
 import { CONTROL_PLANE_TAINT, HOSTNAME_LABEL } from '../placement/placement';
 import { ClusterSpec, NodeSpec } from '../spec/schema';
-import { UPGRADE_NAMESPACE, UPGRADE_SERVICE_ACCOUNT } from './system-upgrade-controller';
+import { UPGRADE_JOB_SERVICE_ACCOUNT, UPGRADE_NAMESPACE } from './system-upgrade-controller';
 
 /** Replaces the k3s binary on a Debian node and restarts k3s; tagged with the k3s version. */
 export const K3S_UPGRADE_IMAGE = 'docker.io/rancher/k3s-upgrade';
@@ -92,13 +93,14 @@ export class UpgradePlans extends Construct {
           timeZone: spec.timezone,
         }
       : undefined;
+    const planSpecs: PlanSpec[] = [];
     groups.forEach((group, i) => {
       const k3os = group.os === 'k3os';
       const agent = group.role === 'agent';
       const planSpec: PlanSpec = {
         version: group.version,
         concurrency: 1,
-        serviceAccountName: UPGRADE_SERVICE_ACCOUNT,
+        serviceAccountName: UPGRADE_JOB_SERVICE_ACCOUNT,
         nodeSelector: {
           matchExpressions: [
             { key: HOSTNAME_LABEL, operator: 'In', values: group.nodes.map((n) => n.name) },
@@ -148,6 +150,64 @@ export class UpgradePlans extends Construct {
         },
         spec: planSpec,
       });
+      planSpecs.push(planSpec);
     });
+    new UpgradeJobAccess(this, 'JobAccess', { plans: planSpecs });
+  }
+}
+
+/**
+ * The ServiceAccount the upgrade Jobs run as, with a token (the controller sets none on the
+ * pod, so the account decides) and exactly the access their steps use:
+ * - a worker plan's prepare step (`kubectl wait` on the plan before it and on the control
+ *   plane's node): get, list, watch on Plans in this namespace and on nodes;
+ * - cordon: get and patch nodes; drain also lists pods, reads the DaemonSets that own them,
+ *   evicts pods and reads each until it is gone.
+ * The upgrade step itself makes no request. The upgrade-access check proves this against a
+ * model of the controller's pod template and kubectl's requests.
+ */
+class UpgradeJobAccess extends Construct {
+  constructor(scope: Construct, id: string, props: { plans: readonly PlanSpec[] }) {
+    super(scope, id);
+    const prepares = props.plans.some((p) => p.prepare !== undefined);
+    const drains = props.plans.some((p) => p.drain !== undefined);
+    const cordons = drains || props.plans.some((p) => p.cordon === true);
+    const name = `homelab:${UPGRADE_JOB_SERVICE_ACCOUNT}`;
+    const subjects = [{ kind: 'ServiceAccount', name: UPGRADE_JOB_SERVICE_ACCOUNT, namespace: UPGRADE_NAMESPACE }];
+    const rule = (apiGroups: string[], resources: string[], verbs: string[]): k8s.PolicyRule => ({ apiGroups, resources, verbs });
+    new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: UPGRADE_JOB_SERVICE_ACCOUNT, namespace: UPGRADE_NAMESPACE },
+      automountServiceAccountToken: true,
+    });
+    const nodeVerbs = [...(cordons || prepares ? ['get'] : []), ...(prepares ? ['list', 'watch'] : []), ...(cordons ? ['patch'] : [])];
+    const clusterRules = [
+      ...(nodeVerbs.length > 0 ? [rule([''], ['nodes'], nodeVerbs)] : []),
+      ...(drains
+        ? [
+            rule([''], ['pods'], ['get', 'list']),
+            rule([''], ['pods/eviction'], ['create']),
+            rule(['apps'], ['daemonsets'], ['get']),
+          ]
+        : []),
+    ];
+    if (clusterRules.length > 0) {
+      new k8s.KubeClusterRole(this, 'ClusterRole', { metadata: { name }, rules: clusterRules });
+      new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
+        metadata: { name },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
+        subjects,
+      });
+    }
+    if (prepares) {
+      new k8s.KubeRole(this, 'Role', {
+        metadata: { name, namespace: UPGRADE_NAMESPACE },
+        rules: [rule(['upgrade.cattle.io'], ['plans'], ['get', 'list', 'watch'])],
+      });
+      new k8s.KubeRoleBinding(this, 'RoleBinding', {
+        metadata: { name, namespace: UPGRADE_NAMESPACE },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
+        subjects,
+      });
+    }
   }
 }

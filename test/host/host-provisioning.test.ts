@@ -184,7 +184,7 @@ describe('HostConsistencyCheck', () => {
   test('catches a StorageClass on a dataset Ansible does not create', async () => {
     const broken = tamper(await shipped(), 'host-provisioning/ansible/roles/zfs/tasks/main.yml', (c) => c.replace('- tank/games\n', '- tank/gamez\n'));
     expect((await check.run(broken)).map((f) => f.message)).toEqual([
-      'dist/storage/storageclass-nfs-games.yaml: StorageClass nfs-games uses dataset tank/games, which the Ansible ZFS role does not create',
+      'dist/storage/storageclass-nfs-games-29db49.yaml: StorageClass nfs-games-29db49 uses dataset tank/games, which the Ansible ZFS role does not create',
     ]);
   });
 });

@@ -84,7 +84,7 @@ describe('services', () => {
     expect(deployment.spec.template.spec.terminationGracePeriodSeconds).toBe(120);
     expect(deployment.spec.strategy).toEqual({ type: 'Recreate' });
     expect(claim.metadata.annotations).toEqual({ 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
-    expect(claim.spec).toEqual({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '20Gi' } }, storageClassName: 'nfs-games' });
+    expect(claim.spec).toEqual({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '20Gi' } }, storageClassName: 'nfs-games-29db49' });
   });
 
   test('the server config lists the peers and the networks they may reach, never a private key', () => {

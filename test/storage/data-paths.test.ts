@@ -33,12 +33,12 @@ describe('data paths', () => {
 
   test('fails when a StorageClass puts data under the generated volume name', () => {
     const objects = renderSpec(defaultSpecText()).objects.map((o) =>
-      o.manifest.kind === 'StorageClass' && o.manifest.metadata.name === 'nfs-games'
+      o.manifest.kind === 'StorageClass' && o.manifest.metadata.name === 'nfs-games-29db49'
         ? { ...o, manifest: { ...o.manifest, parameters: { ...o.manifest.parameters, subDir: '${pv.metadata.name}' } } }
         : o,
     );
     expect(dataPaths(objects).problems).toEqual([
-      'StorageClass/nfs-games: subDir "${pv.metadata.name}" makes the data path of games/minecraft-world depend on ${pv.metadata.name}; ' +
+      'StorageClass/nfs-games-29db49: subDir "${pv.metadata.name}" makes the data path of games/minecraft-world depend on ${pv.metadata.name}; ' +
         'use only ${pvc.metadata.namespace} and ${pvc.metadata.name}',
     ]);
   });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,11 +20,16 @@ describe('storage classes and exports', () => {
     const { cluster: c } = await synthesize(defaultSpecText(), 'cluster.yaml');
     const classes = c.objects.filter((o) => o.manifest.kind === 'StorageClass').map((o) => o.manifest);
     expect(classes.map((sc) => [sc.metadata.name, sc.parameters.share, sc.reclaimPolicy])).toEqual([
-      ['nfs-media', '/tank/media', 'Retain'],
-      ['nfs-games', '/tank/games', 'Retain'],
-      ['nfs-apps', '/tank/apps', 'Retain'],
-      ['nfs-monitoring', '/tank/monitoring', 'Retain'],
+      ['nfs-media-f26db8', '/tank/media', 'Retain'],
+      ['nfs-games-29db49', '/tank/games', 'Retain'],
+      ['nfs-apps-401055', '/tank/apps', 'Retain'],
+      ['nfs-monitoring-310446', '/tank/monitoring', 'Retain'],
     ]);
+    // the suffix is the first 6 hex digits of sha256("<server>:<share>"), both immutable parameters
+    for (const sc of classes) {
+      const digest = createHash('sha256').update(`${sc.parameters.server}:${sc.parameters.share}`).digest('hex');
+      expect(sc.metadata.name.endsWith(`-${digest.slice(0, 6)}`)).toBe(true);
+    }
     expect(classes[0].parameters).toEqual({
       server: '192.168.10.10',
       share: '/tank/media',
