@@ -14,6 +14,8 @@ import {
   SecurityPolicyCheck,
   StageDependencyCheck,
 } from './checks';
+import { AlloyReferenceCheck } from './checks/alloy-reference-check';
+import { FirstBootCheck, NodeLogAgentCheck } from './checks/node-os-checks';
 import { UserError } from './errors';
 import { vipRequests } from './net/service-vips';
 import { allocateVips, previousVips } from './net/vip-allocator';
@@ -34,6 +36,9 @@ export function defaultChecks(): Check[] {
     new HostConsistencyCheck(),
     new StageDependencyCheck(),
     new SecretsCheck(),
+    new NodeLogAgentCheck(),
+    new AlloyReferenceCheck(),
+    new FirstBootCheck(),
   ];
 }
 

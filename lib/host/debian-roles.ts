@@ -1,9 +1,11 @@
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { agentConfig, auditPolicy, serverConfig } from '../k3s/k3s-flags';
-import { AUDIT_POLICY_PATH } from '../k3s/k3s-requirements';
+import { AUDIT_POLICY_PATH, K3S_MANIFESTS_DIR } from '../k3s/k3s-requirements';
+import { serverNode } from '../spec/nodes';
 import { ClusterSpec } from '../spec/schema';
 import { AnsibleRole, AnsibleTask } from './ansible-role';
+import { bootstrapFiles } from './bootstrap-files';
 import { KERNEL_MODULES, SYSCTLS } from './host-settings';
 
 /* The roles of the Debian nodes: base system, ZFS, IPMI, k3s. */
@@ -277,6 +279,24 @@ const K3S_ASSET: Record<string, string> = { amd64: 'k3s', arm64: 'k3s-arm64' };
  * config.yaml from the spec, the token from the vault (`homelab_k3s_token`), and its unit.
  */
 export function k3sRole(scope: Construct, spec: ClusterSpec): AnsibleRole {
+  // A Debian control plane gets the first-boot manifests (CNI, Flux) the k3OS one gets in write_files.
+  const bootstrap = serverNode(spec).os === 'debian' ? bootstrapFiles(spec) : [];
+  const bootstrapTasks: AnsibleTask[] =
+    bootstrap.length === 0
+      ? []
+      : [
+          {
+            name: 'Create the k3s auto-deploy folder (control plane)',
+            'ansible.builtin.file': { path: K3S_MANIFESTS_DIR, state: 'directory', owner: 'root', group: 'root', mode: '0700' },
+            when: "k3s_role == 'server'",
+          },
+          {
+            name: 'Write the first-boot manifests: CNI, Flux and its root sync (control plane)',
+            'ansible.builtin.copy': { src: 'manifests/{{ item }}', dest: `${K3S_MANIFESTS_DIR}/{{ item }}`, owner: 'root', group: 'root', mode: '0600' },
+            loop: bootstrap.map((f) => f.fileName),
+            when: "k3s_role == 'server'",
+          },
+        ];
   const release = 'https://github.com/k3s-io/k3s/releases/download/{{ k3s_version | urlencode }}';
   const configs = Object.fromEntries(
     spec.nodes
@@ -347,6 +367,7 @@ export function k3sRole(scope: Construct, spec: ClusterSpec): AnsibleRole {
         'ansible.builtin.copy': { content: stringify(auditPolicy()), dest: AUDIT_POLICY_PATH, owner: 'root', group: 'root', mode: '0600' },
         when: "k3s_role == 'server'",
       },
+      ...bootstrapTasks,
       {
         name: 'Install the k3s unit',
         'ansible.builtin.copy': {
@@ -371,6 +392,6 @@ export function k3sRole(scope: Construct, spec: ClusterSpec): AnsibleRole {
         when: "'service' not in ansible_skip_tags",
       },
     ],
-    files: { ...configs, 'k3s-server.service': unit('server'), 'k3s-agent.service': unit('agent') },
+    files: { ...configs, ...Object.fromEntries(bootstrap.map((f) => [`manifests/${f.fileName}`, f.content])), 'k3s-server.service': unit('server'), 'k3s-agent.service': unit('agent') },
   });
 }

@@ -1,10 +1,10 @@
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
-import { bootstrapManifests } from '../../charts/bootstrap-manifests';
 import { agentConfig, auditPolicy, CONTROL_PLANE_TAINT_FLAG, serverConfig, toK3sArgs } from '../k3s/k3s-flags';
-import { AUDIT_POLICY_PATH, K3S_MANIFESTS_DIR } from '../k3s/k3s-requirements';
+import { AUDIT_POLICY_PATH } from '../k3s/k3s-requirements';
 import { GeneratedFile } from '../output/generated-file';
 import { ClusterSpec, NodeSpec } from '../spec/schema';
+import { bootstrapFiles } from './bootstrap-files';
 import { KERNEL_MODULES, SYSCTLS } from './host-settings';
 
 /** Replaced by the real token when the image is flashed (README, "Bootstrapping"). */
@@ -21,12 +21,7 @@ export function k3osConfig(spec: ClusterSpec, node: NodeSpec): Record<string, un
   const writeFiles = server
     ? [
         { path: AUDIT_POLICY_PATH, content: stringify(auditPolicy()), owner: 'root', permissions: '0600' },
-        ...bootstrapManifests(spec).map((m) => ({
-          path: `${K3S_MANIFESTS_DIR}/${m.fileName}`,
-          content: m.objects.map((o) => stringify(o)).join('---\n'),
-          owner: 'root',
-          permissions: '0600',
-        })),
+        ...bootstrapFiles(spec).map((f) => ({ path: f.path, content: f.content, owner: 'root', permissions: '0600' })),
       ]
     : [];
   return {

@@ -12,7 +12,7 @@ export const OBSERVABILITY_IMAGES = {
   ipmiExporter: 'quay.io/prometheuscommunity/ipmi-exporter:v1.10.0',
   snmpExporter: 'quay.io/prometheus/snmp-exporter:v0.29.0',
   loki: 'docker.io/grafana/loki:3.5.0',
-  alloy: 'docker.io/grafana/alloy:v1.9.0',
+  alloy: 'docker.io/grafana/alloy:v1.18.1',
   grafana: 'docker.io/grafana/grafana:12.0.2',
 } as const;
 
