@@ -361,10 +361,17 @@ export class ObservabilityChart extends Chart {
             ports: [{ name: 'http', containerPort: PORTS.ipmiExporter }],
             resources: resources('20m', '32Mi', '96Mi'),
             securityContext: RESTRICTED_CONTAINER,
-            volumeMounts: [{ name: 'config', mountPath: '/config', readOnly: true }],
+            volumeMounts: [
+              { name: 'config', mountPath: '/config', readOnly: true },
+              // FreeIPMI talks through a FIFO it creates in the temp dir on every collector call.
+              { name: 'tmp', mountPath: '/tmp' },
+            ],
           },
         ],
-        volumes: [{ name: 'config', secret: { secretName: secret.name, items: [{ key: secret.key, path: 'ipmi.yml' }] } }],
+        volumes: [
+          { name: 'config', secret: { secretName: secret.name, items: [{ key: secret.key, path: 'ipmi.yml' }] } },
+          { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: q('16Mi') } },
+        ],
       });
       service(this, 'ipmi-exporter', ipmi.selector, PORTS.ipmiExporter);
     }

@@ -9,6 +9,11 @@ import { ClusterSpec } from './spec/schema';
 export interface ImageInfo {
   /** Architectures the image is published for. */
   readonly architectures: readonly ('amd64' | 'arm64')[];
+  /**
+   * Folders the program writes to at run time (read in its source at the pinned version).
+   * With a read-only root filesystem each needs a writable volume; the writable-dirs check says so.
+   */
+  readonly writableDirs?: readonly { readonly path: string; readonly why: string }[];
 }
 
 export const IMAGES: Readonly<Record<string, ImageInfo>> = {
@@ -21,7 +26,11 @@ export const IMAGES: Readonly<Record<string, ImageInfo>> = {
   'quay.io/prometheus/node-exporter': { architectures: ['amd64', 'arm64'] },
   'docker.io/ncabatoff/process-exporter': { architectures: ['amd64', 'arm64'] },
   'registry.k8s.io/kube-state-metrics/kube-state-metrics': { architectures: ['amd64', 'arm64'] },
-  'quay.io/prometheuscommunity/ipmi-exporter': { architectures: ['amd64', 'arm64'] },
+  'quay.io/prometheuscommunity/ipmi-exporter': {
+    architectures: ['amd64', 'arm64'],
+    // freeipmi/freeipmi.go: a FIFO under os.TempDir() for the config of every FreeIPMI call.
+    writableDirs: [{ path: '/tmp', why: 'FreeIPMI is given its configuration through a FIFO created in the temp dir on every collector call' }],
+  },
   'quay.io/prometheus/snmp-exporter': { architectures: ['amd64', 'arm64'] },
   'docker.io/grafana/loki': { architectures: ['amd64', 'arm64'] },
   'docker.io/grafana/alloy': { architectures: ['amd64', 'arm64'] },

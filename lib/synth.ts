@@ -15,7 +15,8 @@ import {
   StageDependencyCheck,
 } from './checks';
 import { AlloyReferenceCheck } from './checks/alloy-reference-check';
-import { FirstBootCheck, NodeLogAgentCheck } from './checks/node-os-checks';
+import { HomeAssistantMetricsCheck, WritableDirsCheck } from './checks/component-checks';
+import { AnsibleFoldersCheck, FirstBootCheck, NodeLogAgentCheck } from './checks/node-os-checks';
 import { UserError } from './errors';
 import { vipRequests } from './net/service-vips';
 import { allocateVips, previousVips } from './net/vip-allocator';
@@ -39,6 +40,9 @@ export function defaultChecks(): Check[] {
     new NodeLogAgentCheck(),
     new AlloyReferenceCheck(),
     new FirstBootCheck(),
+    new WritableDirsCheck(),
+    new HomeAssistantMetricsCheck(),
+    new AnsibleFoldersCheck(),
   ];
 }
 

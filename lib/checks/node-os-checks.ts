@@ -5,7 +5,7 @@ import { K3S_MANIFESTS_DIR } from '../k3s/k3s-requirements';
 import { serverNode } from '../spec/nodes';
 import { serverFlags } from './host-checks';
 import { podTemplateModel } from '../analysis/workload-model';
-import { nodeOs } from '../host/node-os';
+import { NODE_OS, nodeOs } from '../host/node-os';
 import { imageRepository } from '../images';
 import { parseAlloy } from '../observability/alloy-syntax';
 import { RenderedCluster, RenderedObject } from '../render';
@@ -158,6 +158,50 @@ export class FirstBootCheck implements Check {
         );
       } else if (!same(actual, expected.content)) {
         messages.push(`${written.source}: ${expected.path} differs from ${what} the cluster renders (charts/bootstrap-manifests.ts)`);
+      }
+    }
+    return messages.map((message) => ({ severity: 'error', check: this.name, message }));
+  }
+}
+
+interface PlayTask {
+  name: string;
+  [module: string]: unknown;
+}
+
+/**
+ * Every file the Ansible play copies goes into a folder that exists by then: one the OS
+ * has (NODE_OS.debian.baseDirs), one a package installed earlier in the play creates
+ * (packageDirs), or one an earlier task creates (`file` with `state: directory`, a user's home).
+ * Otherwise the first run stops at that task, and every task after it never runs.
+ */
+export class AnsibleFoldersCheck implements Check {
+  public readonly name = 'ansible-folders';
+
+  public async run(cluster: RenderedCluster): Promise<Finding[]> {
+    const site = cluster.files.get('host-provisioning/ansible/site.yml');
+    if (!site) return [];
+    const os = NODE_OS.debian;
+    const exists = new Set<string>(os.baseDirs);
+    const messages: string[] = [];
+    for (const play of parse(site) as { roles: string[] }[]) {
+      for (const role of play.roles) {
+        const file = `host-provisioning/ansible/roles/${role}/tasks/main.yml`;
+        for (const task of (parse(cluster.files.get(file) ?? '[]') ?? []) as PlayTask[]) {
+          const apt = task['ansible.builtin.apt'] as { name?: string[] } | undefined;
+          for (const pkg of apt?.name ?? []) for (const d of os.packageDirs[pkg] ?? []) exists.add(d);
+          const dir = task['ansible.builtin.file'] as { path?: string; state?: string } | undefined;
+          if (dir?.state === 'directory' && dir.path) exists.add(dir.path);
+          const user = task['ansible.builtin.user'] as { name?: string } | undefined;
+          if (user?.name) exists.add(`/home/${user.name}`);
+          for (const module of ['ansible.builtin.copy', 'ansible.builtin.template', 'ansible.builtin.get_url']) {
+            const dest = (task[module] as { dest?: string } | undefined)?.dest;
+            const folder = dest?.replace(/\/[^/]*$/, '');
+            if (folder && !exists.has(folder)) {
+              messages.push(`${file}: task "${task.name}" writes ${dest}, but nothing before it creates ${folder} (${os.title} does not have it); the first run stops there`);
+            }
+          }
+        }
       }
     }
     return messages.map((message) => ({ severity: 'error', check: this.name, message }));

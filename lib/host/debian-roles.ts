@@ -230,6 +230,10 @@ export function zfsRole(scope: Construct, spec: ClusterSpec): AnsibleRole {
     .map((d) => `[${d.pool}/${d.name}]\n  use_template = ${d.backup ? 'backed_up' : 'local'}\n`)
     .join('\n');
   tasks.push({
+    name: 'Create the sanoid configuration folder',
+    'ansible.builtin.file': { path: '/etc/sanoid', state: 'directory', owner: 'root', group: 'root', mode: '0755' },
+  });
+  tasks.push({
     name: 'Configure sanoid snapshots',
     'ansible.builtin.copy': {
       content: [

@@ -33,6 +33,10 @@ export interface NodeOsFacts {
   readonly packageManager: 'apt' | 'none (immutable image; upgraded as a whole)';
   /** How the node is provisioned from host-provisioning/. */
   readonly provisioning: 'ansible' | 'k3os-config';
+  /** Folders a fresh install has (Debian: debootstrap minbase), that files may be copied into. */
+  readonly baseDirs: readonly string[];
+  /** Folders a package creates when it is installed (from `dpkg -L`), by package. */
+  readonly packageDirs: Readonly<Record<string, readonly string[]>>;
 }
 
 export const NODE_OS: Readonly<Record<NodeOsName, NodeOsFacts>> = {
@@ -45,6 +49,9 @@ export const NODE_OS: Readonly<Record<NodeOsName, NodeOsFacts>> = {
     k3sLog: { journalUnits: ['k3s.service', 'k3s-agent.service'] },
     packageManager: 'apt',
     provisioning: 'ansible',
+    baseDirs: ['/etc', '/etc/apt/preferences.d', '/etc/apt/sources.list.d', '/etc/modules-load.d', '/etc/sysctl.d', '/etc/systemd/system', '/usr/local/bin', '/usr/local/sbin'],
+    // sanoid installs no /etc/sanoid (only /etc/cron.d/sanoid and its units): the role makes it.
+    packageDirs: { cron: ['/etc/cron.d'], sanoid: ['/etc/cron.d'] },
   },
   k3os: {
     title: 'k3OS',
@@ -55,6 +62,8 @@ export const NODE_OS: Readonly<Record<NodeOsName, NodeOsFacts>> = {
     k3sLog: { file: '/var/log/k3s-service.log' },
     packageManager: 'none (immutable image; upgraded as a whole)',
     provisioning: 'k3os-config',
+    baseDirs: [],
+    packageDirs: {},
   },
 };
 
