@@ -15,7 +15,7 @@ import {
   StageDependencyCheck,
 } from './checks';
 import { AlloyReferenceCheck } from './checks/alloy-reference-check';
-import { HomeAssistantMetricsCheck, WritableDirsCheck } from './checks/component-checks';
+import { HomeAssistantMetricsCheck, PinnedImagesCheck, WritableDirsCheck } from './checks/component-checks';
 import { AnsibleFoldersCheck, FirstBootCheck, NodeLogAgentCheck } from './checks/node-os-checks';
 import { UserError } from './errors';
 import { vipRequests } from './net/service-vips';
@@ -43,6 +43,7 @@ export function defaultChecks(): Check[] {
     new WritableDirsCheck(),
     new HomeAssistantMetricsCheck(),
     new AnsibleFoldersCheck(),
+    new PinnedImagesCheck(),
   ];
 }
 

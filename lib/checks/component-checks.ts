@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { imageRepository, ImageInfo, imageCatalog } from '../images';
+import { imageCatalog, ImageInfo, IMAGES, imageRepository, imageTag } from '../images';
 import { HOME_ASSISTANT_METRICS_PATH, HOME_ASSISTANT_PACKAGE } from '../services/home-assistant';
 import { RenderedCluster } from '../render';
 import { Check, Finding } from './check';
@@ -76,5 +76,31 @@ export class HomeAssistantMetricsCheck implements Check {
       messages.push(`${deployment.file}: no init container installs ${HOME_ASSISTANT_PACKAGE.configMap} into Home Assistant's configuration, so ${HOME_ASSISTANT_METRICS_PATH} is not served`);
     }
     return messages.map((message) => ({ severity: 'error', check: this.name, message }));
+  }
+}
+
+/**
+ * Every image the project pins runs at the tag whose existence upstream (with an arm64 build)
+ * is recorded in the image catalogue (lib/images.ts, `pin`): a tag nobody checked, like
+ * `gerbera/gerbera:3.3.0`, which was never released, cannot slip in.
+ */
+export class PinnedImagesCheck implements Check {
+  public readonly name = 'pinned-images';
+
+  constructor(private readonly catalog: Readonly<Record<string, ImageInfo>> = IMAGES) {}
+
+  public async run(cluster: RenderedCluster): Promise<Finding[]> {
+    const messages = new Set<string>();
+    for (const { file, manifest } of cluster.objects) {
+      if (!WORKLOADS.has(manifest.kind)) continue;
+      const pod = podSpecOf(manifest);
+      for (const c of [...(pod?.initContainers ?? []), ...(pod?.containers ?? [])]) {
+        const pinned = this.catalog[imageRepository(c.image ?? '')]?.pin;
+        if (pinned && imageTag(c.image) !== pinned.tag) {
+          messages.add(`${file}: ${c.image} is not the checked pin; the image catalogue has ${pinned.tag} (${pinned.tagSeen}, checked ${pinned.checked}): check the tag upstream and record it in lib/images.ts`);
+        }
+      }
+    }
+    return [...messages].map((message) => ({ severity: 'error', check: this.name, message }));
   }
 }

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { GeneratedFile } from '../output/generated-file';
 import { ClusterSpec } from '../spec/schema';
 import { ansibleYaml } from './ansible-role';
+import { debianRelease } from './node-os';
 
 export interface AnsibleInventoryProps {
   readonly spec: ClusterSpec;
@@ -19,7 +20,7 @@ export class AnsibleInventory extends Construct {
     const hosts = Object.fromEntries(
       debian.map((n) => [
         n.name,
-        { ansible_host: n.ip, k3s_role: n.role, k3s_version: spec.k3s.version, k3s_arch: n.arch },
+        { ansible_host: n.ip, k3s_role: n.role, k3s_version: spec.k3s.version, k3s_arch: n.arch, debian_release: debianRelease(n).codename },
       ]),
     );
     const group = (names: string[]): Record<string, unknown> => ({ hosts: Object.fromEntries(names.map((n) => [n, null])) });

@@ -2,11 +2,12 @@ import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { agentConfig, auditPolicy, serverConfig } from '../k3s/k3s-flags';
 import { AUDIT_POLICY_PATH, K3S_MANIFESTS_DIR } from '../k3s/k3s-requirements';
-import { serverNode } from '../spec/nodes';
+import { serverNode, storageNode } from '../spec/nodes';
 import { ClusterSpec } from '../spec/schema';
 import { AnsibleRole, AnsibleTask } from './ansible-role';
 import { bootstrapFiles } from './bootstrap-files';
 import { KERNEL_MODULES, SYSCTLS } from './host-settings';
+import { DEBIAN_RELEASES, DEFAULT_DEBIAN_RELEASE, debianRelease } from './node-os';
 
 /* The roles of the Debian nodes: base system, ZFS, IPMI, k3s. */
 
@@ -111,45 +112,61 @@ for p in "$@"; do
 done
 `;
 
-/** OpenZFS from bookworm-backports (pinned as OpenZFS documents), partitions, pool, datasets, sanoid. */
+/**
+ * OpenZFS from the storage node's Debian release (contrib on trixie; backports, pinned as
+ * OpenZFS documents, on bookworm: DEBIAN_RELEASES), partitions, pool, datasets, sanoid.
+ */
 export function zfsRole(scope: Construct, spec: ClusterSpec): AnsibleRole {
+  const node = storageNode(spec);
+  // The spec rules keep the storage node on Debian; a node set rendered without them gets the default.
+  const release = node.os === 'debian' ? debianRelease(node) : DEBIAN_RELEASES[DEFAULT_DEBIAN_RELEASE];
+  const name = (pkg: string): string => release.packageNames[pkg] ?? pkg;
+  const sources = [
+    // contrib of the release itself (the installer enables main only), then backports when ZFS comes from there.
+    ['Types: deb', 'URIs: http://deb.debian.org/debian', `Suites: ${release.codename} ${release.codename}-updates`, 'Components: contrib', 'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg'],
+    ...(release.zfs.suite !== release.codename
+      ? [['Types: deb', 'URIs: http://deb.debian.org/debian', `Suites: ${release.zfs.suite}`, `Components: ${release.zfs.components}`, 'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg']]
+      : []),
+  ];
   const tasks: AnsibleTask[] = [
     {
-      name: 'Enable contrib and bookworm-backports',
+      name: `Enable ${release.zfs.suite === release.codename ? 'contrib' : `contrib and ${release.zfs.suite}`} (ZFS on Debian ${release.version} ${release.codename})`,
       'ansible.builtin.copy': {
-        content: [
-          'Types: deb',
-          'URIs: http://deb.debian.org/debian',
-          'Suites: bookworm bookworm-backports',
-          'Components: main contrib',
-          'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg',
-          '',
-        ].join('\n'),
+        content: `${sources.map((stanza) => stanza.join('\n')).join('\n\n')}\n`,
         dest: '/etc/apt/sources.list.d/homelab-zfs.sources',
         owner: 'root',
         group: 'root',
         mode: '0644',
       },
     },
+    ...(release.zfs.pin
+      ? [
+          {
+            name: `Take ZFS from ${release.zfs.suite}`,
+            'ansible.builtin.copy': {
+              content: ['Package: src:zfs-linux', `Pin: release n=${release.zfs.suite}`, 'Pin-Priority: 990', ''].join('\n'),
+              dest: '/etc/apt/preferences.d/90_zfs',
+              owner: 'root',
+              group: 'root',
+              mode: '0644',
+            },
+          },
+        ]
+      : [
+          {
+            name: 'Remove the ZFS pin of an earlier release',
+            'ansible.builtin.file': { path: '/etc/apt/preferences.d/90_zfs', state: 'absent' },
+          },
+        ]),
     {
-      name: 'Take ZFS from backports',
-      'ansible.builtin.copy': {
-        content: [
-          'Package: src:zfs-linux',
-          'Pin: release n=bookworm-backports',
-          'Pin-Priority: 990',
-          '',
-        ].join('\n'),
-        dest: '/etc/apt/preferences.d/90_zfs',
-        owner: 'root',
-        group: 'root',
-        mode: '0644',
-      },
+      name: 'Install the ZFS kernel module (DKMS)',
+      'ansible.builtin.apt': { name: [name('dpkg-dev'), name(`linux-headers-${node.arch}`), name('zfs-dkms')], state: 'present', update_cache: true },
+      tags: ['zfs-module'],
     },
     {
-      name: 'Install ZFS, partitioning tools and sanoid',
-      'ansible.builtin.apt': { name: ['dpkg-dev', 'linux-headers-amd64', 'zfs-dkms', 'zfsutils-linux', 'gdisk', 'sanoid'], state: 'present', update_cache: true },
-      tags: ['zfs'],
+      name: 'Install the ZFS tools, partitioning tools and sanoid',
+      // The module comes from the task above; without recommends the tools do not pull it in again.
+      'ansible.builtin.apt': { name: [name('zfsutils-linux'), name('gdisk'), name('sanoid')], state: 'present', update_cache: true, install_recommends: false },
     },
   ];
   for (const pool of spec.storage.pools) {
@@ -165,7 +182,7 @@ export function zfsRole(scope: Construct, spec: ClusterSpec): AnsibleRole {
             cmd: `sgdisk --new=0:0:+${size}G --typecode=0:bf01 --change-name=0:${label} ${device}`,
             creates: `/dev/disk/by-partlabel/${label}`,
           },
-          tags: ['zfs'],
+          tags: ['disk'],
         });
       }
     });
@@ -181,7 +198,7 @@ export function zfsRole(scope: Construct, spec: ClusterSpec): AnsibleRole {
         register: `pool_${pool.name.replace(/-/g, '_')}`,
         changed_when: false,
         failed_when: false,
-        tags: ['zfs'],
+        tags: ['disk'],
       },
       {
         // Never destroys or re-creates: only runs when the pool does not exist at all.
@@ -201,7 +218,7 @@ export function zfsRole(scope: Construct, spec: ClusterSpec): AnsibleRole {
         },
         when: `pool_${pool.name.replace(/-/g, '_')}.rc != 0`,
         changed_when: true,
-        tags: ['zfs'],
+        tags: ['disk'],
       },
     );
   }
@@ -223,7 +240,7 @@ export function zfsRole(scope: Construct, spec: ClusterSpec): AnsibleRole {
       },
       register: 'dataset_result',
       changed_when: "'changed' in dataset_result.stdout",
-      tags: ['zfs'],
+      tags: ['disk'],
     });
   }
   const sanoid = spec.storage.datasets
@@ -246,7 +263,6 @@ export function zfsRole(scope: Construct, spec: ClusterSpec): AnsibleRole {
       group: 'root',
       mode: '0644',
     },
-    tags: ['zfs'],
   });
   return new AnsibleRole(scope, 'ZfsRole', { name: 'zfs', tasks, files: { 'homelab-ensure-dataset': ENSURE_DATASET } });
 }

@@ -76,3 +76,64 @@ export function nodeOs(node: Pick<NodeSpec, 'os'>): NodeOsFacts {
 export function clusterOses(nodes: readonly Pick<NodeSpec, 'os'>[]): NodeOsName[] {
   return (Object.keys(NODE_OS) as NodeOsName[]).filter((os) => nodes.some((n) => n.os === os));
 }
+
+export type DebianReleaseName = 'trixie' | 'bookworm';
+
+/** The Debian releases a node may run, and what the generated files rely on in each. */
+export interface DebianReleaseFacts {
+  readonly codename: DebianReleaseName;
+  readonly version: number;
+  /**
+   * Where OpenZFS comes from: the release's own contrib (trixie) or its backports (bookworm,
+   * pinned as OpenZFS's Debian guide says, since bookworm's own 2.1 is older than backports' 2.3).
+   */
+  readonly zfs: { readonly suite: string; readonly components: string; readonly pin: boolean; readonly version: string };
+  /** Versions the release ships of the programs our scripts call (flags checked against them). */
+  readonly restic: string;
+  readonly sanoid: string;
+  /**
+   * Package names that differ from the ones the roles use (none do today for the packages we
+   * install; the map is where a rename goes).
+   */
+  readonly packageNames: Readonly<Record<string, string>>;
+  /** Regular security support (then LTS), from Debian's release pages. */
+  readonly securitySupportUntil: string;
+}
+
+/*
+ * Versions: packages.debian.org for trixie (13.x) and bookworm(-backports), checked again by
+ * the converge test, which installs them in a debootstrap root of each release. restic 0.14
+ * (bookworm) and 0.18 (trixie) both have `backup --time --tag --host` and
+ * `forget --group-by host,paths --keep-* --prune`, which is all the backup script uses.
+ */
+export const DEBIAN_RELEASES: Readonly<Record<DebianReleaseName, DebianReleaseFacts>> = {
+  trixie: {
+    codename: 'trixie',
+    version: 13,
+    zfs: { suite: 'trixie', components: 'contrib', pin: false, version: '2.3.9' },
+    restic: '0.18.0',
+    sanoid: '2.2.0',
+    packageNames: {},
+    securitySupportUntil: '2028-08-09',
+  },
+  bookworm: {
+    codename: 'bookworm',
+    version: 12,
+    zfs: { suite: 'bookworm-backports', components: 'main contrib', pin: true, version: '2.3.2' },
+    restic: '0.14.0',
+    sanoid: '2.1.0',
+    packageNames: {},
+    securitySupportUntil: '2026-06-10',
+  },
+};
+
+/** The default release for a debian node: the current stable. */
+export const DEFAULT_DEBIAN_RELEASE: DebianReleaseName = 'trixie';
+
+/** The Debian release of a debian node (the spec's, else the current stable). */
+export function debianRelease(node: Pick<NodeSpec, 'os' | 'debianRelease'>): DebianReleaseFacts {
+  if (node.os !== 'debian') {
+    throw new Error(`a ${node.os} node has no Debian release`);
+  }
+  return DEBIAN_RELEASES[node.debianRelease ?? DEFAULT_DEBIAN_RELEASE];
+}

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { HomeAssistantMetricsCheck, WritableDirsCheck } from '../../lib/checks/component-checks';
+import { HomeAssistantMetricsCheck, PinnedImagesCheck, WritableDirsCheck } from '../../lib/checks/component-checks';
 import { AnsibleFoldersCheck } from '../../lib/checks/node-os-checks';
 import { FileSet } from '../../lib/output/file-set';
 import { RenderedCluster } from '../../lib/render';
@@ -130,6 +130,18 @@ describe('the Ansible play writes only into folders that exist by then', () => {
   });
 });
 
-test('Gerbera is pinned to a real release (v3.2.1 is the newest tag of gerbera/gerbera; 3.3.0 does not exist)', () => {
-  expect(DLNA_IMAGE).toBe('docker.io/gerbera/gerbera:3.2.1');
+describe('every pinned image is the tag checked upstream', () => {
+  test('the shipped cluster and every rendered pin match the catalogue (Gerbera 3.2.1, the newest release)', async () => {
+    expect(DLNA_IMAGE).toBe('docker.io/gerbera/gerbera:3.2.1');
+    expect(await messages(new PinnedImagesCheck(), await shipped())).toEqual([]);
+  });
+
+  test('catches gerbera/gerbera:3.3.0, a tag that was never released (the DLNA pod could not pull it)', async () => {
+    const broken = editObject(await shipped(), 'Deployment', 'dlna', (m) => {
+      m.spec.template.spec.containers[0].image = 'docker.io/gerbera/gerbera:3.3.0';
+    });
+    expect(await messages(new PinnedImagesCheck(), broken)).toEqual([
+      'dist/media/media/deployment-dlna.yaml: docker.io/gerbera/gerbera:3.3.0 is not the checked pin; the image catalogue has 3.2.1 (gerbera/gerbera tag v3.2.1 (2026-03-22, newest; there is no 3.3.0), checked 2026-12-01): check the tag upstream and record it in lib/images.ts',
+    ]);
+  });
 });
