@@ -102,7 +102,7 @@ export class NodeLogAgentCheck implements Check {
 export function serverAutoDeployFiles(cluster: RenderedCluster): { source: string; files: Map<string, string> } | undefined {
   const server = serverNode(cluster.spec);
   const files = new Map<string, string>();
-  if (server.os === 'k3os') {
+  if (nodeOs(server).provisioning === 'k3os-config') {
     const source = `host-provisioning/k3os/${server.name}.yaml`;
     const text = cluster.files.get(source);
     if (!text) return undefined;

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { GeneratedFile } from '../output/generated-file';
 import { ClusterSpec } from '../spec/schema';
 import { ansibleYaml } from './ansible-role';
-import { debianRelease } from './node-os';
+import { debianRelease, nodeOs } from './node-os';
 
 export interface AnsibleInventoryProps {
   readonly spec: ClusterSpec;
@@ -16,7 +16,7 @@ export class AnsibleInventory extends Construct {
   constructor(scope: Construct, id: string, props: AnsibleInventoryProps) {
     super(scope, id);
     const { spec } = props;
-    const debian = spec.nodes.filter((n) => n.os === 'debian');
+    const debian = spec.nodes.filter((n) => nodeOs(n).provisioning === 'ansible');
     const hosts = Object.fromEntries(
       debian.map((n) => [
         n.name,

@@ -7,7 +7,7 @@ import { ClusterSpec } from '../spec/schema';
 import { AnsibleRole, AnsibleTask } from './ansible-role';
 import { bootstrapFiles } from './bootstrap-files';
 import { KERNEL_MODULES, SYSCTLS } from './host-settings';
-import { DEBIAN_RELEASES, DEFAULT_DEBIAN_RELEASE, debianRelease } from './node-os';
+import { DEBIAN_RELEASES, DEFAULT_DEBIAN_RELEASE, debianRelease, nodeOs } from './node-os';
 
 /* The roles of the Debian nodes: base system, ZFS, IPMI, k3s. */
 
@@ -300,7 +300,7 @@ const K3S_ASSET: Record<string, string> = { amd64: 'k3s', arm64: 'k3s-arm64' };
  */
 export function k3sRole(scope: Construct, spec: ClusterSpec): AnsibleRole {
   // A Debian control plane gets the first-boot manifests (CNI, Flux) the k3OS one gets in write_files.
-  const bootstrap = serverNode(spec).os === 'debian' ? bootstrapFiles(spec) : [];
+  const bootstrap = nodeOs(serverNode(spec)).provisioning === 'ansible' ? bootstrapFiles(spec) : [];
   const bootstrapTasks: AnsibleTask[] =
     bootstrap.length === 0
       ? []

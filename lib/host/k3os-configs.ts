@@ -6,6 +6,7 @@ import { GeneratedFile } from '../output/generated-file';
 import { ClusterSpec, NodeSpec } from '../spec/schema';
 import { bootstrapFiles } from './bootstrap-files';
 import { KERNEL_MODULES, SYSCTLS } from './host-settings';
+import { nodeOs } from './node-os';
 
 /** Replaced by the real token when the image is flashed (README, "Bootstrapping"). */
 export const TOKEN_PLACEHOLDER = 'REPLACE_WITH_K3S_TOKEN';
@@ -53,7 +54,7 @@ export const K3OS_RELEASES = 'https://github.com/petercb/k3os/releases';
 export class K3osConfigs extends Construct {
   constructor(scope: Construct, id: string, props: K3osConfigsProps) {
     super(scope, id);
-    const pis = props.spec.nodes.filter((n) => n.os === 'k3os');
+    const pis = props.spec.nodes.filter((n) => nodeOs(n).provisioning === 'k3os-config');
     if (pis.length > 0) {
       new GeneratedFile(this, 'Images', {
         path: 'host-provisioning/k3os/images.txt',
