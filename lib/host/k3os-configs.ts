@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
+import { admissionConfiguration, ADMISSION_CONFIG_PATH, hardenedNodeConfig, withKubeletKernelParameters } from '../k3s/cis-hardening';
 import { agentConfig, auditPolicy, CONTROL_PLANE_TAINT_FLAG, serverConfig, toK3sArgs } from '../k3s/k3s-flags';
 import { AUDIT_POLICY_PATH } from '../k3s/k3s-requirements';
 import { GeneratedFile } from '../output/generated-file';
@@ -18,10 +19,11 @@ export interface K3osConfigsProps {
 /** The k3OS config of one node, as data (rendered to YAML, validated by K3osConfigCheck). */
 export function k3osConfig(spec: ClusterSpec, node: NodeSpec): Record<string, unknown> {
   const server = node.role === 'server';
-  const k3sArgs = server ? ['server', ...toK3sArgs(serverConfig(spec, node))] : ['agent', ...toK3sArgs({ 'node-ip': node.ip })];
+  const k3sArgs = server ? ['server', ...toK3sArgs(serverConfig(spec, node))] : ['agent', ...toK3sArgs({ 'node-ip': node.ip, ...hardenedNodeConfig() })];
   const writeFiles = server
     ? [
         { path: AUDIT_POLICY_PATH, content: stringify(auditPolicy()), owner: 'root', permissions: '0600' },
+        { path: ADMISSION_CONFIG_PATH, content: stringify(admissionConfiguration()), owner: 'root', permissions: '0600' },
         ...bootstrapFiles(spec).map((f) => ({ path: f.path, content: f.content, owner: 'root', permissions: '0600' })),
       ]
     : [];
@@ -31,7 +33,8 @@ export function k3osConfig(spec: ClusterSpec, node: NodeSpec): Record<string, un
     ...(writeFiles.length > 0 ? { write_files: writeFiles } : {}),
     k3os: {
       modules: [...KERNEL_MODULES],
-      sysctl: { ...SYSCTLS },
+      // Applied at boot, before k3s starts: protect-kernel-defaults needs the kubelet's values.
+      sysctl: withKubeletKernelParameters(SYSCTLS),
       ntp_servers: [...spec.access.timeServers],
       dns_nameservers: [...spec.network.lan.dns],
       ...(server ? {} : { server_url: agentConfig(spec, node).server as string }),
