@@ -98,6 +98,7 @@ export const IMAGES: Readonly<Record<string, ImageInfo>> = {
     architectures: ['amd64', 'arm64'],
     pin: pin('0.19.1', 'restic/restic tag v0.19.1 (2026-07-05, newest); image tag without the v', '.github/workflows/docker.yml platforms linux/386,linux/amd64,linux/arm,linux/arm64'),
   },
+  'docker.io/coredns/coredns': { architectures: ['amd64', 'arm64'] },
 };
 
 /** The repository part of an image reference (`docker.io/library/nginx:1.27` -> `docker.io/library/nginx`). */

@@ -16,17 +16,39 @@ export interface K3osConfigsProps {
   readonly spec: ClusterSpec;
 }
 
+/** Where connman (k3OS's network manager) reads provisioning files; names are letters and digits only. */
+export const CONNMAN_CONFIG_PATH = '/var/lib/connman/homelab.config';
+
+/**
+ * The node's own static address on its (only) wired interface, as a connman provisioning
+ * file: without `MAC`, connman applies it to the first Ethernet interface it finds.
+ */
+export function connmanConfig(spec: ClusterSpec, node: NodeSpec): string {
+  const prefix = spec.network.lan.cidr.split('/')[1];
+  return [
+    '[service_lan]',
+    'Type = ethernet',
+    `IPv4 = ${node.ip}/${prefix}/${spec.network.lan.gateway}`,
+    'IPv6 = off',
+    `Nameservers = ${spec.network.lan.dns.join(',')}`,
+    `Timeservers = ${spec.access.timeServers.join(',')}`,
+    '',
+  ].join('\n');
+}
+
 /** The k3OS config of one node, as data (rendered to YAML, validated by K3osConfigCheck). */
 export function k3osConfig(spec: ClusterSpec, node: NodeSpec): Record<string, unknown> {
   const server = node.role === 'server';
   const k3sArgs = server ? ['server', ...toK3sArgs(serverConfig(spec, node))] : ['agent', ...toK3sArgs({ 'node-ip': node.ip, ...hardenedNodeConfig() })];
+  const network = { path: CONNMAN_CONFIG_PATH, content: connmanConfig(spec, node), owner: 'root', permissions: '0644' };
   const writeFiles = server
     ? [
+        network,
         { path: AUDIT_POLICY_PATH, content: stringify(auditPolicy()), owner: 'root', permissions: '0600' },
         { path: ADMISSION_CONFIG_PATH, content: stringify(admissionConfiguration()), owner: 'root', permissions: '0600' },
         ...bootstrapFiles(spec).map((f) => ({ path: f.path, content: f.content, owner: 'root', permissions: '0600' })),
       ]
-    : [];
+    : [network];
   return {
     hostname: node.name,
     ssh_authorized_keys: [...spec.access.sshAuthorizedKeys],
@@ -50,6 +72,15 @@ export function k3osConfig(spec: ClusterSpec, node: NodeSpec): Record<string, un
 export const K3OS_RELEASES = 'https://github.com/petercb/k3os/releases';
 
 /**
+ * The file to write to a node's boot medium, from the fork's release assets: the Raspberry Pi 4
+ * disk image for arm64 (boot partition with UEFI firmware and GRUB, then K3OS_STATE), the ISO
+ * otherwise (the fork's `Dockerfile` at the release tag builds both).
+ */
+export function k3osImageUrl(release: string, arch: string): string {
+  return `${K3OS_RELEASES}/download/${release}/${arch === 'arm64' ? `k3os-rpi4-${arch}.img` : `k3os-${arch}.iso`}`;
+}
+
+/**
  * `host-provisioning/k3os/<node>.yaml` for every k3OS node, and `images.txt`: which release
  * of the k3OS fork (`k3s.k3osRelease`, the one that carries `k3s.version`) and which
  * architecture's image each Pi is flashed with. The upgrade plans move the Pis to the same release.
@@ -63,7 +94,7 @@ export class K3osConfigs extends Construct {
         path: 'host-provisioning/k3os/images.txt',
         content:
           '# node release architecture download\n' +
-          pis.map((n) => `${n.name} ${props.spec.k3s.k3osRelease} ${n.arch} ${K3OS_RELEASES}/tag/${props.spec.k3s.k3osRelease}\n`).join(''),
+          pis.map((n) => `${n.name} ${props.spec.k3s.k3osRelease} ${n.arch} ${k3osImageUrl(props.spec.k3s.k3osRelease!, n.arch)}\n`).join(''),
       });
     }
     for (const node of pis) {
