@@ -9,7 +9,8 @@ import { VIP_KEYS } from '../lib/net/service-vips';
 import { VIP_ANNOTATION, VIP_KEY_ANNOTATION } from '../lib/net/vip-allocator';
 import { alertRuleGroups } from '../lib/observability/alert-rules';
 import { ALERT_WEBHOOK_URL_FILE, alertmanagerConfig } from '../lib/observability/alertmanager-config';
-import { alloyGatewayConfig, alloyHostPaths, alloyNodeConfig } from '../lib/observability/alloy-config';
+import { alloyGatewayConfig, alloyHostPaths, alloyNodeAgentName, alloyNodeConfig } from '../lib/observability/alloy-config';
+import { clusterOses, NODE_OS } from '../lib/host/node-os';
 import { OBSERVABILITY_IMAGES as IMAGES, OBSERVABILITY_NAMESPACE as NS, PORTS, TEXTFILE_DIR } from '../lib/observability/constants';
 import { dashboardJson, dashboardSpecs } from '../lib/observability/dashboards';
 import { lokiConfig } from '../lib/observability/loki-config';
@@ -91,7 +92,7 @@ export class ObservabilityChart extends Chart {
 
     this.prometheus(spec);
     this.alertmanager(spec, storage);
-    this.nodeAgents();
+    this.nodeAgents(spec);
     this.clusterExporters(spec);
     this.loki(spec, storage);
     this.alloyGateway(storage, vips.entries().find(([k]) => k === VIP_KEYS.syslog)?.[1]);
@@ -192,7 +193,7 @@ export class ObservabilityChart extends Chart {
   }
 
   /** node-exporter, process-exporter and the Alloy log agent on every node, the control plane included. */
-  private nodeAgents(): void {
+  private nodeAgents(spec: ClusterSpec): void {
     new HomelabWorkload(this, 'NodeExporter', {
       kind: 'DaemonSet',
       name: 'node-exporter',
@@ -267,42 +268,47 @@ export class ObservabilityChart extends Chart {
       ],
     });
 
-    configMap(this, 'alloy-node-config', { 'config.alloy': alloyNodeConfig() });
-    const hostPaths = alloyHostPaths();
-    new HomelabWorkload(this, 'Alloy', {
-      kind: 'DaemonSet',
-      name: 'alloy',
-      namespace: NS,
-      component: 'log-agent',
-      placement: Placement.everyNode(),
-      securityExceptions: {
-        runAsNonRoot: 'the journal, /var/log/pods and the audit logs are readable by root only',
-        hostPath: `reads host logs (${hostPaths.join(', ')}, read-only) and keeps its read positions in /var/lib/alloy`,
-      },
-      podSecurityContext: { seccompProfile: { type: 'RuntimeDefault' } },
-      containers: [
-        {
-          name: 'alloy',
-          image: IMAGES.alloy,
-          args: ['run', '/etc/alloy/config.alloy', '--storage.path=/var/lib/alloy/data', `--server.http.listen-addr=0.0.0.0:${PORTS.alloy}`],
-          env: [{ name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }],
-          ports: [{ name: 'http', containerPort: PORTS.alloy }],
-          resources: resources('30m', '96Mi', '256Mi'),
-          readinessProbe: httpProbe(PORTS.alloy, '/-/ready'),
-          securityContext: { ...RESTRICTED_CONTAINER, runAsNonRoot: false, runAsUser: 0 },
-          volumeMounts: [
-            { name: 'config', mountPath: '/etc/alloy', readOnly: true },
-            { name: 'state', mountPath: '/var/lib/alloy' },
-            ...hostPaths.map((path, i) => ({ name: `host-${i}`, mountPath: path, readOnly: true })),
-          ],
+    // One log agent per node OS: what each OS logs to (journal or syslog files) is in NODE_OS.
+    for (const os of clusterOses(spec.nodes)) {
+      const facts = NODE_OS[os];
+      const name = alloyNodeAgentName(os);
+      configMap(this, `${name}-config`, { 'config.alloy': alloyNodeConfig(facts) });
+      const hostPaths = alloyHostPaths(facts);
+      new HomelabWorkload(this, `Alloy-${os}`, {
+        kind: 'DaemonSet',
+        name,
+        namespace: NS,
+        component: 'log-agent',
+        placement: Placement.everyNodeOf(spec.nodes.filter((n) => n.os === os)),
+        securityExceptions: {
+          runAsNonRoot: `${facts.journalDir ? 'the journal, ' : ''}/var/log/pods and the audit logs are readable by root only`,
+          hostPath: `reads host logs (${hostPaths.join(', ')}, read-only) and keeps its read positions in /var/lib/alloy`,
         },
-      ],
-      volumes: [
-        { name: 'config', configMap: { name: 'alloy-node-config' } },
-        { name: 'state', hostPath: { path: '/var/lib/alloy', type: 'DirectoryOrCreate' } },
-        ...hostPaths.map((path, i) => ({ name: `host-${i}`, hostPath: { path, type: 'DirectoryOrCreate' } })),
-      ],
-    });
+        podSecurityContext: { seccompProfile: { type: 'RuntimeDefault' } },
+        containers: [
+          {
+            name: 'alloy',
+            image: IMAGES.alloy,
+            args: ['run', '/etc/alloy/config.alloy', '--storage.path=/var/lib/alloy/data', `--server.http.listen-addr=0.0.0.0:${PORTS.alloy}`],
+            env: [{ name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }],
+            ports: [{ name: 'http', containerPort: PORTS.alloy }],
+            resources: resources('30m', '96Mi', '256Mi'),
+            readinessProbe: httpProbe(PORTS.alloy, '/-/ready'),
+            securityContext: { ...RESTRICTED_CONTAINER, runAsNonRoot: false, runAsUser: 0 },
+            volumeMounts: [
+              { name: 'config', mountPath: '/etc/alloy', readOnly: true },
+              { name: 'state', mountPath: '/var/lib/alloy' },
+              ...hostPaths.map((path, i) => ({ name: `host-${i}`, mountPath: path, readOnly: true })),
+            ],
+          },
+        ],
+        volumes: [
+          { name: 'config', configMap: { name: `${name}-config` } },
+          { name: 'state', hostPath: { path: '/var/lib/alloy', type: 'DirectoryOrCreate' } },
+          ...hostPaths.map((path, i) => ({ name: `host-${i}`, hostPath: { path, type: 'DirectoryOrCreate' } })),
+        ],
+      });
+    }
   }
 
   /** kube-state-metrics, and the exporters that probe the BMC and the router over the LAN. */
@@ -355,10 +361,17 @@ export class ObservabilityChart extends Chart {
             ports: [{ name: 'http', containerPort: PORTS.ipmiExporter }],
             resources: resources('20m', '32Mi', '96Mi'),
             securityContext: RESTRICTED_CONTAINER,
-            volumeMounts: [{ name: 'config', mountPath: '/config', readOnly: true }],
+            volumeMounts: [
+              { name: 'config', mountPath: '/config', readOnly: true },
+              // FreeIPMI talks through a FIFO it creates in the temp dir on every collector call.
+              { name: 'tmp', mountPath: '/tmp' },
+            ],
           },
         ],
-        volumes: [{ name: 'config', secret: { secretName: secret.name, items: [{ key: secret.key, path: 'ipmi.yml' }] } }],
+        volumes: [
+          { name: 'config', secret: { secretName: secret.name, items: [{ key: secret.key, path: 'ipmi.yml' }] } },
+          { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: q('16Mi') } },
+        ],
       });
       service(this, 'ipmi-exporter', ipmi.selector, PORTS.ipmiExporter);
     }

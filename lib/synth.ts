@@ -19,6 +19,9 @@ import {
   StageDependencyCheck,
   UpgradeAccessCheck,
 } from './checks';
+import { AlloyReferenceCheck } from './checks/alloy-reference-check';
+import { HomeAssistantMetricsCheck, PinnedImagesCheck, WritableDirsCheck } from './checks/component-checks';
+import { AnsibleFoldersCheck, FirstBootCheck, NodeLogAgentCheck } from './checks/node-os-checks';
 import { UserError } from './errors';
 import { ChartRenderer, HelmChartRenderer } from './helm/chart-renderer';
 import { renderChartObjects } from './helm/cluster-charts';
@@ -46,6 +49,13 @@ export function defaultChecks(): Check[] {
     new FlowsCheck(),
     new UpgradeAccessCheck(),
     new ApiUpdateCheck(),
+    new NodeLogAgentCheck(),
+    new AlloyReferenceCheck(),
+    new FirstBootCheck(),
+    new WritableDirsCheck(),
+    new HomeAssistantMetricsCheck(),
+    new AnsibleFoldersCheck(),
+    new PinnedImagesCheck(),
   ];
 }
 

@@ -5,6 +5,7 @@ import { k3osConfigSchema } from '../host/k3os-schema';
 import { parseK3sArgs } from '../k3s/k3s-flags';
 import { AUDIT_LOG_PATH, networkingServerConfig, serverConfigMismatches } from '../k3s/k3s-requirements';
 import { formatPath } from '../spec/load-spec';
+import { alloyNodeAgentName } from '../observability/alloy-config';
 import { selectedNodes } from '../analysis/scheduling';
 import { imageRepository, imageTag } from '../images';
 import { serverNode } from '../spec/nodes';
@@ -39,7 +40,7 @@ function describe(issue: z.core.$ZodIssue): string {
 }
 
 /** The server's k3s arguments as rendered: from its k3OS config, or its Ansible k3s config. */
-function serverFlags(cluster: RenderedCluster): { file: string; flags: Record<string, unknown> } | undefined {
+export function serverFlags(cluster: RenderedCluster): { file: string; flags: Record<string, unknown> } | undefined {
   const server = serverNode(cluster.spec);
   const k3os = `host-provisioning/k3os/${server.name}.yaml`;
   const ansible = `host-provisioning/ansible/roles/k3s/files/config-${server.name}.yaml`;
@@ -114,7 +115,8 @@ export class HostConsistencyCheck implements Check {
       if (auditPath !== AUDIT_LOG_PATH) {
         messages.push(`${server.file}: the API audit log goes to ${auditPath ?? '(nowhere)'}, but the log collector reads ${AUDIT_LOG_PATH}`);
       }
-      const alloy = cluster.objects.find((o) => o.manifest.kind === 'DaemonSet' && o.manifest.metadata.name === 'alloy');
+      const agent = alloyNodeAgentName(serverNode(spec).os);
+      const alloy = cluster.objects.find((o) => o.manifest.kind === 'DaemonSet' && o.manifest.metadata.name === agent);
       if (alloy && auditPath) {
         const mounted = (alloy.manifest.spec.template.spec.volumes ?? []).map((v: { hostPath?: { path: string } }) => v.hostPath?.path);
         if (!mounted.includes(dirname(auditPath))) {

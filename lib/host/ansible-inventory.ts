@@ -3,6 +3,7 @@ import { GeneratedFile } from '../output/generated-file';
 import { ClusterSpec } from '../spec/schema';
 import { ansibleYaml } from './ansible-role';
 import { watchdogPlan } from './watchdog-role';
+import { debianRelease, nodeOs } from './node-os';
 
 export interface AnsibleInventoryProps {
   readonly spec: ClusterSpec;
@@ -16,11 +17,11 @@ export class AnsibleInventory extends Construct {
   constructor(scope: Construct, id: string, props: AnsibleInventoryProps) {
     super(scope, id);
     const { spec } = props;
-    const debian = spec.nodes.filter((n) => n.os === 'debian');
+    const debian = spec.nodes.filter((n) => nodeOs(n).provisioning === 'ansible');
     const hosts = Object.fromEntries(
       debian.map((n) => [
         n.name,
-        { ansible_host: n.ip, k3s_role: n.role, k3s_version: spec.k3s.version, k3s_arch: n.arch },
+        { ansible_host: n.ip, k3s_role: n.role, k3s_version: spec.k3s.version, k3s_arch: n.arch, debian_release: debianRelease(n).codename },
       ]),
     );
     const group = (names: string[]): Record<string, unknown> => ({ hosts: Object.fromEntries(names.map((n) => [n, null])) });

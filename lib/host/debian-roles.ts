@@ -2,10 +2,13 @@ import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { admissionConfiguration, ADMISSION_CONFIG_PATH, KUBELET_KERNEL_PARAMETERS, KUBELET_SYSCTL_FILE } from '../k3s/cis-hardening';
 import { agentConfig, auditPolicy, serverConfig } from '../k3s/k3s-flags';
-import { AUDIT_POLICY_PATH } from '../k3s/k3s-requirements';
+import { AUDIT_POLICY_PATH, K3S_MANIFESTS_DIR } from '../k3s/k3s-requirements';
+import { serverNode, storageNode } from '../spec/nodes';
 import { ClusterSpec } from '../spec/schema';
 import { AnsibleRole, AnsibleTask } from './ansible-role';
+import { bootstrapFiles } from './bootstrap-files';
 import { KERNEL_MODULES, SYSCTLS } from './host-settings';
+import { DEBIAN_RELEASES, DEFAULT_DEBIAN_RELEASE, debianRelease, nodeOs } from './node-os';
 
 /* The roles of the Debian nodes: base system, ZFS, IPMI, k3s. */
 
@@ -126,45 +129,61 @@ for p in "$@"; do
 done
 `;
 
-/** OpenZFS from bookworm-backports (pinned as OpenZFS documents), partitions, pool, datasets, sanoid. */
+/**
+ * OpenZFS from the storage node's Debian release (contrib on trixie; backports, pinned as
+ * OpenZFS documents, on bookworm: DEBIAN_RELEASES), partitions, pool, datasets, sanoid.
+ */
 export function zfsRole(scope: Construct, spec: ClusterSpec): AnsibleRole {
+  const node = storageNode(spec);
+  // The spec rules keep the storage node on Debian; a node set rendered without them gets the default.
+  const release = node.os === 'debian' ? debianRelease(node) : DEBIAN_RELEASES[DEFAULT_DEBIAN_RELEASE];
+  const name = (pkg: string): string => release.packageNames[pkg] ?? pkg;
+  const sources = [
+    // contrib of the release itself (the installer enables main only), then backports when ZFS comes from there.
+    ['Types: deb', 'URIs: http://deb.debian.org/debian', `Suites: ${release.codename} ${release.codename}-updates`, 'Components: contrib', 'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg'],
+    ...(release.zfs.suite !== release.codename
+      ? [['Types: deb', 'URIs: http://deb.debian.org/debian', `Suites: ${release.zfs.suite}`, `Components: ${release.zfs.components}`, 'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg']]
+      : []),
+  ];
   const tasks: AnsibleTask[] = [
     {
-      name: 'Enable contrib and bookworm-backports',
+      name: `Enable ${release.zfs.suite === release.codename ? 'contrib' : `contrib and ${release.zfs.suite}`} (ZFS on Debian ${release.version} ${release.codename})`,
       'ansible.builtin.copy': {
-        content: [
-          'Types: deb',
-          'URIs: http://deb.debian.org/debian',
-          'Suites: bookworm bookworm-backports',
-          'Components: main contrib',
-          'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg',
-          '',
-        ].join('\n'),
+        content: `${sources.map((stanza) => stanza.join('\n')).join('\n\n')}\n`,
         dest: '/etc/apt/sources.list.d/homelab-zfs.sources',
         owner: 'root',
         group: 'root',
         mode: '0644',
       },
     },
+    ...(release.zfs.pin
+      ? [
+          {
+            name: `Take ZFS from ${release.zfs.suite}`,
+            'ansible.builtin.copy': {
+              content: ['Package: src:zfs-linux', `Pin: release n=${release.zfs.suite}`, 'Pin-Priority: 990', ''].join('\n'),
+              dest: '/etc/apt/preferences.d/90_zfs',
+              owner: 'root',
+              group: 'root',
+              mode: '0644',
+            },
+          },
+        ]
+      : [
+          {
+            name: 'Remove the ZFS pin of an earlier release',
+            'ansible.builtin.file': { path: '/etc/apt/preferences.d/90_zfs', state: 'absent' },
+          },
+        ]),
     {
-      name: 'Take ZFS from backports',
-      'ansible.builtin.copy': {
-        content: [
-          'Package: src:zfs-linux',
-          'Pin: release n=bookworm-backports',
-          'Pin-Priority: 990',
-          '',
-        ].join('\n'),
-        dest: '/etc/apt/preferences.d/90_zfs',
-        owner: 'root',
-        group: 'root',
-        mode: '0644',
-      },
+      name: 'Install the ZFS kernel module (DKMS)',
+      'ansible.builtin.apt': { name: [name('dpkg-dev'), name(`linux-headers-${node.arch}`), name('zfs-dkms')], state: 'present', update_cache: true },
+      tags: ['zfs-module'],
     },
     {
-      name: 'Install ZFS, partitioning tools and sanoid',
-      'ansible.builtin.apt': { name: ['dpkg-dev', 'linux-headers-amd64', 'zfs-dkms', 'zfsutils-linux', 'gdisk', 'sanoid'], state: 'present', update_cache: true },
-      tags: ['zfs'],
+      name: 'Install the ZFS tools, partitioning tools and sanoid',
+      // The module comes from the task above; without recommends the tools do not pull it in again.
+      'ansible.builtin.apt': { name: [name('zfsutils-linux'), name('gdisk'), name('sanoid')], state: 'present', update_cache: true, install_recommends: false },
     },
   ];
   for (const pool of spec.storage.pools) {
@@ -180,7 +199,7 @@ export function zfsRole(scope: Construct, spec: ClusterSpec): AnsibleRole {
             cmd: `sgdisk --new=0:0:+${size}G --typecode=0:bf01 --change-name=0:${label} ${device}`,
             creates: `/dev/disk/by-partlabel/${label}`,
           },
-          tags: ['zfs'],
+          tags: ['disk'],
         });
       }
     });
@@ -196,7 +215,7 @@ export function zfsRole(scope: Construct, spec: ClusterSpec): AnsibleRole {
         register: `pool_${pool.name.replace(/-/g, '_')}`,
         changed_when: false,
         failed_when: false,
-        tags: ['zfs'],
+        tags: ['disk'],
       },
       {
         // Never destroys or re-creates: only runs when the pool does not exist at all.
@@ -216,7 +235,7 @@ export function zfsRole(scope: Construct, spec: ClusterSpec): AnsibleRole {
         },
         when: `pool_${pool.name.replace(/-/g, '_')}.rc != 0`,
         changed_when: true,
-        tags: ['zfs'],
+        tags: ['disk'],
       },
     );
   }
@@ -238,12 +257,16 @@ export function zfsRole(scope: Construct, spec: ClusterSpec): AnsibleRole {
       },
       register: 'dataset_result',
       changed_when: "'changed' in dataset_result.stdout",
-      tags: ['zfs'],
+      tags: ['disk'],
     });
   }
   const sanoid = spec.storage.datasets
     .map((d) => `[${d.pool}/${d.name}]\n  use_template = ${d.backup ? 'backed_up' : 'local'}\n`)
     .join('\n');
+  tasks.push({
+    name: 'Create the sanoid configuration folder',
+    'ansible.builtin.file': { path: '/etc/sanoid', state: 'directory', owner: 'root', group: 'root', mode: '0755' },
+  });
   tasks.push({
     name: 'Configure sanoid snapshots',
     'ansible.builtin.copy': {
@@ -257,7 +280,6 @@ export function zfsRole(scope: Construct, spec: ClusterSpec): AnsibleRole {
       group: 'root',
       mode: '0644',
     },
-    tags: ['zfs'],
   });
   return new AnsibleRole(scope, 'ZfsRole', { name: 'zfs', tasks, files: { 'homelab-ensure-dataset': ENSURE_DATASET } });
 }
@@ -294,6 +316,24 @@ const K3S_ASSET: Record<string, string> = { amd64: 'k3s', arm64: 'k3s-arm64' };
  * config.yaml from the spec, the token from the vault (`homelab_k3s_token`), and its unit.
  */
 export function k3sRole(scope: Construct, spec: ClusterSpec): AnsibleRole {
+  // A Debian control plane gets the first-boot manifests (CNI, Flux) the k3OS one gets in write_files.
+  const bootstrap = nodeOs(serverNode(spec)).provisioning === 'ansible' ? bootstrapFiles(spec) : [];
+  const bootstrapTasks: AnsibleTask[] =
+    bootstrap.length === 0
+      ? []
+      : [
+          {
+            name: 'Create the k3s auto-deploy folder (control plane)',
+            'ansible.builtin.file': { path: K3S_MANIFESTS_DIR, state: 'directory', owner: 'root', group: 'root', mode: '0700' },
+            when: "k3s_role == 'server'",
+          },
+          {
+            name: 'Write the first-boot manifests: CNI, Flux and its root sync (control plane)',
+            'ansible.builtin.copy': { src: 'manifests/{{ item }}', dest: `${K3S_MANIFESTS_DIR}/{{ item }}`, owner: 'root', group: 'root', mode: '0600' },
+            loop: bootstrap.map((f) => f.fileName),
+            when: "k3s_role == 'server'",
+          },
+        ];
   const release = 'https://github.com/k3s-io/k3s/releases/download/{{ k3s_version | urlencode }}';
   const configs = Object.fromEntries(
     spec.nodes
@@ -364,6 +404,7 @@ export function k3sRole(scope: Construct, spec: ClusterSpec): AnsibleRole {
         'ansible.builtin.copy': { content: stringify(auditPolicy()), dest: AUDIT_POLICY_PATH, owner: 'root', group: 'root', mode: '0600' },
         when: "k3s_role == 'server'",
       },
+      ...bootstrapTasks,
       {
         name: 'Write the admission configuration: Pod Security and event rate limit (control plane)',
         'ansible.builtin.copy': { content: stringify(admissionConfiguration()), dest: ADMISSION_CONFIG_PATH, owner: 'root', group: 'root', mode: '0600' },
@@ -394,6 +435,6 @@ export function k3sRole(scope: Construct, spec: ClusterSpec): AnsibleRole {
         when: "'service' not in ansible_skip_tags",
       },
     ],
-    files: { ...configs, 'k3s-server.service': unit('server'), 'k3s-agent.service': unit('agent') },
+    files: { ...configs, ...Object.fromEntries(bootstrap.map((f) => [`manifests/${f.fileName}`, f.content])), 'k3s-server.service': unit('server'), 'k3s-agent.service': unit('agent') },
   });
 }

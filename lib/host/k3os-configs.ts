@@ -1,12 +1,13 @@
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
-import { bootstrapManifests } from '../../charts/bootstrap-manifests';
 import { admissionConfiguration, ADMISSION_CONFIG_PATH, hardenedNodeConfig, withKubeletKernelParameters } from '../k3s/cis-hardening';
 import { agentConfig, auditPolicy, CONTROL_PLANE_TAINT_FLAG, serverConfig, toK3sArgs } from '../k3s/k3s-flags';
-import { AUDIT_POLICY_PATH, K3S_MANIFESTS_DIR } from '../k3s/k3s-requirements';
+import { AUDIT_POLICY_PATH } from '../k3s/k3s-requirements';
 import { GeneratedFile } from '../output/generated-file';
 import { ClusterSpec, NodeSpec } from '../spec/schema';
+import { bootstrapFiles } from './bootstrap-files';
 import { KERNEL_MODULES, SYSCTLS } from './host-settings';
+import { nodeOs } from './node-os';
 
 /** Replaced by the real token when the image is flashed (README, "Bootstrapping"). */
 export const TOKEN_PLACEHOLDER = 'REPLACE_WITH_K3S_TOKEN';
@@ -45,12 +46,7 @@ export function k3osConfig(spec: ClusterSpec, node: NodeSpec): Record<string, un
         network,
         { path: AUDIT_POLICY_PATH, content: stringify(auditPolicy()), owner: 'root', permissions: '0600' },
         { path: ADMISSION_CONFIG_PATH, content: stringify(admissionConfiguration()), owner: 'root', permissions: '0600' },
-        ...bootstrapManifests(spec).map((m) => ({
-          path: `${K3S_MANIFESTS_DIR}/${m.fileName}`,
-          content: m.objects.map((o) => stringify(o)).join('---\n'),
-          owner: 'root',
-          permissions: '0600',
-        })),
+        ...bootstrapFiles(spec).map((f) => ({ path: f.path, content: f.content, owner: 'root', permissions: '0600' })),
       ]
     : [network];
   return {
@@ -92,7 +88,7 @@ export function k3osImageUrl(release: string, arch: string): string {
 export class K3osConfigs extends Construct {
   constructor(scope: Construct, id: string, props: K3osConfigsProps) {
     super(scope, id);
-    const pis = props.spec.nodes.filter((n) => n.os === 'k3os');
+    const pis = props.spec.nodes.filter((n) => nodeOs(n).provisioning === 'k3os-config');
     if (pis.length > 0) {
       new GeneratedFile(this, 'Images', {
         path: 'host-provisioning/k3os/images.txt',

@@ -39,7 +39,6 @@ export class StorageRole extends Construct {
       ...props.localVolumeDirs.map((dir) => ({
         name: `Create the local volume folder ${dir.path}`,
         'ansible.builtin.file': { path: dir.path, state: 'directory', owner: String(dir.uid), group: String(dir.uid), mode: '0750' },
-        tags: ['zfs'],
       })),
       {
         name: 'Run the NFS server',

@@ -166,6 +166,11 @@ export function watchdogRole(scope: Construct, spec: ClusterSpec): AnsibleRole |
     name: 'watchdog',
     tasks: [
       {
+        // kmod creates it on a full install; a minimal root (and the converge test's) may lack it.
+        name: 'Create the modprobe configuration folder',
+        'ansible.builtin.file': { path: '/etc/modprobe.d', state: 'directory', owner: 'root', group: 'root', mode: '0755' },
+      },
+      {
         name: 'Keep the chipset watchdogs off /dev/watchdog and set the BMC watchdog options',
         'ansible.builtin.copy': { content: MODPROBE, dest: '/etc/modprobe.d/homelab-watchdog.conf', owner: 'root', group: 'root', mode: '0644' },
       },

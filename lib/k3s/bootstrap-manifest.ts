@@ -10,4 +10,6 @@ export interface BootstrapManifest {
   /** The Kubernetes objects in the file. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly objects: readonly any[];
+  /** The pod network itself: without it (and `flannel-backend: none`) no pod starts. */
+  readonly cni?: boolean;
 }

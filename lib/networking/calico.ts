@@ -115,5 +115,5 @@ export function calicoBootstrapManifest(spec: ClusterSpec): BootstrapManifest {
       valuesContent: stringify(calicoValues(spec)),
     },
   });
-  return { fileName: '10-calico.yaml', objects: [chart] };
+  return { fileName: '10-calico.yaml', objects: [chart], cni: true };
 }

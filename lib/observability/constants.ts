@@ -4,15 +4,15 @@ export const OBSERVABILITY_NAMESPACE = MONITORING_NAMESPACE;
 
 /** Pinned, multi-arch images of the monitoring stack. */
 export const OBSERVABILITY_IMAGES = {
-  prometheus: 'quay.io/prometheus/prometheus:v3.5.0',
-  alertmanager: 'quay.io/prometheus/alertmanager:v0.28.1',
-  nodeExporter: 'quay.io/prometheus/node-exporter:v1.9.1',
-  processExporter: 'docker.io/ncabatoff/process-exporter:0.8.5',
-  kubeStateMetrics: 'registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.15.0',
-  ipmiExporter: 'quay.io/prometheuscommunity/ipmi-exporter:v1.10.0',
-  snmpExporter: 'quay.io/prometheus/snmp-exporter:v0.29.0',
-  loki: 'docker.io/grafana/loki:3.5.0',
-  alloy: 'docker.io/grafana/alloy:v1.9.0',
+  prometheus: 'quay.io/prometheus/prometheus:v3.14.0',
+  alertmanager: 'quay.io/prometheus/alertmanager:v0.34.0',
+  nodeExporter: 'quay.io/prometheus/node-exporter:v1.12.1',
+  processExporter: 'docker.io/ncabatoff/process-exporter:0.8.7',
+  kubeStateMetrics: 'registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.17.0',
+  ipmiExporter: 'quay.io/prometheuscommunity/ipmi-exporter:v1.10.1',
+  snmpExporter: 'quay.io/prometheus/snmp-exporter:v0.30.1',
+  loki: 'docker.io/grafana/loki:3.7.6',
+  alloy: 'docker.io/grafana/alloy:v1.18.1',
   grafana: 'docker.io/grafana/grafana:12.0.2',
 } as const;
 

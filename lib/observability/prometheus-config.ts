@@ -1,6 +1,6 @@
 import { INGRESS_NAMESPACE, TRAEFIK_PORTS, TRAEFIK_RELEASE } from '../ingress/traefik';
 import { CERT_MANAGER_METRICS_PORT, CERT_MANAGER_NAMESPACE } from '../ingress/cert-manager';
-import { homeAssistantEndpoint } from '../services/home-assistant';
+import { HOME_ASSISTANT_METRICS_PATH, homeAssistantEndpoint } from '../services/home-assistant';
 import { ClusterSpec } from '../spec/schema';
 import { PORTS, serviceHost } from './constants';
 import { smartctlScrapeJob } from './storage-health';
@@ -96,7 +96,7 @@ export function prometheusConfig(spec: ClusterSpec): Record<string, any> {
     jobs.push(
       staticJob('home-assistant', [url.host], {
         scheme: url.protocol.replace(':', ''),
-        metrics_path: '/api/prometheus',
+        metrics_path: HOME_ASSISTANT_METRICS_PATH,
         authorization: { credentials_file: PROMETHEUS_PATHS.homeAssistantToken },
       }),
     );

@@ -57,6 +57,17 @@ export class Placement {
     return new Placement('everyNode', [], 0);
   }
 
+  /**
+   * A node agent on each of these nodes, the control plane included (a DaemonSet for the
+   * nodes of one OS, when the agent's configuration depends on it).
+   */
+  public static everyNodeOf(nodes: readonly NodeSpec[]): Placement {
+    if (nodes.length === 0) {
+      throw new Error('A node agent needs at least one node');
+    }
+    return new Placement('everyNode', [...nodes], 0);
+  }
+
   private constructor(
     public readonly kind: PlacementKind,
     /** The nodes named by the placement, primary first; empty for anywhere/everyNode. */
@@ -109,7 +120,10 @@ export class Placement {
           ],
         };
       case 'everyNode':
-        return { tolerations: [CONTROL_PLANE_TAINT] };
+        return {
+          ...(this.nodes.length > 0 ? { affinity: { nodeAffinity: onNodes(this.nodes.map((n) => n.name)) } } : {}),
+          tolerations: [CONTROL_PLANE_TAINT],
+        };
     }
   }
 }

@@ -7,7 +7,7 @@ import { ClusterSpec } from '../spec/schema';
 import { datasetMountpoint } from '../storage/data-volume';
 
 /** Gerbera, a maintained UPnP/DLNA media server. */
-export const DLNA_IMAGE = 'docker.io/gerbera/gerbera:3.3.0';
+export const DLNA_IMAGE = 'docker.io/gerbera/gerbera:3.2.1';
 export const MEDIA_NAMESPACE = 'media';
 /** Gerbera's HTTP port (its default). */
 export const DLNA_HTTP_PORT = 49494;

@@ -27,6 +27,11 @@ const MIN_KUBERNETES_MINOR = 33;
 
 function nodeRules(spec: ClusterSpec): string[] {
   const problems = duplicates(spec.nodes.map((n, i) => [n.name, `nodes[${i}].name`]));
+  spec.nodes.forEach((n, i) => {
+    if (n.os !== 'debian' && n.debianRelease !== undefined) {
+      problems.push(`nodes[${i}].debianRelease: ${n.debianRelease} is set, but ${n.name} runs ${n.os}; only debian nodes have a Debian release`);
+    }
+  });
   const servers = spec.nodes.filter((n) => n.role === 'server');
   if (servers.length === 0) {
     problems.push('nodes: no node has role "server"; exactly one control-plane node is required');

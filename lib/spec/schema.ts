@@ -23,6 +23,10 @@ const nodeSchema = z
       .describe('k3s role: exactly one node is the server (control plane); the others are agents (workers).'),
     os: z.enum(['debian', 'k3os']).describe('debian is provisioned with Ansible; k3os nodes get a generated config.yaml.'),
     arch: z.enum(ARCHITECTURES).describe('CPU architecture; images are checked to support it.'),
+    debianRelease: z
+      .enum(['trixie', 'bookworm'])
+      .optional()
+      .describe('Debian release of a debian node (default trixie, Debian 13; bookworm, Debian 12, is still accepted). Not for k3os nodes.'),
     ip: ipv4.describe('Static LAN address of the node (outside the DHCP range).'),
     hardware: z
       .object({

@@ -5,7 +5,7 @@ import { ClusterSpec } from '../spec/schema';
 import { backupPlan } from './backup-plan';
 
 /** restic, multi-arch, pinned. */
-export const RESTIC_IMAGE = 'docker.io/restic/restic:0.18.1';
+export const RESTIC_IMAGE = 'docker.io/restic/restic:0.19.1';
 
 /**
  * A Job that restores one backup of a dataset into a new folder beside the live data

@@ -21,7 +21,7 @@ export const UPGRADE_CONTROLLER_IMAGE = `docker.io/rancher/system-upgrade-contro
  * The image the Jobs cordon and drain nodes with. It runs on the node being upgraded, so it
  * must be published for every node architecture; keep it within one minor of the server.
  */
-export const UPGRADE_KUBECTL_IMAGE = 'docker.io/rancher/kubectl:v1.33.9';
+export const UPGRADE_KUBECTL_IMAGE = 'docker.io/rancher/kubectl:v1.33.13';
 /** The environment variable that carries it. */
 export const KUBECTL_IMAGE_ENV = 'SYSTEM_UPGRADE_JOB_KUBECTL_IMAGE';
 

@@ -29,6 +29,7 @@ describe('plan', () => {
       'metadata.labels.app.kubernetes.io/version',
       'spec.template.metadata.labels.app.kubernetes.io/version',
       'spec.template.spec.containers',
+      'spec.template.spec.initContainers',
     ]);
     const text = formatPlan(changes);
     expect(text.split('\n').slice(0, 3)).toEqual([

@@ -75,3 +75,26 @@ describe('renovate.json', () => {
     expect(found.sort()).toEqual([...source.matchAll(/chart: '([^']+)'/g)].map((m) => m[1]).sort());
   });
 });
+
+describe('Renovate can offer an update for every pin', () => {
+  const rules = (JSON.parse(readFileSync(join(REPO, 'renovate.json'), 'utf8')) as { packageRules: { matchDepNames?: string[]; versioning?: string }[] }).packageRules;
+
+  test("linuxserver's WireGuard tag has a versioning of its own that orders its builds and skips arch-prefixed tags", () => {
+    const rule = rules.find((r) => r.matchDepNames?.includes('lscr.io/linuxserver/wireguard'))!;
+    const pattern = new RegExp(rule.versioning!.replace(/^regex:/, ''));
+    const { WIREGUARD_IMAGE } = require('../../lib/services/wireguard');
+    const pinned = (WIREGUARD_IMAGE as string).split(':')[1];
+    expect(pattern.exec(pinned)!.groups).toEqual({ major: '1', minor: '0', patch: '20250521', build: '1', revision: '110' });
+    expect(['1.0.20250521-r1-ls111', 'arm64v8-1.0.20250521-r1-ls111', 'latest', 'version-1.0.20250521-r1'].map((t) => pattern.test(t))).toEqual([true, false, false, false]);
+  });
+
+  test('every image the catalogue pins is found by the image manager in the code that renders it', () => {
+    const { IMAGES } = require('../../lib/images');
+    const manager = config.customManagers.find((m) => m.description.startsWith('Container images pinned in TypeScript'))!;
+    const texts = ['lib/observability/constants.ts', 'lib/services/wireguard.ts', 'lib/services/dlna.ts', 'lib/storage/restore-job.ts', 'lib/upgrades/system-upgrade-controller.ts'].map((f) => readFileSync(join(REPO, f), 'utf8'));
+    const found = new Set(texts.flatMap((t) => [...t.matchAll(new RegExp(manager.matchStrings[0], 'g'))]).map((m) => `${m.groups!.depName}:${m.groups!.currentValue}`));
+    const pinned = Object.entries(IMAGES as Record<string, { pin?: { tag: string } }>).filter(([, i]) => i.pin && i.pin.tag).map(([repo, i]) => `${repo}:${i.pin!.tag}`);
+    // system-upgrade-controller's image takes the tag of its repository (the github-tags manager).
+    expect(pinned.filter((p) => !found.has(p))).toEqual(['docker.io/rancher/system-upgrade-controller:v0.20.1']);
+  });
+});

@@ -125,13 +125,13 @@ describe('HostConsistencyCheck', () => {
   test('catches a log collector that does not mount the audit log folder', async () => {
     const cluster = await shipped();
     const objects = cluster.objects.map((o) => {
-      if (o.manifest.kind !== 'DaemonSet' || o.manifest.metadata.name !== 'alloy') return o;
+      if (o.manifest.kind !== 'DaemonSet' || o.manifest.metadata.name !== 'alloy-k3os') return o;
       const m = JSON.parse(JSON.stringify(o.manifest));
       m.spec.template.spec.volumes = m.spec.template.spec.volumes.filter((v: { hostPath?: { path: string } }) => v.hostPath?.path !== '/var/lib/rancher/k3s/server/logs');
       return { ...o, manifest: m };
     });
     expect((await check.run({ ...cluster, objects })).map((f) => f.message)).toEqual([
-      'dist/observability/observability/daemonset-alloy.yaml: the log collector does not mount /var/lib/rancher/k3s/server/logs, where the API audit log is written',
+      'dist/observability/observability/daemonset-alloy-k3os.yaml: the log collector does not mount /var/lib/rancher/k3s/server/logs, where the API audit log is written',
     ]);
   });
 

@@ -70,7 +70,9 @@ describe('observability coverage of the shipped cluster', () => {
     const dashboards = Object.values(configMap('grafana-dashboards')).map((json) => JSON.parse(json));
     const rules = parse(configMap('prometheus-rules')['homelab.yml']).groups.flatMap((g: { rules: { alert: string }[] }) => g.rules.map((r) => r.alert));
     const jobs = parse(configMap('prometheus-config')['prometheus.yml']).scrape_configs.map((j: { job_name: string }) => j.job_name);
-    const alloy = `${configMap('alloy-node-config')['config.alloy']}${configMap('alloy-gateway-config')['config.alloy']}`;
+    // The node agent runs as one DaemonSet per node OS (alloy-debian, alloy-k3os), each with its configuration.
+    const nodeAgents = [...workloads].filter((w) => /^alloy-(debian|k3os)$/.test(w));
+    const alloy = [...nodeAgents.map((w) => `${w}-config`), 'alloy-gateway-config'].map((c) => configMap(c)['config.alloy']).join('');
     for (const row of coverage(rendered.spec)) {
       const where = row.signal;
       if (row.onHost) {
@@ -78,7 +80,7 @@ describe('observability coverage of the shipped cluster', () => {
         const unit = `host-provisioning/ansible/roles/disk-health/files/${row.collector}.service`;
         expect(`${where}: ${rendered.files.includes(unit)}`).toBe(`${where}: true`);
       } else {
-        expect(`${where}: ${workloads.has(row.collector)}`).toBe(`${where}: true`);
+        expect(`${where}: ${workloads.has(row.collector) || (row.collector === 'alloy' && nodeAgents.length > 0)}`).toBe(`${where}: true`);
       }
       const dashboard = dashboards.find((d) => d.uid === row.dashboard);
       const panel = dashboard?.panels.find((p: { title: string }) => p.title === row.panel);

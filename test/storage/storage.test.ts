@@ -68,16 +68,16 @@ describe('backups', () => {
     const { cluster: c } = await synthesize(text, 'cluster.yaml');
     const tasks = c.files.get('host-provisioning/ansible/roles/storage/tasks/main.yml')!;
     expect(tasks).toContain('15 2 * * 0 root /usr/local/sbin/homelab-backup');
-    expect(backupScript(c.spec)).toContain('forget --host atlas-home --keep-daily 3 --keep-weekly 2 --keep-monthly 6 --prune');
+    expect(backupScript(c.spec)).toContain('forget --host atlas-home --group-by host,paths --keep-daily 3 --keep-weekly 2 --keep-monthly 6 --prune');
   });
 
   test('only datasets marked backup: true are backed up, from their newest snapshot', () => {
     const script = backupScript(spec);
-    expect(script.match(/^backup .*$/gm)).toEqual([
+    expect(script.match(/^ {2}backup .*$/gm)!.map((l) => l.trim())).toEqual([
       'backup tank/games /tank/games s3:https://s3.us-west-004.backblazeb2.com/atlas-home-backups/atlas-home/tank-games || failed=1',
       'backup tank/apps /tank/apps s3:https://s3.us-west-004.backblazeb2.com/atlas-home-backups/atlas-home/tank-apps || failed=1',
     ]);
-    expect(script).toContain('"$mountpoint/.zfs/snapshot/$snapshot"');
+    expect(script).toContain('mount --bind "$mountpoint/.zfs/snapshot/$snapshot" "$source"');
   });
 
   test('no credential value is written: the vault variable is copied with no_log', async () => {

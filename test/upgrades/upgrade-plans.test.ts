@@ -127,7 +127,7 @@ describe('checks on the upgrade plans', () => {
   test('the host check catches a kubectl for the Jobs more than one minor from k3s', async () => {
     const newer = renderSpec(defaultSpecText().replace(/version: v1\.33\.11\+k3s1/, 'version: v1.35.1+k3s1').replace(/k3osRelease: \S+/, 'k3osRelease: v0.35.1-k3s1-r1'));
     expect((await new HostConsistencyCheck().run(newer)).map((f) => f.message)).toEqual([
-      'upgrade plans: the Jobs cordon and drain with docker.io/rancher/kubectl:v1.33.9, more than one minor from k3s v1.35.1+k3s1; move UPGRADE_KUBECTL_IMAGE (lib/upgrades/system-upgrade-controller.ts) to the same minor',
+      'upgrade plans: the Jobs cordon and drain with docker.io/rancher/kubectl:v1.33.13, more than one minor from k3s v1.35.1+k3s1; move UPGRADE_KUBECTL_IMAGE (lib/upgrades/system-upgrade-controller.ts) to the same minor',
     ]);
     const nextMinor = renderSpec(defaultSpecText().replace(/version: v1\.33\.11\+k3s1/, 'version: v1.34.1+k3s1').replace(/k3osRelease: \S+/, 'k3osRelease: v0.34.1-k3s1-r1'));
     expect(await new HostConsistencyCheck().run(nextMinor)).toEqual([]);
@@ -149,7 +149,7 @@ describe('checks on the upgrade plans', () => {
     const { 'ghcr.io/petercb/k3os': _k3os, 'docker.io/rancher/kubectl': _kubectl, ...others } = imageCatalog(cluster.spec);
     const check = new ArchitectureCheck({ ...others, 'ghcr.io/petercb/k3os': { architectures: ['amd64'] } });
     const plan = (name: string): string => `dist/upgrades/system-upgrade/plan-${name}.yaml: Plan/system-upgrade/${name}`;
-    const unknownKubectl = 'image docker.io/rancher/kubectl:v1.33.9 is not in lib/images.ts; add it with the architectures it is published for';
+    const unknownKubectl = 'image docker.io/rancher/kubectl:v1.33.13 is not in lib/images.ts; add it with the architectures it is published for';
     expect((await check.run(cluster)).map((f) => f.message)).toEqual([
       `${plan('k3os-server')}: image ghcr.io/petercb/k3os (amd64) may be scheduled on pi-cp (arm64); restrict its placement or use a multi-arch image`,
       `${plan('k3os-server')}: ${unknownKubectl}`,
