@@ -140,7 +140,7 @@ async function runOrThrow(argv: readonly string[]): Promise<string> {
       throw new UserError(
         `${displayPath(outDir)} has ${foreign.length} file${foreign.length === 1 ? '' : 's'} that synth did not write in the folders it ` +
           `replaces whole (${OUTPUT_DIRS.map((d) => `${d}/`).join(', ')}); move ${foreign.length === 1 ? 'it' : 'them'} out ` +
-          '(the Ansible vault belongs in vault.yml at the repository root, see the README), then run again. Nothing was written:',
+          '(your own files belong in private/, see the README), then run again. Nothing was written:',
         foreign,
       );
     }

@@ -3,6 +3,7 @@ import { GamesChart } from './games-chart';
 import { HomeChart } from './home-chart';
 import { MediaChart } from './media-chart';
 import { VpnChart } from './vpn-chart';
+import { DnsChart } from './dns-chart';
 import { IngressChart } from './ingress-chart';
 import { IngressControllersChart } from './ingress-controllers-chart';
 import { IngressCrdsChart } from './ingress-crds-chart';
@@ -84,6 +85,15 @@ export const VPN = new Stage({
   enabled: (spec) => spec.services.wireguard.enabled,
 });
 
+export const DNS = new Stage({
+  name: 'dns',
+  layer: 'dns',
+  purpose: 'CoreDNS for <domain> from a generated zone (hot standby behind its VIP)',
+  chart: DnsChart,
+  dependsOn: [NETWORKING],
+  enabled: (spec) => spec.services.dns.enabled,
+});
+
 export const MEDIA = new Stage({
   name: 'media',
   layer: 'media',
@@ -143,6 +153,7 @@ export const STAGES = new StageRegistry([
   STORAGE_CONTROLLERS,
   STORAGE,
   VPN,
+  DNS,
   MEDIA,
   GAMES,
   HOME,

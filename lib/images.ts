@@ -30,6 +30,7 @@ export const IMAGES: Readonly<Record<string, ImageInfo>> = {
   'docker.io/rancher/kubectl': { architectures: ['amd64', 'arm64'] },
   'docker.io/rancher/k3s-upgrade': { architectures: ['amd64', 'arm64'] },
   'ghcr.io/petercb/k3os': { architectures: ['amd64', 'arm64'] },
+  'docker.io/coredns/coredns': { architectures: ['amd64', 'arm64'] },
 };
 
 /** The repository part of an image reference (`docker.io/library/nginx:1.27` -> `docker.io/library/nginx`). */

@@ -1,6 +1,7 @@
 export * from './architecture-check';
 export * from './capacity-check';
 export * from './check';
+export * from './cis-check';
 export * from './data-protection-check';
 export * from './host-checks';
 export * from './kubernetes-schema-check';

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
+import { admissionConfiguration, ADMISSION_CONFIG_PATH, KUBELET_KERNEL_PARAMETERS, KUBELET_SYSCTL_FILE } from '../k3s/cis-hardening';
 import { agentConfig, auditPolicy, serverConfig } from '../k3s/k3s-flags';
 import { AUDIT_POLICY_PATH } from '../k3s/k3s-requirements';
 import { ClusterSpec } from '../spec/schema';
@@ -30,6 +31,22 @@ export function baseRole(scope: Construct, spec: ClusterSpec): AnsibleRole {
         name: 'Set the kernel parameters Kubernetes and WireGuard need',
         'ansible.builtin.copy': { content: sysctl, dest: '/etc/sysctl.d/90-homelab.conf', owner: 'root', group: 'root', mode: '0644' },
         notify: 'Apply kernel parameters',
+      },
+      {
+        name: 'Set the kernel parameters the kubelet requires (protect-kernel-defaults)',
+        'ansible.builtin.copy': {
+          content: Object.entries(KUBELET_KERNEL_PARAMETERS).map(([k, v]) => `${k} = ${v}\n`).join(''),
+          dest: KUBELET_SYSCTL_FILE,
+          owner: 'root',
+          group: 'root',
+          mode: '0644',
+        },
+        notify: 'Apply kernel parameters',
+      },
+      {
+        // The kubelet exits at start when they differ, so they apply before the k3s role runs.
+        name: 'Apply changed kernel parameters before k3s starts',
+        'ansible.builtin.meta': 'flush_handlers',
       },
       {
         name: 'Load the kernel modules at boot',
@@ -346,6 +363,12 @@ export function k3sRole(scope: Construct, spec: ClusterSpec): AnsibleRole {
         name: 'Write the audit policy (control plane)',
         'ansible.builtin.copy': { content: stringify(auditPolicy()), dest: AUDIT_POLICY_PATH, owner: 'root', group: 'root', mode: '0600' },
         when: "k3s_role == 'server'",
+      },
+      {
+        name: 'Write the admission configuration: Pod Security and event rate limit (control plane)',
+        'ansible.builtin.copy': { content: stringify(admissionConfiguration()), dest: ADMISSION_CONFIG_PATH, owner: 'root', group: 'root', mode: '0600' },
+        when: "k3s_role == 'server'",
+        notify: 'Restart k3s',
       },
       {
         name: 'Install the k3s unit',

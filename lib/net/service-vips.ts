@@ -7,6 +7,7 @@ export const VIP_KEYS = {
   wireguard: 'wireguard',
   game: (name: string): string => `game/${name}`,
   syslog: 'syslog',
+  dns: 'dns',
 } as const;
 
 /**
@@ -23,6 +24,7 @@ export function vipRequests(spec: ClusterSpec): VipRequest[] {
     ...(wireguard.enabled
       ? [{ key: VIP_KEYS.wireguard, path: 'services.wireguard.vip', explicit: wireguard.vip, announcer: hotStandby }]
       : []),
+    ...(spec.services.dns.enabled ? [{ key: VIP_KEYS.dns, path: 'services.dns.vip', explicit: spec.services.dns.vip, announcer: hotStandby }] : []),
     ...games.map((g, i) => ({ key: VIP_KEYS.game(g.name), path: `services.games[${i}].vip`, explicit: g.vip })),
     ...(spec.services.observability.enabled && spec.router?.syslog
       ? [{ key: VIP_KEYS.syslog, path: 'services.observability.syslogVip', explicit: spec.services.observability.syslogVip }]

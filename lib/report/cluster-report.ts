@@ -3,7 +3,10 @@ import { describeOutcome, failureScenarios, simulateAll } from '../analysis/fail
 import { formatMiB } from '../analysis/quantity';
 import { eligibleNodes } from '../analysis/scheduling';
 import { clusterModel, loadBalancersOf } from '../analysis/workload-model';
+import { evaluateCisControls } from '../checks/cis-check';
 import { securityExceptions } from '../checks/security-policy-check';
+import { CIS_SOURCES } from '../k3s/cis-controls';
+import { POD_SECURITY_EXEMPTIONS } from '../k3s/cis-hardening';
 import { metallbAnnouncer } from '../net/metallb-election';
 import { RenderedCluster } from '../render';
 
@@ -126,5 +129,35 @@ export function clusterReport(cluster: RenderedCluster): string {
     exceptions.length === 0 ? 'No workload exceptions.' : table(['workload', 'rule waived', 'why'], exceptions.map((e) => [e.workload, e.rule, e.reason])),
   );
 
+  sections.push(...cisSection(cluster));
+
   return `${sections.join('\n\n')}\n`;
+}
+
+/** The k3s CIS controls of the pinned minor as the k3s-cis check judges them, and the Pod Security exemptions. */
+function cisSection(cluster: RenderedCluster): string[] {
+  const { minor, outcomes } = evaluateCisControls(cluster);
+  const intro =
+    `Controls of the k3s CIS Hardening Guide and its self-assessment for k3s 1.${minor} (\`k3s.version\` ${cluster.spec.k3s.version}), ` +
+    'judged on the rendered server and agent configurations by the `k3s-cis` check on every synth (an applicable control not met fails the synth with its id). ' +
+    'File permissions and RBAC of the running cluster (sections 1.1 and 5.1) are audited on the nodes, not here; workload settings are the security-policy check\'s.';
+  if (!outcomes) return ['## CIS hardening (k3s)', `No control table for k3s 1.${minor}.`];
+  return [
+    '## CIS hardening (k3s)',
+    intro,
+    table(
+      ['control', 'what', 'on', 'expected', 'status', 'source'],
+      outcomes.map(({ control, result }) => [
+        control.id,
+        control.title,
+        control.scope,
+        control.expected,
+        result.status === 'met' ? 'met' : `${result.status}: ${result.detail}`,
+        control.source,
+      ]),
+    ),
+    `Sources: ${Object.entries(CIS_SOURCES).map(([k, v]) => `**${k}**: ${v}`).join('; ')}.`,
+    'Pod Security admission: namespaces without labels get `restricted` (enforce, audit, warn); these are exempt:',
+    table(['namespace', 'why'], POD_SECURITY_EXEMPTIONS.map((e) => [e.namespace, e.reason])),
+  ];
 }

@@ -51,6 +51,25 @@ export function wireguardServerConfig(spec: ClusterSpec): string {
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * The DNS servers peers use: the spec's `clientDns`, else the cluster's DNS server when the
+ * tunnel reaches its VIP (it answers for the domain and forwards everything else), else the
+ * LAN's DNS.
+ */
+export function peerDns(spec: ClusterSpec, vips: VipAssignments): string[] {
+  const wg = spec.services.wireguard;
+  if (wg.clientDns !== undefined) {
+    return [...wg.clientDns];
+  }
+  if (spec.services.dns.enabled) {
+    const vip = vips.get(VIP_KEYS.dns);
+    if (peerNetworks(spec).some((cidr) => Ipv4Range.fromCidr(cidr).contains(vip))) {
+      return [vip];
+    }
+  }
+  return [...spec.network.lan.dns];
+}
+
 /** A client configuration to complete on the peer's device (its private key never leaves it). */
 export function wireguardClientTemplate(spec: ClusterSpec, vips: VipAssignments, peerName: string): string {
   const wg = spec.services.wireguard;
@@ -64,7 +83,7 @@ export function wireguardClientTemplate(spec: ClusterSpec, vips: VipAssignments,
     `# ${peer.name}: paste the private key generated on this device (wg genkey); its public key is in cluster.yaml`,
     'PrivateKey = <private key of this device>',
     `Address = ${peer.address}`,
-    `DNS = ${(wg.clientDns ?? spec.network.lan.dns).join(', ')}`,
+    `DNS = ${peerDns(spec, vips).join(', ')}`,
     '',
     '[Peer]',
     '# The server: wg pubkey < (the private key in the Secret ' + `${wg.privateKeySecret.name}/${wg.privateKeySecret.key})`,

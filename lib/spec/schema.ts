@@ -5,7 +5,7 @@ import { observabilitySchema, routerSchema } from './observability-schema';
 import { ARCHITECTURES, cidr, dnsLabel, DNS_NAME, ipv4, k3osRelease, k3sVersion, range, timeOfDay } from './primitives';
 
 export { ARCHITECTURES, K3S_VERSION } from './primitives';
-import { dlnaSchema, gameSchema, homeAssistantSchema, MAX_GAMES, wireguardSchema } from './services-schema';
+import { dlnaSchema, dnsSchema, gameSchema, homeAssistantSchema, MAX_GAMES, wireguardSchema } from './services-schema';
 import { storageSchema } from './storage-schema';
 
 /*
@@ -117,6 +117,7 @@ export const clusterSchema = z
           privateKeySecret: { name: 'wireguard', key: 'private-key' },
         }),
         dlna: dlnaSchema.default({ enabled: true, dataset: 'media' }),
+        dns: dnsSchema.default({ enabled: true }),
         games: z.array(gameSchema).max(MAX_GAMES).default([]),
         homeAssistant: homeAssistantSchema.optional().describe('Where Home Assistant runs, for monitoring (and deploying it).'),
         observability: observabilitySchema.default({

@@ -88,11 +88,24 @@ export const wireguardSchema = z
       .array(cidr)
       .optional()
       .describe('Networks peers may reach; the LAN and cluster services when omitted.'),
-    clientDns: z.array(ipv4).optional().describe('DNS servers for clients; the LAN DNS when omitted.'),
+    clientDns: z
+      .array(ipv4)
+      .optional()
+      .describe('DNS servers for clients; the cluster DNS server (services.dns) when omitted and the tunnel reaches it, else the LAN DNS.'),
     privateKeySecret: secretKeyRef.default({ name: 'wireguard', key: 'private-key' }),
     peers: z.array(wireguardPeer).max(MAX_PEERS).default([]),
   })
   .strict();
+
+export const dnsSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    vip: ipv4
+      .optional()
+      .describe('Load-balancer address of the DNS server; chosen from the pool (one the storage node announces) when omitted.'),
+  })
+  .strict()
+  .describe('A DNS server for <domain> (apps, LoadBalancer services, nodes), hot standby like the ingress.');
 
 export const dlnaSchema = z
   .object({

@@ -35,6 +35,12 @@ describe('k3OS configs', () => {
       '--disable=traefik',
       '--cluster-cidr=10.42.0.0/16',
       '--service-cidr=10.43.0.0/16',
+      '--protect-kernel-defaults',
+      '--kubelet-arg=streaming-connection-idle-timeout=5m',
+      '--kubelet-arg=tls-cipher-suites=TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305,TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305',
+      '--kubelet-arg=pod-max-pids=4096',
+      '--kubelet-arg=seccomp-default=true',
+      '--secrets-encryption',
       '--node-ip=192.168.10.11',
       '--node-taint=node-role.kubernetes.io/control-plane=true:NoSchedule',
       '--write-kubeconfig-mode=0600',
@@ -43,10 +49,16 @@ describe('k3OS configs', () => {
       '--kube-apiserver-arg=audit-log-maxage=30',
       '--kube-apiserver-arg=audit-log-maxbackup=10',
       '--kube-apiserver-arg=audit-log-maxsize=100',
+      '--kube-apiserver-arg=enable-admission-plugins=NodeRestriction,EventRateLimit',
+      '--kube-apiserver-arg=admission-control-config-file=/var/lib/rancher/k3s/server/psa.yaml',
+      '--kube-apiserver-arg=service-account-extend-token-expiration=false',
+      '--kube-controller-manager-arg=terminated-pod-gc-threshold=10',
     ]);
     expect(config.k3os.token).toBe('REPLACE_WITH_K3S_TOKEN');
     expect(config.write_files.map((f: { path: string }) => f.path)).toEqual([
+      '/var/lib/connman/homelab.config',
       '/var/lib/rancher/k3s/server/audit-policy.yaml',
+      '/var/lib/rancher/k3s/server/psa.yaml',
       '/var/lib/rancher/k3s/server/manifests/10-calico.yaml',
       '/var/lib/rancher/k3s/server/manifests/20-flux.yaml',
       '/var/lib/rancher/k3s/server/manifests/30-flux-sync.yaml',
@@ -54,18 +66,32 @@ describe('k3OS configs', () => {
     expect(config.k3os.modules).toEqual(['wireguard', 'br_netfilter', 'overlay']);
   });
 
-  test('an agent joins the server by its address and carries no manifests', async () => {
+  test('an agent joins the server by its address and carries no manifests, only its static address', async () => {
     const config = parse((await shipped()).files.get('host-provisioning/k3os/pi-worker.yaml')!);
     expect([config.k3os.server_url, config.k3os.k3s_args, config.write_files]).toEqual([
       'https://192.168.10.11:6443',
-      ['agent', '--node-ip=192.168.10.12'],
-      undefined,
+      ['agent', '--node-ip=192.168.10.12', '--protect-kernel-defaults', ...[
+        '--kubelet-arg=streaming-connection-idle-timeout=5m',
+        '--kubelet-arg=tls-cipher-suites=TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305,TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305',
+        '--kubelet-arg=pod-max-pids=4096',
+        '--kubelet-arg=seccomp-default=true',
+      ]],
+      [
+        {
+          path: '/var/lib/connman/homelab.config',
+          owner: 'root',
+          permissions: '0644',
+          content:
+            '[service_lan]\nType = ethernet\nIPv4 = 192.168.10.12/24/192.168.10.1\nIPv6 = off\n' +
+            'Nameservers = 192.168.10.1\nTimeservers = 0.debian.pool.ntp.org,1.debian.pool.ntp.org\n',
+        },
+      ],
     ]);
   });
 
   test('the schema check catches a misspelled key and a bad file mode', async () => {
     const broken = tamper(await shipped(), 'host-provisioning/k3os/pi-worker.yaml', (c) =>
-      c.replace('  k3s_args:', '  k3s_arg:').replace('hostname: pi-worker', "hostname: pi-worker\nwrite_files:\n  - { path: /etc/x, content: x, permissions: '644' }"),
+      c.replace('  k3s_args:', '  k3s_arg:').replace('    permissions: "0644"', "    permissions: '644'"),
     );
     expect((await new K3osConfigCheck().run(broken)).map((f) => f.message)).toEqual([
       "host-provisioning/k3os/pi-worker.yaml: write_files[0].permissions: must be an octal mode string such as '0644'",

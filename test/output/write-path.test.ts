@@ -59,24 +59,24 @@ describe('user files', () => {
     expect(tree(out)).toEqual(before);
   });
 
-  test("every file the README has the user create survives a synth, and the secret ones are gitignored", async () => {
-    // GIVEN the files the README's steps create, at the paths it gives (relative to the repository)
+  test('every file the README has the user keep survives synths, and git ignores it', async () => {
+    // GIVEN the private files the README names, at their paths (relative to the repository)
     const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
-    const vaults = [...readme.matchAll(/ansible-vault create (\S+?)`/g)].map((m) => m[1]);
-    const secrets = [
-      ...[...readme.matchAll(/openssl rand -hex \d+ > (\S+?)`/g)].map((m) => m[1]),
-      ...[...readme.matchAll(/age-keygen -o (\S+?)[`,]/g)].map((m) => m[1]),
-    ];
-    expect(vaults).toEqual(['vault.yml']);
-    expect(secrets).toEqual(['k3s-token', 'key.txt']);
-    for (const path of [...vaults, ...secrets]) {
+    const named = [...new Set([...readme.matchAll(/private\/([\w.<>-]+(?:\/[\w.<>-]+)*)/g)].map((m) => `private/${m[1].replace('<node>', 'pi-cp')}`))]
+      .filter((p) => /\.[a-z]+$|token|password|kubeconfig/.test(p))
+      .sort();
+    expect(named).toEqual(
+      expect.arrayContaining(['private/age.agekey', 'private/k3os/pi-cp.yaml', 'private/k3s-token', 'private/kubeconfig', 'private/vault-password', 'private/vault.yml']),
+    );
+    for (const path of named) {
+      mkdirSync(dirname(join(out, path)), { recursive: true });
       writeFileSync(join(out, path), `secret of ${path}\n`);
     }
-    // WHEN two synths run, the first into the empty folder
+    // WHEN two synths run, the first into the empty folder, the second of another cluster
     expect((await run(['--out', out])).exitCode).toBe(0);
     expect((await run(['--spec', join(FIXTURES, 'valid', 'minimal.yaml'), '--out', out, '--allow-data-loss'])).exitCode).toBe(0);
-    // THEN the files are as the user wrote them, and git would not commit them
-    for (const path of [...vaults, ...secrets]) {
+    // THEN the files are as the user wrote them, outside synth's folders, and git would not commit them
+    for (const path of named) {
       expect(readFileSync(join(out, path), 'utf8')).toBe(`secret of ${path}\n`);
       expect(OUTPUT_DIRS.some((d) => path.startsWith(`${d}/`))).toBe(false);
       const ignored = spawnSync('git', ['-C', REPO, 'check-ignore', '--no-index', path], { encoding: 'utf8' });

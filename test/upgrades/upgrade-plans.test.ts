@@ -94,7 +94,7 @@ describe('upgrade plans follow cluster.yaml', () => {
     const { cluster } = await synthesize(text, 'cluster.yaml');
     expect(plans(cluster).map((p) => p.spec.version)).toEqual(['v0.33.12-k3s1-r1', 'v1.33.12+k3s1', 'v0.33.12-k3s1-r1']);
     expect(parse(cluster.files.get('host-provisioning/ansible/inventory.yml')!).all.children.debian.hosts.atlas.k3s_version).toBe('v1.33.12+k3s1');
-    expect(cluster.files.get('host-provisioning/k3os/images.txt')).toContain('pi-cp v0.33.12-k3s1-r1 arm64 https://github.com/petercb/k3os/releases/tag/v0.33.12-k3s1-r1');
+    expect(cluster.files.get('host-provisioning/k3os/images.txt')).toContain('pi-cp v0.33.12-k3s1-r1 arm64 https://github.com/petercb/k3os/releases/download/v0.33.12-k3s1-r1/k3os-rpi4-arm64.img');
   });
 
   test('a cluster without k3OS gets k3s-server and k3s-agent, the workers waiting for the server', async () => {
