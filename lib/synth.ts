@@ -17,6 +17,7 @@ import {
   StageDependencyCheck,
 } from './checks';
 import { UserError } from './errors';
+import { Ipv4Range, numberToIpv4 } from './net/ipv4';
 import { vipRequests } from './net/service-vips';
 import { allocateVips, previousVips } from './net/vip-allocator';
 import { RenderedCluster, renderCluster } from './render';
@@ -75,7 +76,12 @@ export interface SynthResult {
  */
 export async function synthesize(specText: string, source: string, options: SynthOptions = {}): Promise<SynthResult> {
   const spec = loadSpec(specText, source);
-  const vips = allocateVips(spec.network.loadBalancerPool, vipRequests(spec), previousVips(options.previousFiles ?? new Map()));
+  const lan = Ipv4Range.fromCidr(spec.network.lan.cidr);
+  const reserved = new Map([
+    [numberToIpv4(lan.first), `the network address of network.lan.cidr ${lan}`],
+    [numberToIpv4(lan.last), `the broadcast address of network.lan.cidr ${lan}`],
+  ]);
+  const vips = allocateVips(spec.network.loadBalancerPool, vipRequests(spec), previousVips(options.previousFiles ?? new Map()), reserved);
   const cluster = renderCluster(spec, options.stages ?? STAGES, vips);
   const findings = await runChecks(cluster, options.checks ?? defaultChecks(), {
     previousFiles: options.previousFiles ?? new Map(),

@@ -200,3 +200,25 @@ describe('odd --out and --spec values', () => {
     expect(existsSync(join(out, 'o', 'dist'))).toBe(false);
   });
 });
+
+describe('npx cdk8s synth', () => {
+  test('on a bad spec, the CLI empties only its scratch folder: dist/ and the outputs stay as they were', async () => {
+    // GIVEN a folder with outputs, this repository's cdk8s.yaml, and a bad spec
+    await run(['--out', out]);
+    const before = outputs(out);
+    const config = readFileSync(join(REPO, 'cdk8s.yaml'), 'utf8');
+    writeFileSync(join(out, 'cdk8s.yaml'), config);
+    writeFileSync(join(out, 'bad.yaml'), readFileSync(join(FIXTURES, 'invalid', 'two-servers.yaml')));
+    // WHEN the CLI runs the app (on the bad spec; the rest of the command as cdk8s.yaml has it)
+    const app = `${config.match(/^app: (.*)$/m)![1].replace('scripts/', `${REPO}/scripts/`)} --spec bad.yaml --out .`;
+    const cli = spawnSync(process.execPath, [join(REPO, 'node_modules/cdk8s-cli/bin/cdk8s'), 'synth', '--no-check-upgrade', '--app', app], {
+      cwd: out,
+      encoding: 'utf8',
+    });
+    // THEN it fails with our message, and nothing of ours or the outputs is gone
+    expect(config).toMatch(/^output: \.build\/cdk8s-cli-out$/m);
+    expect(cli.status).not.toBe(0);
+    expect(cli.stderr).toContain('error: bad.yaml has 2 problems:');
+    expect(outputs(out)).toEqual({ ...before, 'bad.yaml': expect.any(String), 'cdk8s.yaml': expect.any(String) });
+  });
+});
