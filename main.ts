@@ -175,7 +175,9 @@ function checkOutDir(outDir: string): void {
     stat = statSync(outDir);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
-      mkdirSync(outDir, { recursive: true });
+      // The folder itself without `recursive`: in /proc, a recursive mkdir never returns.
+      mkdirSync(dirname(outDir), { recursive: true });
+      mkdirSync(outDir);
       return;
     }
     throw e;

@@ -64,6 +64,8 @@ describe('user files', () => {
     const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
     const named = [...new Set([...readme.matchAll(/private\/([\w.<>-]+(?:\/[\w.<>-]+)*)/g)].map((m) => `private/${m[1].replace('<node>', 'pi-cp')}`))]
       .filter((p) => /\.[a-z]+$|token|password|kubeconfig/.test(p))
+      // The README lists the token inside its private/ bullet by its bare name.
+      .concat(readme.includes('`k3s-token` (random)') ? ['private/k3s-token'] : [])
       .sort();
     expect(named).toEqual(
       expect.arrayContaining(['private/age.agekey', 'private/k3os/pi-cp.yaml', 'private/k3s-token', 'private/kubeconfig', 'private/vault-password', 'private/vault.yml']),
@@ -96,8 +98,8 @@ describe('the lock', () => {
     // THEN
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toBe(
-      `error: another synth (process ${process.pid}, started 2026-12-01T08:00:00.000Z) is writing ${relative(process.cwd(), out)}; ` +
-        `wait for it to finish, then run again (its lock is ${relative(process.cwd(), join(out, STATE_DIR, 'lock'))})\n`,
+      `error: another synth (process ${process.pid}, started 2026-12-01T08:00:00.000Z) is writing ${out}; ` +
+        `wait for it to finish, then run again (its lock is ${join(out, STATE_DIR, 'lock')})\n`,
     );
     expect(readdirSync(out)).toEqual([STATE_DIR]);
     expect(readFileSync(join(out, STATE_DIR, 'lock'), 'utf8')).toBe(JSON.stringify(lock));
@@ -128,7 +130,10 @@ describe('a synth killed inside the swap', () => {
       // WHEN a synth of the other cluster is killed after `renames` renames
       const killed = synthProcess(['--spec', spec, '--out', out, '--allow-data-loss'], { HOMELAB_SYNTH_FAULT: `kill-after-rename:${renames}` });
       expect(killed.signal).toBe('SIGKILL');
-      expect(outputs(out)).not.toEqual(outputs(fresh));
+      if (renames < 6) {
+        // Half swapped (after the sixth, only the journal's removal is left).
+        expect(outputs(out)).not.toEqual(outputs(fresh));
+      }
       // AND the next command is a synth that fails on a bad spec
       const next = synthProcess(['--spec', join(FIXTURES, 'invalid', 'two-servers.yaml'), '--out', out]);
       // THEN the outputs are wholly the killed synth's, nothing of it is left behind, the lock is free
