@@ -12,6 +12,7 @@ import {
   readFileSync,
   readSync,
   renameSync,
+  rmdirSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -314,6 +315,12 @@ function acquireLock(outDir: string): () => void {
       return () => {
         if (readText(lock) === mine) {
           rmSync(lock, { force: true });
+          // An empty state folder is no change on disk: leave none behind.
+          try {
+            rmdirSync(stateDir);
+          } catch {
+            // not empty (another synth's lock arrived), or gone
+          }
         }
       };
     } catch (e) {

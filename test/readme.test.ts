@@ -35,7 +35,7 @@ export function readmeProblems(markdown: string): string[] {
   const problems: string[] = [];
   const privateFiles = [PRIVATE_FILES.k3sToken, PRIVATE_FILES.ageKey, PRIVATE_FILES.vaultPassword, PRIVATE_FILES.vault, PRIVATE_FILES.kubeconfig, PRIVATE_FILES.k3osConfig('<node>')];
   for (const text of codeTexts(markdown)) {
-    for (const m of text.matchAll(/npm run (?:-s )?([a-z:]+)/g)) {
+    for (const m of text.matchAll(/npm run (?:-s )?([a-z:-]+)/g)) {
       if (!SCRIPTS.includes(m[1])) problems.push(`npm run ${m[1]}: no such script in package.json`);
     }
     for (const raw of text.split(/[\s=@(),;|]+/)) {

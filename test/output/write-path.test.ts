@@ -114,7 +114,7 @@ describe('the lock', () => {
     const result = await run(['--out', out]);
     // THEN
     expect(result.exitCode).toBe(0);
-    expect(readdirSync(join(out, STATE_DIR))).toEqual([]);
+    expect(existsSync(join(out, STATE_DIR))).toBe(false);
   });
 });
 
@@ -140,7 +140,7 @@ describe('a synth killed inside the swap', () => {
       expect(next.status).toBe(1);
       expect(next.stderr).not.toContain('    at ');
       expect(outputs(out)).toEqual(outputs(fresh));
-      expect(readdirSync(join(out, STATE_DIR))).toEqual([]);
+      expect(existsSync(join(out, STATE_DIR))).toBe(false);
     } finally {
       rmSync(fresh, { recursive: true, force: true });
     }
@@ -160,7 +160,7 @@ describe('a synth killed inside the swap', () => {
     expect(result.stdout).toContain('note: removed .synth-staging-999999999, left by an interrupted synth\n');
     expect(result.stdout).toMatch(/files: 0 added, 0 changed, \d+ unchanged, 0 removed/);
     expect(outputs(out)).toEqual(before);
-    expect(readdirSync(out).sort()).toEqual([STATE_DIR, ...OUTPUT_DIRS]);
+    expect(readdirSync(out).sort()).toEqual([...OUTPUT_DIRS]);
   });
 });
 
