@@ -134,7 +134,8 @@ describe('synth command', () => {
 
   test('removes files that no longer belong, and reports them', async () => {
     await run(['--out', out]);
-    writeFileSync(join(out, 'dist/networking/stale.yaml'), 'kind: Stale\n');
+    // A file an earlier synth wrote (it carries the generated header).
+    writeFileSync(join(out, 'dist/networking/stale.yaml'), `${readFileSync(join(out, 'dist/networking/kustomization.yaml'), 'utf8').split('\n').slice(0, 2).join('\n')}\nkind: Stale\n`);
     const result = await run(['--out', out]);
     expect(existsSync(join(out, 'dist/networking/stale.yaml'))).toBe(false);
     expect(result.stdout).toContain('1 removed\n    removed dist/networking/stale.yaml');

@@ -49,6 +49,7 @@ export const INGRESS_CRDS = new Stage({
   layer: 'ingress',
   purpose: 'Gateway API CRDs from their published manifests',
   chart: IngressCrdsChart,
+  enabled: (spec) => spec.services.ingress.enabled,
 });
 
 export const INGRESS_CONTROLLERS = new Stage({
@@ -57,6 +58,7 @@ export const INGRESS_CONTROLLERS = new Stage({
   purpose: 'cert-manager and Traefik (hot standby behind its VIP)',
   chart: IngressControllersChart,
   dependsOn: [NETWORKING, INGRESS_CRDS],
+  enabled: (spec) => spec.services.ingress.enabled,
 });
 
 export const INGRESS = new Stage({
@@ -65,6 +67,7 @@ export const INGRESS = new Stage({
   purpose: 'certificate issuers, the wildcard certificate and the Gateway',
   chart: IngressChart,
   dependsOn: [INGRESS_CONTROLLERS],
+  enabled: (spec) => spec.services.ingress.enabled,
 });
 
 export const STORAGE_CONTROLLERS = new Stage({

@@ -25,6 +25,7 @@ import { AnsibleFoldersCheck, FirstBootCheck, NodeLogAgentCheck } from './checks
 import { UserError } from './errors';
 import { ChartRenderer, HelmChartRenderer } from './helm/chart-renderer';
 import { renderChartObjects } from './helm/cluster-charts';
+import { Ipv4Range, numberToIpv4 } from './net/ipv4';
 import { vipRequests } from './net/service-vips';
 import { allocateVips, previousVips } from './net/vip-allocator';
 import { RenderedCluster, renderCluster } from './render';
@@ -104,7 +105,12 @@ export interface SynthResult {
  */
 export async function synthesize(specText: string, source: string, options: SynthOptions = {}): Promise<SynthResult> {
   const spec = loadSpec(specText, source);
-  const vips = allocateVips(spec.network.loadBalancerPool, vipRequests(spec), previousVips(options.previousFiles ?? new Map()));
+  const lan = Ipv4Range.fromCidr(spec.network.lan.cidr);
+  const reserved = new Map([
+    [numberToIpv4(lan.first), `the network address of network.lan.cidr ${lan}`],
+    [numberToIpv4(lan.last), `the broadcast address of network.lan.cidr ${lan}`],
+  ]);
+  const vips = allocateVips(spec.network.loadBalancerPool, vipRequests(spec), previousVips(options.previousFiles ?? new Map()), reserved);
   const bare = renderCluster(spec, options.stages ?? STAGES, vips, options.previousFiles);
   const charts = await renderChartObjects(bare, options.charts ?? new HelmChartRenderer());
   const cluster: RenderedCluster = { ...bare, chartObjects: charts.chartObjects, releases: charts.releases, chartsUnavailable: charts.unavailable };

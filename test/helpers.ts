@@ -1,16 +1,52 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { isMap, parseDocument, YAMLMap } from 'yaml';
 
 export const REPO = join(__dirname, '..');
 export const FIXTURES = join(__dirname, 'fixtures');
 
-/** Names and texts of the fixture files in `test/fixtures/<kind>/`. */
+/**
+ * Names and texts of the fixture files in `test/fixtures/<kind>/`. A fixture whose first
+ * line is `# base: FILE` is an overlay: its mappings are merged into FILE (relative to the
+ * fixture; lists and scalars replace, `null` removes a key), so a small file states one
+ * mistake and a new required field is added to the base only.
+ */
 export function fixtures(kind: 'valid' | 'invalid'): [string, string][] {
   const dir = join(FIXTURES, kind);
   return readdirSync(dir)
     .filter((f) => f.endsWith('.yaml'))
     .sort()
-    .map((f) => [f, readFileSync(join(dir, f), 'utf8')]);
+    .map((f) => [f, fixtureText(join(dir, f))]);
+}
+
+/** The text of a fixture, with an overlay merged into its base. */
+export function fixtureText(path: string): string {
+  const text = readFileSync(path, 'utf8');
+  const base = /^# base: (\S+)$/m.exec(text.split('\n')[0] ?? '');
+  if (!base) {
+    return text;
+  }
+  const doc = parseDocument(fixtureText(join(dirname(path), base[1])));
+  const overlay = parseDocument(text);
+  merge(doc.contents as YAMLMap, overlay.contents as YAMLMap);
+  // The overlay's comments (its `# expect:` lines) come first, then the merged spec.
+  const comments = text.split('\n').filter((l) => l.startsWith('#'));
+  return `${comments.join('\n')}\n${doc.toString({ lineWidth: 0 })}`;
+}
+
+function merge(target: YAMLMap, overlay: YAMLMap): void {
+  for (const pair of overlay.items) {
+    const key = (pair.key as { value?: unknown }).value ?? pair.key;
+    const value = pair.value as { value?: unknown } | null;
+    const current = target.get(key, true);
+    if (value === null || (value && 'value' in value && value.value === null)) {
+      target.delete(key);
+    } else if (isMap(current) && isMap(value)) {
+      merge(current, value);
+    } else {
+      target.set(key, value);
+    }
+  }
 }
 
 export function defaultSpecText(): string {

@@ -57,9 +57,17 @@ export function allocateVips(
   poolText: string,
   requests: readonly VipRequest[],
   previous: ReadonlyMap<string, string> = new Map(),
+  reserved: ReadonlyMap<string, string> = new Map(),
 ): VipAssignments {
   const pool = Ipv4Range.parse(poolText);
-  const addresses = pool.addresses();
+  // Never a LAN's network or broadcast address (`reserved`: address -> what it is).
+  const addresses = pool.addresses().filter((a) => !reserved.has(a));
+  // Addresses that services still requested hold now: never offered to another one.
+  const live = new Map<string, string>();
+  for (const r of requests) {
+    const ip = previous.get(r.key);
+    if (r.explicit === undefined && ip !== undefined) live.set(ip, r.key);
+  }
   const problems: string[] = [];
   const taken = new Map<string, string>();
   const result = new Map<string, string>();
@@ -73,22 +81,34 @@ export function allocateVips(
 
   for (const r of requests.filter((req) => req.explicit !== undefined)) {
     const ip = r.explicit!;
+    const what = reserved.get(ip);
+    if (what !== undefined) {
+      problems.push(`${r.path}: ${ip} is ${what}; no host may use it, so MetalLB's ARP answers for it would not reach anyone`);
+    }
+    const holder = live.get(ip);
+    if (holder !== undefined && holder !== r.key) {
+      const free = addresses.filter((a) => !taken.has(a) && !live.has(a) && wins(r, a)).slice(0, 3);
+      problems.push(
+        `${r.path}: ${ip} is already the VIP of ${holder} (chosen automatically in an earlier synth); taking it would move ${holder} ` +
+          `and break what points at it; free addresses: ${free.join(', ') || 'none in the pool'}`,
+      );
+    }
     if (!wins(r, ip)) {
-      const working = addresses.filter((a) => !taken.has(a) && wins(r, a)).slice(0, 3);
+      const working = addresses.filter((a) => !taken.has(a) && !live.has(a) && wins(r, a)).slice(0, 3);
       const winner = metallbAnnouncer(r.announcer!.candidates, ip);
       problems.push(
         `${r.path}: ${ip} would be announced by ${winner}, not ${r.announcer!.node} (MetalLB elects the node whose ` +
           `sha256(node + "#" + ip) sorts first); addresses ${r.announcer!.node} wins: ${working.join(', ') || 'none in the pool'}`,
       );
     }
-    const holder = taken.get(ip);
-    const holderRequest = requests.find((o) => o.key === holder);
-    if (holder !== undefined && (r.announcer || holderRequest?.announcer)) {
+    const sharer = taken.get(ip);
+    const holderRequest = requests.find((o) => o.key === sharer);
+    if (sharer !== undefined && (r.announcer || holderRequest?.announcer)) {
       // MetalLB shares an address only between Services whose endpoints it may announce
       // from the same node; a hot standby's pods are not another service's pods.
-      problems.push(`${r.path}: ${ip} is already the address of ${holder}; a hot-standby service needs an address of its own`);
+      problems.push(`${r.path}: ${ip} is already the address of ${sharer}; a hot-standby service needs an address of its own`);
     }
-    taken.set(ip, holder ?? r.key);
+    taken.set(ip, sharer ?? r.key);
     result.set(r.key, ip);
   }
 
@@ -99,7 +119,7 @@ export function allocateVips(
     .sort((a, b) => Number(!a.announcer) - Number(!b.announcer) || a.key.localeCompare(b.key));
   const kept = automatic.filter((r) => {
     const ip = previous.get(r.key);
-    return ip !== undefined && pool.contains(ip) && !taken.has(ip) && wins(r, ip);
+    return ip !== undefined && pool.contains(ip) && !reserved.has(ip) && !taken.has(ip) && wins(r, ip);
   });
   for (const r of kept) {
     taken.set(previous.get(r.key)!, r.key);

@@ -68,3 +68,13 @@ export function compareFiles(existing: ReadonlyMap<string, string>, next: FileSe
   const removed = [...existing.keys()].filter((p) => next.get(p) === undefined).sort();
   return { added, changed, unchanged, removed };
 }
+
+/**
+ * Whether a file's text carries the generated-file header (after a `#!` line, with any
+ * comment marker): the mark by which the synth tells its own files from a user's.
+ */
+export function carriesGeneratedHeader(content: string): boolean {
+  const lines = content.slice(0, 512).split('\n');
+  const first = lines[0].startsWith('#!') ? lines[1] : lines[0];
+  return first !== undefined && first.endsWith(GENERATED_HEADER[0]) && first.length <= GENERATED_HEADER[0].length + 4;
+}

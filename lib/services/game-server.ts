@@ -68,7 +68,9 @@ export class GameServer extends Construct {
           image: `${game.image}:${game.version}`,
           env: Object.entries(game.env)
             .sort(([a], [b]) => a.localeCompare(b))
-            .map(([name, value]) => ({ name, value })),
+            .map(([name, value]) =>
+              typeof value === 'string' ? { name, value } : { name, valueFrom: { secretKeyRef: { name: value.secretKeyRef.name, key: value.secretKeyRef.key } } },
+            ),
           ports: game.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol })),
           resources: {
             requests: { cpu: k8s.Quantity.fromString('500m'), memory },

@@ -1,6 +1,7 @@
 import { Ipv4Range } from '../net/ipv4';
 import { k3sVersionInK3osRelease } from './primitives';
 import { ClusterSpec, K3S_VERSION } from './schema';
+import { landingProblems } from './landing-rules';
 import { serviceDatasetProblems } from './services-rules';
 import { storageProblems } from './storage-rules';
 
@@ -19,6 +20,7 @@ export function crossFieldProblems(spec: ClusterSpec): string[] {
     ...serviceRules(spec),
     ...storageProblems(spec),
     ...serviceDatasetProblems(spec),
+    ...landingProblems(spec),
   ];
 }
 

@@ -1,4 +1,4 @@
-import { parseDocument } from 'yaml';
+import { Document, isScalar, LineCounter, parseDocument, visit } from 'yaml';
 import { z } from 'zod';
 import { UserError } from '../errors';
 import { crossFieldProblems } from './cross-field-rules';
@@ -13,20 +13,36 @@ import { ClusterSpec, clusterSchema } from './schema';
  * @param source the file name, for messages
  */
 export function loadSpec(text: string, source: string): ClusterSpec {
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
-  if (doc.errors.length > 0) {
-    throw new UserError(
-      `${source} is not valid YAML:`,
-      doc.errors.map((e) => e.message.split('\n')[0].replace(/:$/, '')),
-    );
+  const shape = shapeProblem(text);
+  if (shape) {
+    throw new UserError(`${source} is not a cluster description: ${shape}`);
   }
-  const raw: unknown = doc.toJS();
+  const lineCounter = new LineCounter();
+  // Duplicate keys are found below in one pass; the parser's own check compares every pair.
+  const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: true, lineCounter });
+  const errors = [...doc.errors.map((e) => e.message.split('\n')[0].replace(/:$/, '')), ...duplicateKeys(doc, lineCounter)];
+  if (errors.length > 0) {
+    throw new UserError(`${source} is not valid YAML:`, errors);
+  }
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSION });
+  } catch (e) {
+    if (e instanceof ReferenceError) {
+      throw new UserError(
+        `${source} is not a cluster description: its YAML aliases expand to more than ${MAX_ALIAS_EXPANSION} nodes (an alias bomb?); write the repeated parts out or use fewer aliases`,
+      );
+    }
+    throw e;
+  }
   const parsed = clusterSchema.safeParse(raw ?? {});
   if (!parsed.success) {
-    throw new UserError(
-      `${source} has ${plural(parsed.error.issues.length, 'problem')}:`,
-      parsed.error.issues.flatMap((issue) => describeIssue(issue, raw)),
-    );
+    const issues = parsed.error.issues;
+    const shown = issues.slice(0, MAX_REPORTED).flatMap((issue) => describeIssue(issue, raw));
+    if (issues.length > MAX_REPORTED) {
+      shown.push(`… and ${issues.length - MAX_REPORTED} more`);
+    }
+    throw new UserError(`${source} has ${plural(issues.length, 'problem')}:`, shown);
   }
   const spec = deepFreeze(parsed.data) as ClusterSpec;
   const problems = crossFieldProblems(spec);
@@ -34,6 +50,66 @@ export function loadSpec(text: string, source: string): ClusterSpec {
     throw new UserError(`${source} has ${plural(problems.length, 'problem')}:`, problems);
   }
   return spec;
+}
+
+/** How far YAML aliases may expand (the yaml library's measure); its default, 100, refuses an anchor used 101 times. */
+export const MAX_ALIAS_EXPANSION = 10_000;
+/** Nesting deeper than this is no cluster description (the shipped one nests 6 deep). */
+export const MAX_DEPTH = 64;
+/** Problems listed one by one; the rest are counted. */
+const MAX_REPORTED = 200;
+
+/**
+ * A cheap look at the text before the parser sees it: refuses nesting that would make the
+ * parser recurse for seconds (thousands of "[" or indentation levels).
+ */
+function shapeProblem(text: string): string | undefined {
+  let flow = 0;
+  for (const line of text.split('\n')) {
+    const indent = line.length - line.trimStart().length;
+    if (indent > MAX_DEPTH * 4) {
+      return `a line is indented ${indent} columns deep; at most ${MAX_DEPTH * 4} are accepted`;
+    }
+    let quote: string | undefined;
+    for (let i = indent; i < line.length; i++) {
+      const c = line[i];
+      if (quote) {
+        if (c === quote) quote = undefined;
+      } else if (c === '"' || c === "'") {
+        quote = c;
+      } else if (c === '#' && (i === 0 || line[i - 1] === ' ')) {
+        break;
+      } else if (c === '[' || c === '{') {
+        if (++flow > MAX_DEPTH) {
+          return `flow collections ("[", "{") nest more than ${MAX_DEPTH} deep`;
+        }
+      } else if (c === ']' || c === '}') {
+        flow = Math.max(0, flow - 1);
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Keys repeated in one mapping, in the parser's words and positions; one pass over each mapping. */
+function duplicateKeys(doc: Document, lineCounter: LineCounter): string[] {
+  const problems: string[] = [];
+  visit(doc, {
+    Map(_key, map) {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        const key = pair.key;
+        const id = isScalar(key) ? `${typeof key.value}:${String(key.value)}` : key === null ? 'null:' : undefined;
+        if (id === undefined) continue;
+        if (seen.has(id)) {
+          const at = isScalar(key) && key.range ? lineCounter.linePos(key.range[0]) : undefined;
+          problems.push(`Map keys must be unique${at ? ` at line ${at.line}, column ${at.col}` : ''}`);
+        }
+        seen.add(id);
+      }
+    },
+  });
+  return problems;
 }
 
 function plural(n: number, word: string): string {

@@ -5,7 +5,7 @@ import { observabilitySchema, routerSchema } from './observability-schema';
 import { ARCHITECTURES, cidr, dnsLabel, DNS_NAME, ipv4, k3osRelease, k3sVersion, range, timeOfDay } from './primitives';
 
 export { ARCHITECTURES, K3S_VERSION } from './primitives';
-import { dlnaSchema, dnsSchema, gameSchema, homeAssistantSchema, wireguardSchema } from './services-schema';
+import { dlnaSchema, dnsSchema, gameSchema, homeAssistantSchema, MAX_GAMES, wireguardSchema } from './services-schema';
 import { storageSchema } from './storage-schema';
 
 /*
@@ -103,7 +103,7 @@ export const clusterSchema = z
         loadBalancerPool: range.describe('MetalLB layer-2 pool on the LAN, for service VIPs.'),
       })
       .strict(),
-    nodes: z.array(nodeSchema).min(1),
+    nodes: z.array(nodeSchema).min(1).max(100),
     access: accessSchema.describe('How the hosts are reached: SSH keys, Ansible user, time servers.'),
     router: routerSchema.optional().describe('The home router: syslog and SNMP for network monitoring.'),
     storage: storageSchema.describe('ZFS pools and datasets on placement.storageNode.'),
@@ -125,7 +125,7 @@ export const clusterSchema = z
         }),
         dlna: dlnaSchema.default({ enabled: true, dataset: 'media' }),
         dns: dnsSchema.default({ enabled: true }),
-        games: z.array(gameSchema).default([]),
+        games: z.array(gameSchema).max(MAX_GAMES).default([]),
         homeAssistant: homeAssistantSchema.optional().describe('Where Home Assistant runs, for monitoring (and deploying it).'),
         observability: observabilitySchema.default({
           enabled: true,

@@ -3,6 +3,10 @@ import { cidr, dnsLabel, ipv4, port, WIREGUARD_KEY } from './primitives';
 
 /* The services of cluster.yaml: VPN, DLNA, game servers, Home Assistant. */
 
+/** Input limits: far above a home cluster, low enough that hostile input is refused before it costs. */
+export const MAX_PEERS = 2000;
+export const MAX_GAMES = 500;
+
 export const secretKeyRef = z
   .object({ name: dnsLabel, key: z.string().min(1) })
   .strict()
@@ -31,7 +35,7 @@ export const gameSchema = z
       .min(1)
       .default(['amd64', 'arm64'])
       .describe('Architectures the image is published for.'),
-    ports: z.array(loadBalancedPort).min(1),
+    ports: z.array(loadBalancedPort).min(1).max(100),
     memoryMiB: z.number().int().min(256),
     worldSizeGiB: z.number().int().min(1),
     dataset: dnsLabel.default('games').describe('The storage dataset that holds the world data.'),
@@ -48,7 +52,16 @@ export const gameSchema = z
       .min(10)
       .default(120)
       .describe('How long the server may take to save the world and stop.'),
-    env: z.record(z.string(), z.string()).default({}),
+    env: z
+      .record(
+        z.string().max(256),
+        z.union([
+          z.string().max(4096),
+          z.object({ secretKeyRef: secretKeyRef.describe('The Secret (in namespace games) and key the value comes from.') }).strict(),
+        ]),
+      )
+      .default({})
+      .describe('Environment of the server: a plain value, or { secretKeyRef: { name, key } } for anything secret (passwords, tokens).'),
   })
   .strict();
 
@@ -80,7 +93,7 @@ export const wireguardSchema = z
       .optional()
       .describe('DNS servers for clients; the cluster DNS server (services.dns) when omitted and the tunnel reaches it, else the LAN DNS.'),
     privateKeySecret: secretKeyRef.default({ name: 'wireguard', key: 'private-key' }),
-    peers: z.array(wireguardPeer).default([]),
+    peers: z.array(wireguardPeer).max(MAX_PEERS).default([]),
   })
   .strict();
 

@@ -42,11 +42,16 @@ export function storageProblems(spec: ClusterSpec): string[] {
 
   const seenDatasets = new Map<string, number>();
   datasets.forEach((dataset, i) => {
-    const key = `${dataset.pool}/${dataset.name}`;
-    if (seenDatasets.has(key)) {
-      problems.push(`storage.datasets[${i}].name: "${key}" is already used by storage.datasets[${seenDatasets.get(key)}]; it must be unique`);
+    // Services, StorageClasses and backups name a dataset by its name alone.
+    const first = seenDatasets.get(dataset.name);
+    if (first !== undefined) {
+      const other = datasets[first].pool === dataset.pool ? '' : ` (in pool ${datasets[first].pool})`;
+      problems.push(
+        `storage.datasets[${i}].name: "${dataset.name}" is already used by storage.datasets[${first}]${other}; services name datasets by name alone, so names must be unique across pools`,
+      );
+    } else {
+      seenDatasets.set(dataset.name, i);
     }
-    seenDatasets.set(key, i);
     if (!poolNames.includes(dataset.pool)) {
       problems.push(`storage.datasets[${i}].pool: "${dataset.pool}" is not a pool; known pools: ${poolNames.join(', ')}`);
     }

@@ -53,6 +53,29 @@ describe('allocateVips', () => {
     ]);
   });
 
+  test("fails when a new service's explicit VIP is another service's VIP from an earlier synth, naming it and offering only free addresses", () => {
+    // GIVEN game a holds 10.0.0.12 from an earlier synth, b holds 10.0.0.13
+    const previous = new Map([['game/a', '10.0.0.12'], ['game/b', '10.0.0.13']]);
+    // WHEN a new game asks for a's address explicitly
+    const requests = [{ key: 'game/a', path: 'a' }, { key: 'game/b', path: 'b' }, { key: 'game/c', path: 'services.games[2].vip', explicit: '10.0.0.12' }];
+    // THEN a keeps it: the new one is refused, and the suggestions skip a's and b's addresses
+    expect(problems(() => allocateVips('10.0.0.10-10.0.0.14', requests, previous))).toEqual([
+      'services.games[2].vip: 10.0.0.12 is already the VIP of game/a (chosen automatically in an earlier synth); taking it would move game/a and break what points at it; free addresses: 10.0.0.10, 10.0.0.11, 10.0.0.14',
+    ]);
+  });
+
+  test('never hands out a reserved address (the LAN\'s network or broadcast), and refuses it when explicit', () => {
+    // GIVEN a pool that ends on the broadcast address
+    const reserved = new Map([['10.0.0.255', 'the broadcast address of network.lan.cidr 10.0.0.0/24']]);
+    // WHEN two services need addresses from the last two of the pool
+    const vips = allocateVips('10.0.0.254-10.0.0.255', [{ key: 'a', path: 'a' }], new Map(), reserved);
+    // THEN
+    expect(vips.get('a')).toBe('10.0.0.254');
+    expect(problems(() => allocateVips('10.0.0.250-10.0.0.255', [{ key: 'a', path: 'services.games[0].vip', explicit: '10.0.0.255' }], new Map(), reserved))).toEqual([
+      "services.games[0].vip: 10.0.0.255 is the broadcast address of network.lan.cidr 10.0.0.0/24; no host may use it, so MetalLB's ARP answers for it would not reach anyone",
+    ]);
+  });
+
   test('fails when the pool is exhausted, naming the pool and the service', () => {
     const requests = ['a', 'b', 'c'].map((key) => ({ key, path: key }));
     expect(problems(() => allocateVips('10.0.0.10-10.0.0.11', requests))).toEqual([
