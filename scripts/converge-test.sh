@@ -71,10 +71,11 @@ if ! echo "$recap" | grep -q 'changed=0 .*failed=0'; then
   exit 1
 fi
 host_health_checks() {
-  # The host-health roles' units, checked by systemd against the converged root (the SMART
+  # The host-health roles' units, checked by the release's own systemd inside the converged root
+  # (the host's older systemd does not know the release's unit keys; the SMART
   # exporter's binary is a download, skipped here, so its unit is verified in the jest tests).
   local verify
-  verify="$(systemd-analyze verify --root="$rootfs" homelab-zfs-metrics.timer homelab-zfs-metrics.service 2>&1)" \
+  verify="$(chroot "$rootfs" systemd-analyze verify /etc/systemd/system/homelab-zfs-metrics.timer /etc/systemd/system/homelab-zfs-metrics.service 2>&1)" \
     || { echo "converge: systemd-analyze verify failed: $verify" >&2; return 1; }
   [ -z "$verify" ] || { echo "converge: systemd-analyze verify: $verify" >&2; return 1; }
   local dropin="$work/out/host-provisioning/ansible/roles/watchdog/files/watchdog-$storage.conf"
@@ -83,7 +84,7 @@ host_health_checks() {
       || { echo "converge: the watchdog drop-in was not installed as rendered" >&2; return 1; }
     chroot "$rootfs" systemd-analyze cat-config systemd/system.conf | grep -q '^WatchdogDevice=/dev/watchdog$' \
       || { echo "converge: systemd does not read the watchdog drop-in" >&2; return 1; }
-    verify="$(systemd-analyze verify --root="$rootfs" homelab-watchdog-metrics.timer homelab-watchdog-metrics.service 2>&1)" \
+    verify="$(chroot "$rootfs" systemd-analyze verify /etc/systemd/system/homelab-watchdog-metrics.timer /etc/systemd/system/homelab-watchdog-metrics.service 2>&1)" \
       || { echo "converge: systemd-analyze verify failed: $verify" >&2; return 1; }
     [ -z "$verify" ] || { echo "converge: systemd-analyze verify: $verify" >&2; return 1; }
   fi
