@@ -33,20 +33,22 @@ describe('first boot on simulated nodes', () => {
     expect(report.nodes).toEqual(spec.nodes.map((n: { name: string }) => n.name));
   });
 
-  test('the stages that are not Ready, and why: the Calico CRD defect, simulated storage, no age key', () => {
-    // The tigera-operator chart's Installation has no CRD (the dry-run's known refusal), so
-    // helm's install fails as k3s's Job would, and every stage after networking waits.
+  test('the stages that are not Ready, and why: simulated storage, no age key', () => {
+    // Calico's CRDs come first (05-calico-crds.yaml, the networking-crds stage), so the operator's
+    // Installation installs and every stage runs; only what needs a real NFS provisioner or
+    // the age key waits.
     const notReady = report.steps.filter((s) => !s.ready);
     const reason = (name: string) => notReady.find((s) => s.name.startsWith(name))?.reasons.join(' | ');
     expect(status).toBe(1);
-    expect(reason('auto-deploy 10-calico.yaml')).toContain('no matches for kind "Installation" in version "operator.tigera.io/v1"');
-    expect(reason('Kustomization networking-controllers')).toContain('no matches for kind "Installation" in version "operator.tigera.io/v1"');
-    expect(reason('Kustomization networking ')).toBe("dependency 'networking-controllers' is not ready");
+    expect(notReady.map((s) => s.name.split(' (')[0]).sort()).toEqual(['Kustomization games', 'Kustomization home', 'Kustomization secrets']);
     expect(reason('Kustomization secrets')).toBe('SOPS-encrypted: the test cluster has no age key (not judged)');
-    // Home Assistant's claim waits for csi-driver-nfs's provisioner, a simulated pod
+    // The claims on nfs-* StorageClasses wait for csi-driver-nfs's provisioner, a simulated pod
     expect(reason('Kustomization home')).toContain('PersistentVolumeClaim home/home-assistant-config: PVC Pending');
+    expect(reason('Kustomization games')).toContain('PersistentVolumeClaim games/minecraft-world: PVC Pending');
     const ready = report.steps.filter((s) => s.ready).map((s) => s.name.split(' (')[0]);
-    expect(ready).toEqual(expect.arrayContaining(['Kustomization flux-system', 'Kustomization storage-controllers', 'Kustomization media']));
+    expect(ready).toEqual(
+      expect.arrayContaining(['auto-deploy 05-calico-crds.yaml', 'auto-deploy 10-calico.yaml', 'Kustomization networking-controllers', 'Kustomization networking', 'Kustomization ingress', 'Kustomization vpn', 'Kustomization dns', 'Kustomization observability']),
+    );
   });
 
   test('the real scheduler: pinned pods on the storage node, none but node agents on the tainted control plane, unschedulable ones with the reason', () => {
@@ -56,7 +58,8 @@ describe('first boot on simulated nodes', () => {
     expect(report.pods.filter((p) => p.node === server && !p.owner.startsWith('DaemonSet/')).map((p) => p.pod)).toEqual([]);
     expect(byOwner('kube-system/csi-nfs-node-').map((p) => p.node).sort()).toEqual(spec.nodes.map((n: { name: string }) => n.name).sort());
     expect(byOwner('home/home-assistant-').map((p) => p.unschedulable)).toEqual([expect.stringContaining('pod has unbound immediate PersistentVolumeClaims')]);
-    expect(report.pods.filter((p) => !p.node).map((p) => p.pod.split('-')[0])).toEqual(['home/home']);
+    expect(byOwner('games/minecraft-').map((p) => p.unschedulable)).toEqual([expect.stringContaining('pod has unbound immediate PersistentVolumeClaims')]);
+    expect(report.pods.filter((p) => !p.node).map((p) => p.pod.split('-')[0]).sort()).toEqual(['games/minecraft', 'home/home']);
     expect(report.events.filter((e) => e.podSecurity)).toEqual([]);
   });
 });

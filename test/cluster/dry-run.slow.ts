@@ -76,6 +76,7 @@ describe('server-side dry-run of every object against a real kube-apiserver', ()
     // the charts of every HelmRelease and bootstrap HelmChart are rendered and judged too
     expect(report.groups.filter((g) => g.kind === 'chart').map((g) => g.name.split(' → ')[0]).sort()).toEqual([
       'chart cert-manager v1.21.1',
+      'chart crd.projectcalico.org.v1 v3.32.0',
       'chart csi-driver-nfs 4.12.1',
       'chart flux2 2.18.3',
       'chart metallb 0.16.1',
