@@ -26,9 +26,10 @@ import { UserError } from './errors';
 import { ChartRenderer, HelmChartRenderer } from './helm/chart-renderer';
 import { renderChartObjects } from './helm/cluster-charts';
 import { Ipv4Range, numberToIpv4 } from './net/ipv4';
-import { vipRequests } from './net/service-vips';
+import { vipRequests } from './services/service-vips';
 import { allocateVips, previousVips } from './net/vip-allocator';
-import { RenderedCluster, renderCluster } from './render';
+import { renderCluster } from './render';
+import { RenderedCluster } from './output/rendered';
 import { loadSpec } from './spec/load-spec';
 import { StageRegistry } from './stages/stage';
 

@@ -1,7 +1,8 @@
 import { STAGES } from '../charts/stages';
-import { vipRequests } from '../lib/net/service-vips';
+import { vipRequests } from '../lib/services/service-vips';
 import { allocateVips } from '../lib/net/vip-allocator';
-import { RenderedCluster, renderCluster } from '../lib/render';
+import { renderCluster } from '../lib/render';
+import { RenderedCluster } from '../lib/output/rendered';
 import { loadSpec } from '../lib/spec/load-spec';
 
 /** Renders a spec text the way a first synth does (no previous outputs), without checks. */

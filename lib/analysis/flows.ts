@@ -1,6 +1,6 @@
 import * as ipaddr from 'ipaddr.js';
-import { clusterObjects, describeObject, RenderedCluster } from '../render';
-import { NAMESPACE_NAME_LABEL } from '../k8s/well-known-namespaces';
+import { clusterObjects, describeObject, RenderedCluster } from '../output/rendered';
+import { NAMESPACE_NAME_LABEL } from '../conventions/namespaces';
 import { eligibleNodes } from './scheduling';
 import { podTemplateModel } from './workload-model';
 

@@ -1,4 +1,4 @@
-import { describeObject, RenderedObject } from '../render';
+import { describeObject, RenderedObject } from '../output/rendered';
 
 /*
  * What the promise checks need to know about the rendered workloads, read from the

@@ -5,7 +5,7 @@ import { CisControl, cisControls, ControlContext, ControlResult, NamespaceFacts,
 import { undefinedK3sFlags } from '../k3s/k3s-cli-flags';
 import { parseK3sArgs } from '../k3s/k3s-flags';
 import { K3S_MANIFESTS_DIR } from '../k3s/k3s-requirements';
-import { RenderedCluster } from '../render';
+import { RenderedCluster } from '../output/rendered';
 import { K3S_VERSION } from '../spec/schema';
 import { Check, Finding } from './check';
 

@@ -1,7 +1,7 @@
 import { parse } from 'yaml';
 import { imageCatalog, ImageInfo, IMAGES, imageRepository, imageTag } from '../images';
 import { HOME_ASSISTANT_METRICS_PATH, HOME_ASSISTANT_PACKAGE } from '../services/home-assistant';
-import { RenderedCluster } from '../render';
+import { RenderedCluster } from '../output/rendered';
 import { Check, Finding } from './check';
 
 const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob']);

@@ -1,21 +1,9 @@
 import { parseAllDocuments } from 'yaml';
-import { PRUNE_DISABLED } from '../storage/data-volume';
-import { describeObject, RenderedCluster } from '../render';
+import { holdsData, PRUNE_KEY } from '../storage/data-volume';
+import { describeObject, RenderedCluster } from '../output/rendered';
 import { Check, CheckContext, EMPTY_CONTEXT, Finding } from './check';
 
-const PRUNE_KEY = Object.keys(PRUNE_DISABLED)[0];
-
 /* eslint-disable @typescript-eslint/no-explicit-any */
-/** Objects whose removal loses data: claims, volumes, StatefulSets, and namespaces marked as holding data. */
-export function holdsData(m: any): boolean {
-  return (
-    m?.kind === 'PersistentVolumeClaim' ||
-    m?.kind === 'PersistentVolume' ||
-    m?.kind === 'StatefulSet' ||
-    (m?.kind === 'Namespace' && m.metadata?.annotations?.[PRUNE_KEY] === 'disabled')
-  );
-}
-
 /** The data-bearing objects in a set of rendered files, by `Kind/namespace/name`. */
 export function dataObjects(files: ReadonlyMap<string, string>): Map<string, string> {
   const found = new Map<string, string>();

@@ -12,7 +12,7 @@ import { serverNode } from '../spec/nodes';
 import { K3S_VERSION } from '../spec/schema';
 import { renderedKubectlImage } from '../upgrades/system-upgrade-controller';
 import { K3OS_UPGRADE_IMAGE } from '../upgrades/upgrade-plans';
-import { RenderedCluster } from '../render';
+import { RenderedCluster } from '../output/rendered';
 import { Check, Finding } from './check';
 
 /** Every rendered k3OS config validates against the k3OS configuration schema. */

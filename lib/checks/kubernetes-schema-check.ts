@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PROJECT_ROOT } from '../project-root';
-import { clusterObjects, describeObject, RenderedCluster } from '../render';
+import { clusterObjects, describeObject, RenderedCluster } from '../output/rendered';
 import { Check, Finding } from './check';
 
 /** Validates a manifest; on failure returns the JSON-schema errors. */

@@ -8,7 +8,7 @@ import { podTemplateModel } from '../analysis/workload-model';
 import { NODE_OS, nodeOs } from '../host/node-os';
 import { imageRepository } from '../images';
 import { parseAlloy } from '../observability/alloy-syntax';
-import { RenderedCluster, RenderedObject } from '../render';
+import { RenderedCluster, RenderedObject } from '../output/rendered';
 import { Check, Finding } from './check';
 
 const ALLOY_REPOSITORY = 'docker.io/grafana/alloy';

@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { describeObject, RenderedCluster } from '../render';
+import { describeObject, RenderedCluster } from '../output/rendered';
 import { createSecretCommand, secretFilePath, secretReferences } from '../secrets/secret-references';
 import { Check, CheckContext, EMPTY_CONTEXT, Finding } from './check';
 

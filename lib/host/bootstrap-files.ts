@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import { bootstrapManifests } from '../../charts/bootstrap-manifests';
+import { bootstrapManifests } from '../flux/bootstrap-manifests';
 import { K3S_MANIFESTS_DIR } from '../k3s/k3s-requirements';
 import { ClusterSpec } from '../spec/schema';
 

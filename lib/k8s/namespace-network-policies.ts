@@ -1,6 +1,6 @@
 import * as k8s from 'cdk8s-plus-33/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { INGRESS_NAMESPACE, MONITORING_NAMESPACE, NAMESPACE_NAME_LABEL } from './well-known-namespaces';
+import { INGRESS_NAMESPACE, MONITORING_NAMESPACE, NAMESPACE_NAME_LABEL } from '../conventions/namespaces';
 
 /** A port reachable from outside the cluster through a LoadBalancer with `Local` policy. */
 export interface ExposedPort {

@@ -16,7 +16,7 @@ import { ClusterSpec } from '../spec/schema';
 import { CALICO_CRDS_CHART, TIGERA_OPERATOR_CHART } from '../upstream/charts';
 
 /** The namespace and release name of the operator, shared by k3s's HelmChart and Flux's HelmRelease. */
-export const TIGERA_NAMESPACE = 'tigera-operator';
+import { TIGERA_NAMESPACE } from '../conventions/namespaces';
 export const TIGERA_RELEASE = 'tigera-operator';
 
 /**

@@ -1,20 +1,7 @@
 import { ClusterSpec } from '../spec/schema';
+import type { AlertRule, RuleGroup } from './monitoring';
 import { withRunbooks } from './runbooks';
 import { storageHealthRuleGroups } from './storage-health';
-
-export interface AlertRule {
-  readonly alert: string;
-  readonly expr: string;
-  readonly for?: string;
-  readonly labels: { readonly severity: 'warning' | 'critical' };
-  /** `runbook`: what to check and what is safe to do, for this cluster (runbooks.ts). */
-  readonly annotations: { readonly summary: string; readonly runbook?: string };
-}
-
-export interface RuleGroup {
-  readonly name: string;
-  readonly rules: readonly AlertRule[];
-}
 
 const rule = (alert: string, expr: string, forDuration: string | undefined, severity: 'warning' | 'critical', summary: string): AlertRule => ({
   alert,

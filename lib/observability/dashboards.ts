@@ -1,21 +1,6 @@
 import { ClusterSpec } from '../spec/schema';
+import type { DashboardSpec, PanelSpec } from './monitoring';
 import { storageDashboard } from './storage-health';
-
-export type Datasource = 'prometheus' | 'loki';
-
-export interface PanelSpec {
-  readonly title: string;
-  readonly datasource: Datasource;
-  readonly expr: string;
-  /** Grafana unit, e.g. `percentunit`, `bytes`, `celsius`. */
-  readonly unit?: string;
-}
-
-export interface DashboardSpec {
-  readonly uid: string;
-  readonly title: string;
-  readonly panels: readonly PanelSpec[];
-}
 
 const m = (title: string, expr: string, unit?: string): PanelSpec => ({ title, datasource: 'prometheus', expr, unit });
 const logs = (title: string, expr: string): PanelSpec => ({ title, datasource: 'loki', expr });

@@ -1,15 +1,14 @@
 import { INGRESS_NAMESPACE, TRAEFIK_PORTS, TRAEFIK_RELEASE } from '../ingress/traefik';
 import { CERT_MANAGER_METRICS_PORT, CERT_MANAGER_NAMESPACE } from '../ingress/cert-manager';
-import { HOME_ASSISTANT_METRICS_PATH, homeAssistantEndpoint } from '../services/home-assistant';
 import { ClusterSpec } from '../spec/schema';
 import { PORTS, serviceHost } from './constants';
+import type { ScrapeJob } from './monitoring';
 import { smartctlScrapeJob } from './storage-health';
 
 /** Where the Prometheus pod finds its files. */
 export const PROMETHEUS_PATHS = {
   config: '/etc/prometheus/prometheus.yml',
   rules: '/etc/prometheus/rules',
-  homeAssistantToken: '/etc/prometheus/secrets/home-assistant/token',
   serviceAccountToken: '/var/run/secrets/kubernetes.io/serviceaccount/token',
 } as const;
 
@@ -17,7 +16,7 @@ export const PROMETHEUS_PATHS = {
 const KUBELET_PORT = 10250;
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-const staticJob = (job: string, targets: string[], extra: Record<string, any> = {}): Record<string, any> => ({
+export const staticJob = (job: string, targets: string[], extra: Record<string, any> = {}): Record<string, any> => ({
   job_name: job,
   static_configs: [{ targets }],
   ...extra,
@@ -53,9 +52,9 @@ const kubeletJob = (job: string, path: string, nodes: Record<string, any>[]): Re
 /**
  * prometheus.yml, generated from the spec and the components this project deploys: the node
  * agents and the kubelets (with cAdvisor) by node address, the in-cluster exporters by Service name, the BMC and the router through
- * their exporters, and Home Assistant with its token from a Secret file.
+ * their exporters, and the jobs the service modules contribute (with their credentials from Secret files).
  */
-export function prometheusConfig(spec: ClusterSpec): Record<string, any> {
+export function prometheusConfig(spec: ClusterSpec, contributed: readonly ScrapeJob[]): Record<string, any> {
   const nodeTargets = (port: number): Record<string, any>[] =>
     spec.nodes.map((n) => ({ targets: [`${n.ip}:${port}`], labels: { node: n.name } }));
   const jobs: Record<string, any>[] = [
@@ -90,17 +89,7 @@ export function prometheusConfig(spec: ClusterSpec): Record<string, any> {
       }),
     );
   }
-  const ha = homeAssistantEndpoint(spec);
-  if (ha) {
-    const url = new URL(ha.url);
-    jobs.push(
-      staticJob('home-assistant', [url.host], {
-        scheme: url.protocol.replace(':', ''),
-        metrics_path: HOME_ASSISTANT_METRICS_PATH,
-        authorization: { credentials_file: PROMETHEUS_PATHS.homeAssistantToken },
-      }),
-    );
-  }
+  jobs.push(...contributed.map((j) => j.config));
   return {
     global: { scrape_interval: '30s', evaluation_interval: '30s', external_labels: { cluster: spec.name } },
     rule_files: [`${PROMETHEUS_PATHS.rules}/*.yml`],

@@ -2,8 +2,7 @@ import { watchdogPlan } from '../host/watchdog-role';
 import { storageNode } from '../spec/nodes';
 import { ClusterSpec } from '../spec/schema';
 import { DISK_TEMPERATURE_CELSIUS, poolDisks, SMARTCTL_EXPORTER } from '../storage/disks';
-import type { AlertRule, RuleGroup } from './alert-rules';
-import type { DashboardSpec } from './dashboards';
+import type { AlertRule, DashboardSpec, RuleGroup } from './monitoring';
 import { SEL_EVENTS } from './ipmi-module';
 
 /*

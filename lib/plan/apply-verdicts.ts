@@ -1,9 +1,9 @@
-import { describeObject } from '../render';
-import { OutputObject, outputObjects } from './output-objects';
+import { describeObject } from '../output/rendered';
+import { OutputObject, outputObjects } from '../output/output-objects';
 import { Verdict, verdictOf } from './update-rules';
 
-export type { OutputObject } from './output-objects';
-export { outputObjects } from './output-objects';
+export type { OutputObject } from '../output/output-objects';
+export { outputObjects } from '../output/output-objects';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { parseAllDocuments } from 'yaml';
-import { holdsData } from '../checks/data-protection-check';
-import { describeObject } from '../render';
+import { holdsData } from '../storage/data-volume';
+import { describeObject } from '../output/rendered';
 
 export interface PlannedChange {
   readonly change: 'added' | 'changed' | 'removed';

@@ -1,3 +1,4 @@
+import { parseQuantity } from '../analysis/quantity';
 /*
  * The API server's update rules: which changes to an existing object Kubernetes 1.33
  * refuses, read from its validation code at v1.33.11 (k8s.io/kubernetes, the files named in
@@ -60,15 +61,9 @@ function immutable(
   };
 }
 
-/** Size in bytes of a Kubernetes quantity (binary and decimal suffixes). */
+/** A storage quantity in bytes (an absent one as 0). */
 export function quantityBytes(q: string | number | undefined): number {
-  if (q === undefined) return 0;
-  const m = /^([0-9.]+)([KMGTPE]i?)?$/.exec(String(q));
-  if (!m) throw new Error(`not a storage quantity: ${q}`);
-  const powers: Record<string, number> = { K: 1, M: 2, G: 3, T: 4, P: 5, E: 6 };
-  const unit = m[2] ?? '';
-  const base = unit.endsWith('i') ? 1024 : 1000;
-  return Number(m[1]) * (unit ? base ** powers[unit[0]] : 1);
+  return q === undefined ? 0 : parseQuantity(q);
 }
 
 const STORAGE_VALIDATION = 'pkg/apis/storage/validation/validation.go ValidateStorageClassUpdate';

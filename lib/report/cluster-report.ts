@@ -9,7 +9,7 @@ import { securityExceptions } from '../checks/security-policy-check';
 import { CIS_SOURCES } from '../k3s/cis-controls';
 import { POD_SECURITY_EXEMPTIONS } from '../k3s/cis-hardening';
 import { metallbAnnouncer } from '../net/metallb-election';
-import { clusterObjects, RenderedCluster } from '../render';
+import { clusterObjects, RenderedCluster } from '../output/rendered';
 
 /*
  * docs/cluster.md: what runs where, what survives which failure, how full each node is,

@@ -1,5 +1,5 @@
 import { CERT_MANAGER_NAMESPACE } from '../ingress/cert-manager';
-import { RenderedObject } from '../render';
+import { RenderedObject } from '../output/rendered';
 
 /** A Secret a rendered object needs, and the keys it reads (empty: the whole Secret). */
 export interface SecretReference {

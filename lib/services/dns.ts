@@ -4,7 +4,7 @@ import * as k8s from 'cdk8s-plus-33/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { UserError } from '../errors';
 import { HomelabWorkload, RESTRICTED_CONTAINER } from '../k8s/homelab-workload';
-import { VIP_KEYS } from '../net/service-vips';
+import { VIP_KEYS } from '../net/vip-keys';
 import { VIP_ANNOTATION, VIP_KEY_ANNOTATION, VipAssignments } from '../net/vip-allocator';
 import { Placement } from '../placement/placement';
 import { standbyNode, storageNode } from '../spec/nodes';

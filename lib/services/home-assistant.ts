@@ -2,6 +2,8 @@ import * as k8s from 'cdk8s-plus-33/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { HomelabWorkload } from '../k8s/homelab-workload';
+import { prometheusCredentialsFile, ScrapeJob } from '../observability/monitoring';
+import { staticJob } from '../observability/prometheus-config';
 import { Placement } from '../placement/placement';
 import { storageNode } from '../spec/nodes';
 import { ClusterSpec } from '../spec/schema';
@@ -71,6 +73,23 @@ export function homeAssistantEndpoint(spec: ClusterSpec): HomeAssistantEndpoint 
   }
   const host = ha.mode === 'external' ? ha.address : storageNode(spec).ip;
   return { url: `http://${host}:${ha.port}`, tokenSecret: { ...ha.tokenSecret } };
+}
+
+/** Prometheus scrapes Home Assistant's metrics with its long-lived token. */
+export function homeAssistantScrapeJob(spec: ClusterSpec): ScrapeJob | undefined {
+  const ha = homeAssistantEndpoint(spec);
+  if (!ha) {
+    return undefined;
+  }
+  const url = new URL(ha.url);
+  return {
+    config: staticJob('home-assistant', [url.host], {
+      scheme: url.protocol.replace(':', ''),
+      metrics_path: HOME_ASSISTANT_METRICS_PATH,
+      authorization: { credentials_file: prometheusCredentialsFile('home-assistant') },
+    }),
+    credentials: ha.tokenSecret,
+  };
 }
 
 export interface HomeAssistantProps {

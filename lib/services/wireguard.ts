@@ -1,7 +1,7 @@
 import * as k8s from 'cdk8s-plus-33/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { HomelabWorkload } from '../k8s/homelab-workload';
-import { VIP_KEYS } from '../net/service-vips';
+import { VIP_KEYS } from '../net/vip-keys';
 import { VIP_ANNOTATION, VIP_KEY_ANNOTATION, VipAssignments } from '../net/vip-allocator';
 import { Ipv4Range, numberToIpv4 } from '../net/ipv4';
 import { Placement } from '../placement/placement';

@@ -1,4 +1,4 @@
-import { describeObject, RenderedObject } from '../render';
+import { describeObject, RenderedObject } from '../output/rendered';
 
 /** Where a claim's data lives on the storage node, and which object says so. */
 export interface DataPath {

@@ -77,3 +77,16 @@ export function datasetMountpoint(spec: ClusterSpec, dataset: string): string {
   }
   return `/${found.pool}/${found.name}`;
 }
+
+export const PRUNE_KEY = Object.keys(PRUNE_DISABLED)[0];
+
+/** Objects whose removal loses data: claims, volumes, StatefulSets, and namespaces marked as holding data. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a rendered manifest: YAML
+export function holdsData(m: any): boolean {
+  return (
+    m?.kind === 'PersistentVolumeClaim' ||
+    m?.kind === 'PersistentVolume' ||
+    m?.kind === 'StatefulSet' ||
+    (m?.kind === 'Namespace' && m.metadata?.annotations?.[PRUNE_KEY] === 'disabled')
+  );
+}

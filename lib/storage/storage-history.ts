@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
-import { outputObjects, OutputObject } from '../plan/output-objects';
-import { quantityBytes } from '../plan/update-rules';
+import { outputObjects, OutputObject } from '../output/output-objects';
+import { parseQuantity } from '../analysis/quantity';
 
 /*
  * What the previous outputs say about existing storage objects, for the things Kubernetes
@@ -94,6 +94,6 @@ export function keptClasses(scope: Construct, current: ReadonlyMap<string, NfsLo
 export function staticClaimRequest(scope: Construct, namespace: string, name: string, sizeGiB: number): string {
   const had = previousObjects(scope).get(`PersistentVolumeClaim/${namespace}/${name}`)?.manifest?.spec?.resources?.requests?.storage;
   const wanted = `${sizeGiB}Gi`;
-  return had !== undefined && quantityBytes(had) <= quantityBytes(wanted) ? String(had) : wanted;
+  return had !== undefined && parseQuantity(had) <= parseQuantity(wanted) ? String(had) : wanted;
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */

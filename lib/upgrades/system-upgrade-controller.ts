@@ -2,7 +2,7 @@ import * as k8s from 'cdk8s-plus-33/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { HomelabWorkload, RESTRICTED_CONTAINER } from '../k8s/homelab-workload';
 import { Placement } from '../placement/placement';
-import { RenderedObject } from '../render';
+import { RenderedObject } from '../output/rendered';
 import { SYSTEM_UPGRADE_CONTROLLER } from '../upstream/charts';
 
 /** Where the controller, its Plans and the upgrade Jobs live. */

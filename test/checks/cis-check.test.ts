@@ -4,7 +4,7 @@ import { UserError } from '../../lib/errors';
 import { clusterReport } from '../../lib/report/cluster-report';
 import * as hardening from '../../lib/k3s/cis-hardening';
 import { FileSet } from '../../lib/output/file-set';
-import { RenderedCluster } from '../../lib/render';
+import { RenderedCluster } from '../../lib/output/rendered';
 import { synthesize } from '../../lib/synth';
 import { defaultSpecText } from '../helpers';
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { DEBIAN_RELEASES, debianRelease } from '../../lib/host/node-os';
 import { CHROOT_SKIPPED_TAGS } from '../../lib/host/task-tags';
-import { RenderedCluster } from '../../lib/render';
+import { RenderedCluster } from '../../lib/output/rendered';
 import { synthesize } from '../../lib/synth';
 import { defaultSpecText, fixtures, REPO } from '../helpers';
 

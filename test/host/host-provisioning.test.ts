@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { run } from '../../main';
 import { HostConsistencyCheck, K3osConfigCheck } from '../../lib/checks';
 import { FileSet } from '../../lib/output/file-set';
-import { RenderedCluster } from '../../lib/render';
+import { RenderedCluster } from '../../lib/output/rendered';
 import { synthesize } from '../../lib/synth';
 import { defaultSpecText } from '../helpers';
 

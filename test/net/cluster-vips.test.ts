@@ -1,5 +1,5 @@
 import { metallbAnnouncer } from '../../lib/net/metallb-election';
-import { vipRequests } from '../../lib/net/service-vips';
+import { vipRequests } from '../../lib/services/service-vips';
 import { allocateVips } from '../../lib/net/vip-allocator';
 import { loadSpec } from '../../lib/spec/load-spec';
 import { defaultSpecText, fixtures } from '../helpers';

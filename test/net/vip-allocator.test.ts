@@ -1,6 +1,6 @@
 import { UserError } from '../../lib/errors';
 import { metallbAnnouncer } from '../../lib/net/metallb-election';
-import { vipRequests } from '../../lib/net/service-vips';
+import { vipRequests } from '../../lib/services/service-vips';
 import { allocateVips, previousVips, VipRequest } from '../../lib/net/vip-allocator';
 import { loadSpec } from '../../lib/spec/load-spec';
 import { defaultSpecText, fixtures } from '../helpers';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse } from 'yaml';
-import { bootstrapManifests } from '../../charts/bootstrap-manifests';
+import { bootstrapManifests } from '../../lib/flux/bootstrap-manifests';
 import { loadSpec } from '../../lib/spec/load-spec';
 import { defaultSpecText, fixtures, REPO } from '../helpers';
 import { renderSpec } from '../helpers-render';

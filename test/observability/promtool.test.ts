@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { alertRuleGroups } from '../../lib/observability/alert-rules';
+import { prometheusCredentialsFile } from '../../lib/observability/monitoring';
 import { PROMETHEUS_PATHS, prometheusConfig } from '../../lib/observability/prometheus-config';
+import { homeAssistantScrapeJob } from '../../lib/services/home-assistant';
 import { loadSpec } from '../../lib/spec/load-spec';
 import { defaultSpecText, fixtures } from '../helpers';
 
@@ -29,10 +31,10 @@ function writeConfig(specText: string, name: string): string {
   writeFileSync(join(dir, 'rules', 'homelab.yml'), stringify({ groups: alertRuleGroups(spec) }));
   // promtool checks that credential files exist: stand-ins for the mounted token files.
   writeFileSync(join(dir, 'token'), 'stand-in\n');
-  const config = stringify(prometheusConfig(spec))
+  const config = stringify(prometheusConfig(spec, [homeAssistantScrapeJob(spec)].filter((j) => j !== undefined)))
     .split(`${PROMETHEUS_PATHS.rules}/*.yml`).join(join(dir, 'rules', '*.yml'))
     .split(PROMETHEUS_PATHS.serviceAccountToken).join(join(dir, 'token'))
-    .split(PROMETHEUS_PATHS.homeAssistantToken).join(join(dir, 'token'));
+    .split(prometheusCredentialsFile('home-assistant')).join(join(dir, 'token'));
   writeFileSync(join(dir, 'prometheus.yml'), config);
   return dir;
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { alertmanagerConfig } from '../../lib/observability/alertmanager-config';
 import { OBSERVABILITY_IMAGES } from '../../lib/observability/constants';
-import { RenderedCluster } from '../../lib/render';
+import { RenderedCluster } from '../../lib/output/rendered';
 import { wireguardClientTemplate } from '../../lib/services/wireguard';
 import { synthesize } from '../../lib/synth';
 import { defaultSpecText, fixtures } from '../helpers';

@@ -6,7 +6,7 @@ import { parse, stringify } from 'yaml';
 import { HomeAssistantMetricsCheck, PinnedImagesCheck, WritableDirsCheck } from '../../lib/checks/component-checks';
 import { AnsibleFoldersCheck } from '../../lib/checks/node-os-checks';
 import { FileSet } from '../../lib/output/file-set';
-import { RenderedCluster } from '../../lib/render';
+import { RenderedCluster } from '../../lib/output/rendered';
 import { DLNA_IMAGE } from '../../lib/services/dlna';
 import { synthesize } from '../../lib/synth';
 import { defaultSpecText } from '../helpers';

@@ -1,14 +1,6 @@
 import { ClusterSpec } from '../spec/schema';
-import { VipRequest } from './vip-allocator';
-
-/** Stable keys of the cluster's load-balancer addresses. Renaming one may move its VIP. */
-export const VIP_KEYS = {
-  ingress: 'ingress',
-  wireguard: 'wireguard',
-  game: (name: string): string => `game/${name}`,
-  syslog: 'syslog',
-  dns: 'dns',
-} as const;
+import { VIP_KEYS } from '../net/vip-keys';
+import { VipRequest } from '../net/vip-allocator';
 
 /**
  * Every LoadBalancer address the spec's services need. Hot-standby services (ingress, VPN)

@@ -1,10 +1,10 @@
-import { Kustomization } from '../imports/kustomize.toolkit.fluxcd.io';
-import { GitRepository } from '../imports/source.toolkit.fluxcd.io';
-import { fluxBootstrapManifests } from '../lib/flux/flux-install';
-import { BootstrapManifest } from '../lib/k3s/bootstrap-manifest';
-import { calicoBootstrapManifest, calicoCrdsBootstrapManifest } from '../lib/networking/calico';
-import { ClusterSpec } from '../lib/spec/schema';
-import { rootSyncProps } from './flux-chart';
+import { Kustomization } from '../../imports/kustomize.toolkit.fluxcd.io';
+import { GitRepository } from '../../imports/source.toolkit.fluxcd.io';
+import { fluxBootstrapManifests } from './flux-install';
+import { BootstrapManifest } from '../k3s/bootstrap-manifest';
+import { calicoBootstrapManifest, calicoCrdsBootstrapManifest } from '../networking/calico';
+import { ClusterSpec } from '../spec/schema';
+import { rootSyncProps } from './root-sync';
 
 /**
  * Every manifest the control plane applies by itself at first boot, in the order the
