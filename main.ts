@@ -30,9 +30,8 @@ import { formatPlan, planChanges } from './lib/plan/plan';
 import { formatApplyPlan } from './lib/plan/apply-verdicts';
 import { PROJECT_ROOT } from './lib/project-root';
 import { reportFiles } from './lib/report/report-files';
-import { loadSpec } from './lib/spec/load-spec';
+import { CLUSTER_SPEC, loadSpec } from './lib/services/registry';
 import { restoreJob } from './lib/storage/restore-job';
-import { clusterSchema } from './lib/spec/schema';
 import { defaultChecks, synthesize, SynthResult } from './lib/synth';
 
 /** The folders synth owns completely: anything in them that it did not write is removed. */
@@ -117,7 +116,7 @@ async function runOrThrow(argv: readonly string[]): Promise<string> {
     return `${USAGE}\n`;
   }
   if (values['print-schema']) {
-    return `${JSON.stringify(z.toJSONSchema(clusterSchema, { io: 'input' }), null, 2)}\n`;
+    return `${JSON.stringify(z.toJSONSchema(CLUSTER_SPEC.schema, { io: 'input' }), null, 2)}\n`;
   }
   const specPath = resolve(values.spec ?? join(PROJECT_ROOT, 'cluster.yaml'));
   const outDir = resolve(values.out ?? PROJECT_ROOT);

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { HomelabNamespace } from '../lib/k8s/homelab-namespace';
 import { VIP_KEYS } from '../lib/net/vip-keys';
 import { alertRuleGroups } from '../lib/observability/alert-rules';
-import { OBSERVABILITY_NAMESPACE as NS, PORTS } from '../lib/observability/constants';
+import { OBSERVABILITY_NAMESPACE as NS } from '../lib/observability/constants';
 import { dashboardSpecs } from '../lib/observability/dashboards';
 import { AlloyGateway } from '../lib/observability/stack/alloy-gateway';
 import { Alertmanager } from '../lib/observability/stack/alertmanager';
@@ -13,7 +13,7 @@ import { Loki } from '../lib/observability/stack/loki';
 import { NodeAgents } from '../lib/observability/stack/node-agents';
 import { Prometheus } from '../lib/observability/stack/prometheus';
 import { Placement } from '../lib/placement/placement';
-import { homeAssistantScrapeJob } from '../lib/services/home-assistant';
+import { serviceMonitoring } from '../lib/services/registry';
 import { storageNode } from '../lib/spec/nodes';
 import { StageChartProps } from '../lib/stages/stage';
 
@@ -29,29 +29,21 @@ export class ObservabilityChart extends Chart {
     const { spec, vips } = props;
     const storage = Placement.pinned(storageNode(spec));
 
-    new HomelabNamespace(this, 'Namespace', {
+    // Its volumes mark it as holding data, Grafana's route grants the ingress controller, the
+    // syslog LoadBalancer opens its ports.
+    const namespace = new HomelabNamespace(this, 'Namespace', {
       name: NS,
       podSecurity: 'privileged',
       podSecurityReason: 'node agents read the host: node-exporter uses the host network and PID namespace, Alloy reads host logs',
-      holdsData: true,
-      traffic: {
-        fromIngressController: true,
-        exposedPorts: spec.router?.syslog
-          ? [
-              { port: PORTS.syslogListener, protocol: 'UDP' },
-              { port: PORTS.syslogListener, protocol: 'TCP' },
-            ]
-          : [],
-      },
     });
-
-    const ha = homeAssistantScrapeJob(spec);
-    new Prometheus(this, 'Prometheus', { spec, scrapeJobs: ha ? [ha] : [], ruleGroups: alertRuleGroups(spec) });
+    // What the services add (lib/services/registry.ts): the stack itself knows none of them.
+    const services = serviceMonitoring(spec);
+    new Prometheus(this, 'Prometheus', { spec, namespace, scrapeJobs: services.scrapeJobs, ruleGroups: alertRuleGroups(spec, services.ruleGroups) });
     new Alertmanager(this, 'Alertmanager', { spec, placement: storage });
     new NodeAgents(this, 'NodeAgents', { spec });
     new ClusterExporters(this, 'ClusterExporters', { spec });
-    new Loki(this, 'Loki', { spec, placement: storage });
-    new AlloyGateway(this, 'AlloyGateway', { placement: storage, syslogVip: vips.entries().find(([k]) => k === VIP_KEYS.syslog)?.[1] });
-    new Grafana(this, 'Grafana', { spec, dashboards: dashboardSpecs(spec) });
+    new Loki(this, 'Loki', { spec, namespace, placement: storage });
+    new AlloyGateway(this, 'AlloyGateway', { namespace, placement: storage, syslogVip: vips.entries().find(([k]) => k === VIP_KEYS.syslog)?.[1] });
+    new Grafana(this, 'Grafana', { spec, namespace, dashboards: dashboardSpecs(spec, services.dashboards) });
   }
 }

@@ -4,10 +4,12 @@ import { bootstrapManifests } from './flux/bootstrap-manifests';
 import { FluxChart } from '../charts/flux-chart';
 import { K3S_MANIFESTS_DIR } from './k3s/k3s-requirements';
 import { HostProvisioning } from './host/host-provisioning';
+import { SCRAPE_TARGETS_CONTEXT } from './k8s/homelab-namespace';
 import { VipAssignments } from './net/vip-allocator';
 import { FileSet } from './output/file-set';
 import { RenderedCluster, RenderedObject } from './output/rendered';
 import { LocalDataVolume } from './storage/local-data-volume';
+import { serviceMonitoring } from './services/registry';
 import { PREVIOUS_FILES_CONTEXT } from './storage/storage-history';
 import { GeneratedFile } from './output/generated-file';
 import { ClusterSpec } from './spec/schema';
@@ -26,6 +28,9 @@ export function renderCluster(
   const app = new App({ outdir: 'dist' });
   // existing storage objects keep what the API server will not change (lib/storage/storage-history.ts)
   app.node.setContext(PREVIOUS_FILES_CONTEXT, previousFiles);
+  // every namespace opens to Prometheus exactly the pod ports its scrape jobs read (lib/k8s/homelab-namespace.ts)
+  const scrapeTargets = spec.services.observability.enabled ? serviceMonitoring(spec).scrapeJobs.flatMap((j) => (j.target ? [j.target] : [])) : [];
+  app.node.setContext(SCRAPE_TARGETS_CONTEXT, scrapeTargets);
   const enabled = stages.enabled(spec);
   const stageCharts: [string, Chart][] = enabled.map((stage) => [
     stage.name,

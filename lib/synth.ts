@@ -26,11 +26,11 @@ import { UserError } from './errors';
 import { ChartRenderer, HelmChartRenderer } from './helm/chart-renderer';
 import { renderChartObjects } from './helm/cluster-charts';
 import { Ipv4Range, numberToIpv4 } from './net/ipv4';
-import { vipRequests } from './services/service-vips';
+import { vipRequests } from './services/registry';
 import { allocateVips, previousVips } from './net/vip-allocator';
 import { renderCluster } from './render';
 import { RenderedCluster } from './output/rendered';
-import { loadSpec } from './spec/load-spec';
+import { loadSpec } from './services/registry';
 import { StageRegistry } from './stages/stage';
 
 /** The checks every synth runs. */

@@ -3,7 +3,6 @@ import { holdsData, PRUNE_KEY } from '../storage/data-volume';
 import { describeObject, RenderedCluster } from '../output/rendered';
 import { Check, CheckContext, EMPTY_CONTEXT, Finding } from './check';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 /** The data-bearing objects in a set of rendered files, by `Kind/namespace/name`. */
 export function dataObjects(files: ReadonlyMap<string, string>): Map<string, string> {
   const found = new Map<string, string>();
@@ -67,4 +66,3 @@ export class DataProtectionCheck implements Check {
     return { severity, check: this.name, message };
   }
 }
-/* eslint-enable @typescript-eslint/no-explicit-any */

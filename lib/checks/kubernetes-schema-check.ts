@@ -130,8 +130,8 @@ export class KubernetesSchemaCheck implements Check {
         continue;
       }
       for (const err of validate(object.manifest) ?? []) {
-        const missing = err.params?.missingProperty;
-        const field = fieldPath(err.instancePath + (missing ? `/${String(missing)}` : ''));
+        const missing = err.params?.missingProperty as string | undefined;
+        const field = fieldPath(err.instancePath + (missing ? `/${missing}` : ''));
         const problem = missing
           ? 'is required'
           : `${errorText(err)} (value: ${JSON.stringify(valueAt(object.manifest, err.instancePath))})`;

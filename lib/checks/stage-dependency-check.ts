@@ -11,7 +11,14 @@ function builtIn(group: string): boolean {
 
 function allDependencies(stage: Stage): Set<string> {
   const out = new Set<string>();
-  const visit = (s: Stage): void => s.dependsOn.forEach((d) => (out.has(d.name) ? undefined : (out.add(d.name), visit(d))));
+  const visit = (s: Stage): void => {
+    for (const d of s.dependsOn) {
+      if (!out.has(d.name)) {
+        out.add(d.name);
+        visit(d);
+      }
+    }
+  };
   visit(stage);
   return out;
 }

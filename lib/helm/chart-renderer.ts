@@ -159,7 +159,7 @@ export class HelmChartRenderer implements ChartRenderer {
       for (const doc of parseAllDocuments(stdout)) {
         const manifest = doc.toJS();
         if (!manifest || typeof manifest !== 'object') continue;
-        const source = /# Source: (\S+)/.exec(String(doc.commentBefore ?? ''))?.[1] ?? /# Source: (\S+)/.exec(doc.toString())?.[1] ?? '(unknown template)';
+        const source = /# Source: (\S+)/.exec(doc.commentBefore ?? '')?.[1] ?? /# Source: (\S+)/.exec(doc.toString())?.[1] ?? '(unknown template)';
         objects.push({ template: source, manifest });
       }
       return {

@@ -30,6 +30,22 @@ export type SecurityExceptions = Readonly<
   >
 >;
 
+/**
+ * The container security context a workload's exceptions allow: RESTRICTED_CONTAINER, relaxed
+ * exactly where an exception says why (the exception is also what the report lists). A
+ * container that brings no securityContext of its own gets this one.
+ */
+export function containerSecurityContext(exceptions: SecurityExceptions = {}): k8s.SecurityContext {
+  return {
+    allowPrivilegeEscalation: exceptions.allowPrivilegeEscalation !== undefined,
+    readOnlyRootFilesystem: exceptions.readOnlyRootFilesystem === undefined,
+    runAsNonRoot: exceptions.runAsNonRoot === undefined,
+    ...(exceptions.privileged !== undefined ? { privileged: true } : {}),
+    capabilities: exceptions.dropAllCapabilities !== undefined ? {} : { drop: ['ALL'] },
+    seccompProfile: { type: 'RuntimeDefault' },
+  };
+}
+
 export interface HomelabWorkloadProps {
   readonly kind: 'Deployment' | 'StatefulSet' | 'DaemonSet';
   /** Workload name; also `app.kubernetes.io/name`. */
@@ -111,6 +127,7 @@ export class HomelabWorkload extends Construct {
       annotations[`${ANNOTATIONS.securityExceptionPrefix}${rule}`] = reason!;
     }
     const placement = props.placement.podFields(this.selector);
+    const secured = (c: k8s.Container): k8s.Container => (c.securityContext ? c : { ...c, securityContext: containerSecurityContext(props.securityExceptions) });
     const template: k8s.PodTemplateSpec = {
       metadata: { labels },
       spec: {
@@ -123,8 +140,8 @@ export class HomelabWorkload extends Construct {
         securityContext: props.podSecurityContext ?? { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
         terminationGracePeriodSeconds: props.terminationGracePeriodSeconds,
         ...placement,
-        initContainers: props.initContainers,
-        containers: props.containers,
+        initContainers: props.initContainers?.map(secured),
+        containers: props.containers.map(secured),
         volumes: props.volumes,
       },
     };

@@ -1,9 +1,8 @@
-import { INGRESS_NAMESPACE, TRAEFIK_PORTS, TRAEFIK_RELEASE } from '../ingress/traefik';
-import { CERT_MANAGER_METRICS_PORT, CERT_MANAGER_NAMESPACE } from '../ingress/cert-manager';
 import { ClusterSpec } from '../spec/schema';
 import { PORTS, serviceHost } from './constants';
 import type { ScrapeJob } from './monitoring';
 import { smartctlScrapeJob } from './storage-health';
+import type { Yaml } from '../output/yaml';
 
 /** Where the Prometheus pod finds its files. */
 export const PROMETHEUS_PATHS = {
@@ -15,15 +14,14 @@ export const PROMETHEUS_PATHS = {
 /** The kubelet's authenticated port (Kubernetes' default). */
 const KUBELET_PORT = 10250;
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
-export const staticJob = (job: string, targets: string[], extra: Record<string, any> = {}): Record<string, any> => ({
+export const staticJob = (job: string, targets: string[], extra: Record<string, Yaml> = {}): Record<string, Yaml> => ({
   job_name: job,
   static_configs: [{ targets }],
   ...extra,
 });
 
 /** A job that asks an exporter (`exporter`) to probe `targets`: the target becomes a parameter. */
-const probeJob = (job: string, exporter: string, path: string, targets: string[], params: Record<string, string[]>): Record<string, any> => ({
+const probeJob = (job: string, exporter: string, path: string, targets: string[], params: Record<string, string[]>): Record<string, Yaml> => ({
   job_name: job,
   metrics_path: path,
   params,
@@ -39,7 +37,7 @@ const probeJob = (job: string, exporter: string, path: string, targets: string[]
  * A job on the kubelet of every node, at its address from the spec (no API discovery: it
  * keeps working while the API server is down), authenticated with the service-account token.
  */
-const kubeletJob = (job: string, path: string, nodes: Record<string, any>[]): Record<string, any> => ({
+const kubeletJob = (job: string, path: string, nodes: Record<string, Yaml>[]): Record<string, Yaml> => ({
   job_name: job,
   metrics_path: path,
   scheme: 'https',
@@ -54,10 +52,10 @@ const kubeletJob = (job: string, path: string, nodes: Record<string, any>[]): Re
  * agents and the kubelets (with cAdvisor) by node address, the in-cluster exporters by Service name, the BMC and the router through
  * their exporters, and the jobs the service modules contribute (with their credentials from Secret files).
  */
-export function prometheusConfig(spec: ClusterSpec, contributed: readonly ScrapeJob[]): Record<string, any> {
-  const nodeTargets = (port: number): Record<string, any>[] =>
+export function prometheusConfig(spec: ClusterSpec, contributed: readonly ScrapeJob[]): Record<string, Yaml> {
+  const nodeTargets = (port: number): Record<string, Yaml>[] =>
     spec.nodes.map((n) => ({ targets: [`${n.ip}:${port}`], labels: { node: n.name } }));
-  const jobs: Record<string, any>[] = [
+  const jobs: Record<string, Yaml>[] = [
     staticJob('prometheus', [`localhost:${PORTS.prometheus}`]),
     staticJob('alertmanager', [`${serviceHost('alertmanager')}:${PORTS.alertmanager}`]),
     { job_name: 'node', static_configs: nodeTargets(PORTS.nodeExporter) },
@@ -68,14 +66,6 @@ export function prometheusConfig(spec: ClusterSpec, contributed: readonly Scrape
     staticJob('loki', [`${serviceHost('loki')}:${PORTS.loki}`]),
     staticJob('grafana', [`${serviceHost('grafana')}:${PORTS.grafana}`]),
   ];
-  if (spec.services.ingress.enabled) {
-    // The chart's metrics Service is named <release>-metrics.
-    jobs.push(staticJob('traefik', [`${TRAEFIK_RELEASE}-metrics.${INGRESS_NAMESPACE}.svc.cluster.local:${TRAEFIK_PORTS.metrics}`]));
-  }
-  // cert-manager's chart serves controller and cainjector metrics on Services of their names.
-  for (const name of ['cert-manager', 'cert-manager-cainjector']) {
-    jobs.push(staticJob(name, [`${name}.${CERT_MANAGER_NAMESPACE}.svc.cluster.local:${CERT_MANAGER_METRICS_PORT}`]));
-  }
   jobs.push(smartctlScrapeJob(spec));
   const bmcs = spec.nodes.filter((n) => n.ipmi).map((n) => n.ipmi!.address);
   if (bmcs.length > 0) {
@@ -97,4 +87,3 @@ export function prometheusConfig(spec: ClusterSpec, contributed: readonly Scrape
     scrape_configs: jobs,
   };
 }
-/* eslint-enable @typescript-eslint/no-explicit-any */

@@ -1,10 +1,10 @@
 import { parseAllDocuments } from 'yaml';
+import type { Yaml } from './yaml';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 /** One object in the outputs: where it is and what it is. */
 export interface OutputObject {
   readonly file: string;
-  readonly manifest: any;
+  readonly manifest: Yaml;
 }
 
 /** Parsed once per file set: the storage layer and the api-update check read the same previous outputs. */
@@ -32,4 +32,3 @@ export function outputObjects(files: ReadonlyMap<string, string>): ReadonlyMap<s
   return out;
 }
 
-/* eslint-enable @typescript-eslint/no-explicit-any */

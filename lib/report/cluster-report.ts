@@ -110,7 +110,7 @@ export function clusterReport(cluster: RenderedCluster): string {
   for (const [title, down] of [['all up', undefined], ...spec.nodes.filter((n) => n.role === 'agent').map((n) => [`${n.name} down`, n.name])] as [string, string | undefined][]) {
     for (const c of capacity(spec, model, down)) {
       const freePct = Math.round((100 * (c.allocatableMemory - c.requestedMemory)) / c.allocatableMemory);
-      capacityRows.push([title, c.node.name, `${formatMiB(c.requestedMemory)} / ${formatMiB(c.allocatableMemory)} (${freePct}% free)`, `${formatMiB(c.limitMemory)}`, `${c.requestedMillicores}m / ${c.allocatableMillicores}m`, String(c.pods.length)]);
+      capacityRows.push([title, c.node.name, `${formatMiB(c.requestedMemory)} / ${formatMiB(c.allocatableMemory)} (${freePct}% free)`, formatMiB(c.limitMemory), `${c.requestedMillicores}m / ${c.allocatableMillicores}m`, String(c.pods.length)]);
     }
   }
   const byId = new Map(model.workloads.map((w) => [w.id, w]));

@@ -1,4 +1,4 @@
-import { wireguardClientTemplate } from '../services/wireguard';
+import { wireguardClientTemplate } from '../services/wireguard/wireguard-server';
 import { RenderedCluster } from '../output/rendered';
 
 /** docs/wireguard-peers.md: a client configuration to complete on each peer's device. */

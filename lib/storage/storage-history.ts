@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
 import { outputObjects, OutputObject } from '../output/output-objects';
 import { parseQuantity } from '../analysis/quantity';
+import type { Yaml } from '../output/yaml';
 
 /*
  * What the previous outputs say about existing storage objects, for the things Kubernetes
@@ -46,8 +47,7 @@ export function nfsClassName(dataset: string, where: NfsLocation): string {
   return `nfs-${dataset}-${createHash('sha256').update(`${where.server}:${where.share}`).digest('hex').slice(0, 6)}`;
 }
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
-function sameLocation(cls: any, where: NfsLocation, provisioner: string): boolean {
+function sameLocation(cls: Yaml, where: NfsLocation, provisioner: string): boolean {
   return cls?.provisioner === provisioner && cls?.parameters?.server === where.server && cls?.parameters?.share === where.share;
 }
 
@@ -70,12 +70,12 @@ export function claimClass(scope: Construct, namespace: string, name: string, cu
  * server and share as a current class: kept as they were, so those claims stay valid. A
  * class is dropped by the first synth after no claim uses it.
  */
-export function keptClasses(scope: Construct, current: ReadonlyMap<string, NfsLocation>, provisioner: string): any[] {
+export function keptClasses(scope: Construct, current: ReadonlyMap<string, NfsLocation>, provisioner: string): Yaml[] {
   const previous = previousObjects(scope);
   const used = new Set(
     [...previous.values()].filter((o) => o.manifest.kind === 'PersistentVolumeClaim').map((o) => o.manifest.spec?.storageClassName as string),
   );
-  const kept: any[] = [];
+  const kept: Yaml[] = [];
   for (const { manifest } of previous.values()) {
     if (manifest.kind !== 'StorageClass' || current.has(manifest.metadata.name) || !used.has(manifest.metadata.name)) continue;
     if ([...current.values()].some((where) => sameLocation(manifest, where, provisioner))) {
@@ -96,4 +96,3 @@ export function staticClaimRequest(scope: Construct, namespace: string, name: st
   const wanted = `${sizeGiB}Gi`;
   return had !== undefined && parseQuantity(had) <= parseQuantity(wanted) ? String(had) : wanted;
 }
-/* eslint-enable @typescript-eslint/no-explicit-any */

@@ -4,7 +4,7 @@ import { ANNOTATIONS } from '../../lib/analysis/workload-model';
 import { FileSet } from '../../lib/output/file-set';
 import { Placement } from '../../lib/placement/placement';
 import { RenderedCluster, RenderedObject } from '../../lib/output/rendered';
-import { loadSpec } from '../../lib/spec/load-spec';
+import { loadSpec } from '../../lib/services/registry';
 import { ClusterSpec } from '../../lib/spec/schema';
 import { defaultSpecText } from '../helpers';
 

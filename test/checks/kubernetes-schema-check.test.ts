@@ -4,7 +4,7 @@ import { KubernetesSchemaCheck } from '../../lib/checks';
 import { FileSet } from '../../lib/output/file-set';
 import { RenderedCluster } from '../../lib/output/rendered';
 import { synthesize } from '../../lib/synth';
-import { loadSpec } from '../../lib/spec/load-spec';
+import { loadSpec } from '../../lib/services/registry';
 import { defaultSpecText } from '../helpers';
 
 function clusterWith(manifest: object): RenderedCluster {

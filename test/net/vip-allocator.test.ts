@@ -1,8 +1,8 @@
 import { UserError } from '../../lib/errors';
 import { metallbAnnouncer } from '../../lib/net/metallb-election';
-import { vipRequests } from '../../lib/services/service-vips';
+import { vipRequests } from '../../lib/services/registry';
 import { allocateVips, previousVips, VipRequest } from '../../lib/net/vip-allocator';
-import { loadSpec } from '../../lib/spec/load-spec';
+import { loadSpec } from '../../lib/services/registry';
 import { defaultSpecText, fixtures } from '../helpers';
 
 const POOL = '10.0.0.10-10.0.0.29';

@@ -6,8 +6,7 @@ import { parse, stringify } from 'yaml';
 import { alertRuleGroups } from '../../lib/observability/alert-rules';
 import { prometheusCredentialsFile } from '../../lib/observability/monitoring';
 import { PROMETHEUS_PATHS, prometheusConfig } from '../../lib/observability/prometheus-config';
-import { homeAssistantScrapeJob } from '../../lib/services/home-assistant';
-import { loadSpec } from '../../lib/spec/load-spec';
+import { loadSpec, serviceMonitoring } from '../../lib/services/registry';
 import { defaultSpecText, fixtures } from '../helpers';
 
 /*
@@ -28,10 +27,10 @@ function writeConfig(specText: string, name: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'promtool-'));
   const spec = loadSpec(specText, name);
   mkdirSync(join(dir, 'rules'));
-  writeFileSync(join(dir, 'rules', 'homelab.yml'), stringify({ groups: alertRuleGroups(spec) }));
+  writeFileSync(join(dir, 'rules', 'homelab.yml'), stringify({ groups: alertRuleGroups(spec, serviceMonitoring(spec).ruleGroups) }));
   // promtool checks that credential files exist: stand-ins for the mounted token files.
   writeFileSync(join(dir, 'token'), 'stand-in\n');
-  const config = stringify(prometheusConfig(spec, [homeAssistantScrapeJob(spec)].filter((j) => j !== undefined)))
+  const config = stringify(prometheusConfig(spec, serviceMonitoring(spec).scrapeJobs))
     .split(`${PROMETHEUS_PATHS.rules}/*.yml`).join(join(dir, 'rules', '*.yml'))
     .split(PROMETHEUS_PATHS.serviceAccountToken).join(join(dir, 'token'))
     .split(prometheusCredentialsFile('home-assistant')).join(join(dir, 'token'));

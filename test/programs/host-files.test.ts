@@ -5,7 +5,7 @@ import { parse, stringify } from 'yaml';
 import { alertmanagerConfig } from '../../lib/observability/alertmanager-config';
 import { OBSERVABILITY_IMAGES } from '../../lib/observability/constants';
 import { RenderedCluster } from '../../lib/output/rendered';
-import { wireguardClientTemplate } from '../../lib/services/wireguard';
+import { wireguardClientTemplate } from '../../lib/services/wireguard/wireguard-server';
 import { synthesize } from '../../lib/synth';
 import { defaultSpecText, fixtures } from '../helpers';
 import { inMountNamespace, requireProgram, run } from './helpers';

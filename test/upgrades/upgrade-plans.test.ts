@@ -1,7 +1,7 @@
 import { parse } from 'yaml';
 import { ArchitectureCheck, HostConsistencyCheck, KubernetesSchemaCheck, StageDependencyCheck } from '../../lib/checks';
 import { UPGRADES, UPGRADES_CONTROLLERS } from '../../charts/stages';
-import { imageCatalog } from '../../lib/images';
+import { imageCatalog } from '../../lib/services/registry';
 import { Stage, StageRegistry } from '../../lib/stages/stage';
 import { RenderedCluster } from '../../lib/output/rendered';
 import { synthesize } from '../../lib/synth';

@@ -1,4 +1,6 @@
 import { Construct } from 'constructs';
+import { HomelabNamespace } from '../../k8s/homelab-namespace';
+import { LoadBalancerService } from '../../k8s/load-balancer-service';
 import * as k8s from 'cdk8s-plus-33/lib/imports/k8s';
 import { HomelabWorkload, RESTRICTED_CONTAINER } from '../../k8s/homelab-workload';
 import { VIP_KEYS } from '../../net/vip-keys';
@@ -9,6 +11,8 @@ import { Placement } from '../../placement/placement';
 import { q, resources, nonRoot, httpProbe, serviceAccount, configMap } from './kit';
 
 export interface AlloyGatewayProps {
+  /** The monitoring namespace. */
+  readonly namespace: HomelabNamespace;
   readonly placement: Placement;
   /** The router's syslog address, when the router sends syslog. */
   readonly syslogVip?: string;
@@ -18,7 +22,7 @@ export interface AlloyGatewayProps {
 export class AlloyGateway extends Construct {
   constructor(scope: Construct, id: string, props: AlloyGatewayProps) {
     super(scope, id);
-    const { placement, syslogVip } = props;
+    const { namespace, placement, syslogVip } = props;
     configMap(this, 'alloy-gateway-config', { 'config.alloy': alloyGatewayConfig() });
     const sa = serviceAccount(this, 'alloy-gateway', [{ apiGroups: [''], resources: ['events'], verbs: ['get', 'list', 'watch'] }]);
     const w = new HomelabWorkload(this, 'AlloyGateway', {
@@ -53,10 +57,11 @@ export class AlloyGateway extends Construct {
       ],
     });
     if (syslogVip) {
-      new k8s.KubeService(this, 'syslog-svc', {
-        metadata: { name: 'syslog', namespace: NS, annotations: { [VIP_ANNOTATION]: syslogVip, [VIP_KEY_ANNOTATION]: VIP_KEYS.syslog } },
+      new LoadBalancerService(this, 'syslog-svc', {
+        namespace,
+        name: 'syslog',
+        annotations: { [VIP_ANNOTATION]: syslogVip, [VIP_KEY_ANNOTATION]: VIP_KEYS.syslog },
         spec: {
-          type: 'LoadBalancer',
           externalTrafficPolicy: 'Local',
           selector: w.selector,
           ports: [

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { HomelabNamespace } from '../../k8s/homelab-namespace';
 import { stringify } from 'yaml';
 import { ExposedHttpApp } from '../../ingress/exposed-http-app';
 import { HomelabWorkload, RESTRICTED_CONTAINER } from '../../k8s/homelab-workload';
@@ -10,6 +11,8 @@ import { DashboardSpec } from '../monitoring';
 import { q, resources, nonRoot, httpProbe, service, configMap } from './kit';
 
 export interface GrafanaProps {
+  /** The monitoring namespace. */
+  readonly namespace: HomelabNamespace;
   readonly spec: ClusterSpec;
   /** Every dashboard (the stack's and the services'). */
   readonly dashboards: readonly DashboardSpec[];
@@ -19,7 +22,7 @@ export interface GrafanaProps {
 export class Grafana extends Construct {
   constructor(scope: Construct, id: string, props: GrafanaProps) {
     super(scope, id);
-    const { spec, dashboards } = props;
+    const { spec, namespace, dashboards } = props;
     const admin = spec.services.observability.grafanaAdminSecret;
     configMap(this, 'grafana-provisioning', {
       'datasources.yaml': stringify({
@@ -87,6 +90,6 @@ export class Grafana extends Construct {
       ],
     });
     service(this, 'grafana', w.selector, PORTS.grafana);
-    new ExposedHttpApp(this, 'GrafanaRoute', { spec, name: 'grafana', namespace: NS, serviceName: 'grafana', servicePort: PORTS.grafana });
+    new ExposedHttpApp(this, 'GrafanaRoute', { spec, name: 'grafana', namespace, serviceName: 'grafana', servicePort: PORTS.grafana });
   }
 }

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { HomelabNamespace } from '../../k8s/homelab-namespace';
 import { stringify } from 'yaml';
 import { HomelabWorkload, RESTRICTED_CONTAINER } from '../../k8s/homelab-workload';
 import { OBSERVABILITY_IMAGES as IMAGES, OBSERVABILITY_NAMESPACE as NS, PORTS } from '../constants';
@@ -9,6 +10,8 @@ import { LocalDataVolume } from '../../storage/local-data-volume';
 import { resources, nonRoot, httpProbe, service, configMap } from './kit';
 
 export interface LokiProps {
+  /** The monitoring namespace. */
+  readonly namespace: HomelabNamespace;
   readonly spec: ClusterSpec;
   readonly placement: Placement;
 }
@@ -17,13 +20,13 @@ export interface LokiProps {
 export class Loki extends Construct {
   constructor(scope: Construct, id: string, props: LokiProps) {
     super(scope, id);
-    const { spec, placement } = props;
+    const { spec, namespace, placement } = props;
     const obs = spec.services.observability;
     configMap(this, 'loki-config', { 'loki.yaml': stringify(lokiConfig(spec)) });
     const data = new LocalDataVolume(this, 'LokiData', {
       spec,
       name: 'loki-data',
-      namespace: NS,
+      namespace,
       dataset: obs.dataset,
       folder: 'loki',
       uid: 10001,

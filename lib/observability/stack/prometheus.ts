@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { HomelabNamespace } from '../../k8s/homelab-namespace';
 import { stringify } from 'yaml';
 import { HomelabWorkload, RESTRICTED_CONTAINER } from '../../k8s/homelab-workload';
 import { OBSERVABILITY_IMAGES as IMAGES, OBSERVABILITY_NAMESPACE as NS, PORTS } from '../constants';
@@ -11,6 +12,8 @@ import { prometheusCredentialsFile, RuleGroup, ScrapeJob } from '../monitoring';
 import { resources, nonRoot, httpProbe, serviceAccount, service, configMap } from './kit';
 
 export interface PrometheusProps {
+  /** The monitoring namespace. */
+  readonly namespace: HomelabNamespace;
   readonly spec: ClusterSpec;
   /** Scrape jobs beyond the stack's own: what the service modules contribute. */
   readonly scrapeJobs: readonly ScrapeJob[];
@@ -22,14 +25,14 @@ export interface PrometheusProps {
 export class Prometheus extends Construct {
   constructor(scope: Construct, id: string, props: PrometheusProps) {
     super(scope, id);
-    const { spec, scrapeJobs, ruleGroups } = props;
+    const { spec, namespace, scrapeJobs, ruleGroups } = props;
     const obs = spec.services.observability;
     configMap(this, 'prometheus-config', { 'prometheus.yml': stringify(prometheusConfig(spec, scrapeJobs)) });
     configMap(this, 'prometheus-rules', { 'homelab.yml': stringify({ groups: ruleGroups }) });
     const data = new LocalDataVolume(this, 'PrometheusData', {
       spec,
       name: 'prometheus-data',
-      namespace: NS,
+      namespace,
       dataset: obs.dataset,
       folder: 'prometheus',
       uid: 65534,

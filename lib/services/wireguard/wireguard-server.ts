@@ -1,12 +1,14 @@
 import * as k8s from 'cdk8s-plus-33/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { HomelabWorkload } from '../k8s/homelab-workload';
-import { VIP_KEYS } from '../net/vip-keys';
-import { VIP_ANNOTATION, VIP_KEY_ANNOTATION, VipAssignments } from '../net/vip-allocator';
-import { Ipv4Range, numberToIpv4 } from '../net/ipv4';
-import { Placement } from '../placement/placement';
-import { standbyNode, storageNode } from '../spec/nodes';
-import { ClusterSpec } from '../spec/schema';
+import { HomelabNamespace } from '../../k8s/homelab-namespace';
+import { LoadBalancerService } from '../../k8s/load-balancer-service';
+import { HomelabWorkload } from '../../k8s/homelab-workload';
+import { VIP_KEYS } from '../../net/vip-keys';
+import { VIP_ANNOTATION, VIP_KEY_ANNOTATION, VipAssignments } from '../../net/vip-allocator';
+import { Ipv4Range, numberToIpv4 } from '../../net/ipv4';
+import { Placement } from '../../placement/placement';
+import { standbyNode, storageNode } from '../../spec/nodes';
+import { ClusterSpec } from '../../spec/schema';
 
 /** Multi-arch image with wireguard-tools and iptables; we run wg-quick ourselves, not its init. */
 export const WIREGUARD_IMAGE = 'lscr.io/linuxserver/wireguard:1.0.20250521-r1-ls110';
@@ -101,6 +103,8 @@ export function wireguardClientTemplate(spec: ClusterSpec, vips: VipAssignments,
 
 export interface WireguardServerProps {
   readonly spec: ClusterSpec;
+  /** The namespace it runs in: what it needs opens there. */
+  readonly namespace: HomelabNamespace;
   readonly vips: VipAssignments;
 }
 
@@ -185,14 +189,11 @@ export class WireguardServer extends Construct {
         { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('16Mi') } },
       ],
     });
-    new k8s.KubeService(this, 'Service', {
-      metadata: {
-        name: 'wireguard',
-        namespace: VPN_NAMESPACE,
-        annotations: { [VIP_ANNOTATION]: vips.get(VIP_KEYS.wireguard), [VIP_KEY_ANNOTATION]: VIP_KEYS.wireguard },
-      },
+    new LoadBalancerService(this, 'Service', {
+      namespace: props.namespace,
+      name: 'wireguard',
+      annotations: { [VIP_ANNOTATION]: vips.get(VIP_KEYS.wireguard), [VIP_KEY_ANNOTATION]: VIP_KEYS.wireguard },
       spec: {
-        type: 'LoadBalancer',
         externalTrafficPolicy: 'Local',
         selector: workload.selector,
         ports: [{ name: 'wireguard', port: wg.port, targetPort: k8s.IntOrString.fromNumber(wg.port), protocol: 'UDP' }],

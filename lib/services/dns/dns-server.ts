@@ -2,13 +2,15 @@ import { createHash } from 'node:crypto';
 import { Lazy } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-33/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { UserError } from '../errors';
-import { HomelabWorkload, RESTRICTED_CONTAINER } from '../k8s/homelab-workload';
-import { VIP_KEYS } from '../net/vip-keys';
-import { VIP_ANNOTATION, VIP_KEY_ANNOTATION, VipAssignments } from '../net/vip-allocator';
-import { Placement } from '../placement/placement';
-import { standbyNode, storageNode } from '../spec/nodes';
-import { ClusterSpec } from '../spec/schema';
+import { UserError } from '../../errors';
+import { HomelabNamespace } from '../../k8s/homelab-namespace';
+import { LoadBalancerService } from '../../k8s/load-balancer-service';
+import { HomelabWorkload, RESTRICTED_CONTAINER } from '../../k8s/homelab-workload';
+import { VIP_KEYS } from '../../net/vip-keys';
+import { VIP_ANNOTATION, VIP_KEY_ANNOTATION, VipAssignments } from '../../net/vip-allocator';
+import { Placement } from '../../placement/placement';
+import { standbyNode, storageNode } from '../../spec/nodes';
+import { ClusterSpec } from '../../spec/schema';
 
 /** CoreDNS, multi-arch; answers from a zone file only, so it never calls the Kubernetes API. */
 export const COREDNS_IMAGE = 'docker.io/coredns/coredns:1.14.7';
@@ -157,6 +159,8 @@ export function corefile(spec: ClusterSpec): string {
 
 export interface DnsServerProps {
   readonly spec: ClusterSpec;
+  /** The namespace it runs in: what it needs opens there. */
+  readonly namespace: HomelabNamespace;
   readonly vips: VipAssignments;
   /**
    * The manifests the zone is derived from, read when the chart is rendered (every other
@@ -222,14 +226,11 @@ export class DnsServer extends Construct {
       ],
       volumes: [{ name: 'config', configMap: { name: 'coredns' } }],
     });
-    new k8s.KubeService(this, 'Service', {
-      metadata: {
-        name: 'dns',
-        namespace: DNS_NAMESPACE,
-        annotations: { [VIP_ANNOTATION]: vips.get(VIP_KEYS.dns), [VIP_KEY_ANNOTATION]: VIP_KEYS.dns },
-      },
+    new LoadBalancerService(this, 'Service', {
+      namespace: props.namespace,
+      name: 'dns',
+      annotations: { [VIP_ANNOTATION]: vips.get(VIP_KEYS.dns), [VIP_KEY_ANNOTATION]: VIP_KEYS.dns },
       spec: {
-        type: 'LoadBalancer',
         externalTrafficPolicy: 'Local',
         selector: workload.selector,
         ports: [

@@ -1,17 +1,21 @@
 import * as k8s from 'cdk8s-plus-33/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { HomelabWorkload, SecurityExceptions } from '../k8s/homelab-workload';
-import { VIP_KEYS } from '../net/vip-keys';
-import { VIP_ANNOTATION, VIP_KEY_ANNOTATION, VipAssignments } from '../net/vip-allocator';
-import { Placement } from '../placement/placement';
-import { storageNode } from '../spec/nodes';
-import { ClusterSpec, GameSpec } from '../spec/schema';
-import { DataVolume } from '../storage/data-volume';
+import { HomelabNamespace } from '../../k8s/homelab-namespace';
+import { LoadBalancerService } from '../../k8s/load-balancer-service';
+import { HomelabWorkload, SecurityExceptions } from '../../k8s/homelab-workload';
+import { VIP_KEYS } from '../../net/vip-keys';
+import { VIP_ANNOTATION, VIP_KEY_ANNOTATION, VipAssignments } from '../../net/vip-allocator';
+import { Placement } from '../../placement/placement';
+import { storageNode } from '../../spec/nodes';
+import { ClusterSpec, GameSpec } from '../../spec/schema';
+import { DataVolume } from '../../storage/data-volume';
 
 export const GAMES_NAMESPACE = 'games';
 
 export interface GameServerProps {
   readonly spec: ClusterSpec;
+  /** The namespace it runs in: what it needs opens there. */
+  readonly namespace: HomelabNamespace;
   readonly vips: VipAssignments;
   readonly game: GameSpec;
   /** The spec path of the game, for the reasons of its exceptions. */
@@ -37,7 +41,7 @@ export class GameServer extends Construct {
     const world = new DataVolume(this, 'World', {
       spec,
       name: `${game.name}-world`,
-      namespace: GAMES_NAMESPACE,
+      namespace: props.namespace,
       dataset: game.dataset,
       sizeGiB: game.worldSizeGiB,
     });
@@ -93,18 +97,15 @@ export class GameServer extends Construct {
     });
     const shared = sharesVip(spec, game);
     const vip = vips.get(VIP_KEYS.game(game.name));
-    new k8s.KubeService(this, 'Service', {
-      metadata: {
-        name: game.name,
-        namespace: GAMES_NAMESPACE,
-        annotations: {
+    new LoadBalancerService(this, 'Service', {
+      namespace: props.namespace,
+      name: game.name,
+      annotations: {
           [VIP_ANNOTATION]: vip,
           [VIP_KEY_ANNOTATION]: VIP_KEYS.game(game.name),
           ...(shared ? { 'metallb.io/allow-shared-ip': vip } : {}),
         },
-      },
       spec: {
-        type: 'LoadBalancer',
         externalTrafficPolicy: shared ? 'Cluster' : 'Local',
         selector: workload.selector,
         ports: game.ports.map((p) => ({ name: p.name, port: p.port, targetPort: k8s.IntOrString.fromNumber(p.port), protocol: p.protocol })),

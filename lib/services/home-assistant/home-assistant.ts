@@ -1,13 +1,14 @@
 import * as k8s from 'cdk8s-plus-33/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
-import { HomelabWorkload } from '../k8s/homelab-workload';
-import { prometheusCredentialsFile, ScrapeJob } from '../observability/monitoring';
-import { staticJob } from '../observability/prometheus-config';
-import { Placement } from '../placement/placement';
-import { storageNode } from '../spec/nodes';
-import { ClusterSpec } from '../spec/schema';
-import { DataVolume } from '../storage/data-volume';
+import { HomelabNamespace } from '../../k8s/homelab-namespace';
+import { HomelabWorkload } from '../../k8s/homelab-workload';
+import { prometheusCredentialsFile, ScrapeJob } from '../../observability/monitoring';
+import { staticJob } from '../../observability/prometheus-config';
+import { Placement } from '../../placement/placement';
+import { storageNode } from '../../spec/nodes';
+import { ClusterSpec } from '../../spec/schema';
+import { DataVolume } from '../../storage/data-volume';
 
 export const HOME_NAMESPACE = 'home';
 export const HOME_ASSISTANT_IMAGE = 'ghcr.io/home-assistant/home-assistant';
@@ -94,6 +95,8 @@ export function homeAssistantScrapeJob(spec: ClusterSpec): ScrapeJob | undefined
 
 export interface HomeAssistantProps {
   readonly spec: ClusterSpec;
+  /** The namespace it runs in: what it needs opens there. */
+  readonly namespace: HomelabNamespace;
 }
 
 /**
@@ -111,7 +114,7 @@ export class HomeAssistant extends Construct {
     const config = new DataVolume(this, 'Config', {
       spec,
       name: 'home-assistant-config',
-      namespace: HOME_NAMESPACE,
+      namespace: props.namespace,
       dataset: ha.dataset,
       sizeGiB: ha.configSizeGiB,
     });

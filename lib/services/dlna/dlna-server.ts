@@ -1,10 +1,11 @@
 import * as k8s from 'cdk8s-plus-33/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { HomelabWorkload } from '../k8s/homelab-workload';
-import { Placement } from '../placement/placement';
-import { storageNode } from '../spec/nodes';
-import { ClusterSpec } from '../spec/schema';
-import { datasetMountpoint } from '../storage/data-volume';
+import { HomelabNamespace } from '../../k8s/homelab-namespace';
+import { HomelabWorkload } from '../../k8s/homelab-workload';
+import { Placement } from '../../placement/placement';
+import { storageNode } from '../../spec/nodes';
+import { ClusterSpec } from '../../spec/schema';
+import { datasetMountpoint } from '../../storage/data-volume';
 
 /** Gerbera, a maintained UPnP/DLNA media server. */
 export const DLNA_IMAGE = 'docker.io/gerbera/gerbera:3.2.1';
@@ -14,6 +15,8 @@ export const DLNA_HTTP_PORT = 49494;
 
 export interface DlnaServerProps {
   readonly spec: ClusterSpec;
+  /** The namespace it runs in: what it needs opens there. */
+  readonly namespace: HomelabNamespace;
 }
 
 /**
@@ -24,12 +27,12 @@ export interface DlnaServerProps {
 export class DlnaServer extends Construct {
   constructor(scope: Construct, id: string, props: DlnaServerProps) {
     super(scope, id);
-    const { spec } = props;
+    const { spec, namespace } = props;
     const http: k8s.Probe = { httpGet: { path: '/', port: k8s.IntOrString.fromNumber(DLNA_HTTP_PORT) }, periodSeconds: 30 };
     new HomelabWorkload(this, 'Server', {
       kind: 'Deployment',
       name: 'dlna',
-      namespace: MEDIA_NAMESPACE,
+      namespace: namespace.name,
       component: 'media',
       placement: Placement.pinned(storageNode(spec)),
       hostNetwork: true,
