@@ -6,6 +6,13 @@ export const METALLB_RELEASE_ANNOTATIONS = {
     'the chart grants "*" verbs only on MetalLB\'s own status kinds (servicel2statuses, servicebgpstatuses, configurationstates), which its speaker and controller own',
 };
 
+/**
+ * A Service label naming the one node that must announce its VIP (the node its pods are
+ * pinned to): the L2Advertisement `lan-<node>` selects such Services and only that node; the
+ * general `lan` advertisement selects the Services without the label, from every node.
+ */
+export const L2_ANNOUNCER_LABEL = 'homelab.dev/l2-announcer';
+
 /** The namespace MetalLB runs in. */
 export const METALLB_NAMESPACE = 'metallb-system';
 
