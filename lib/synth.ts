@@ -20,6 +20,7 @@ import {
   UpgradeAccessCheck,
 } from './checks';
 import { AlloyReferenceCheck } from './checks/alloy-reference-check';
+import { PriorityClassCheck, ProbeCheck } from './checks/workload-health-check';
 import { HomeAssistantMetricsCheck, PinnedImagesCheck, WritableDirsCheck } from './checks/component-checks';
 import { AnsibleFoldersCheck, FirstBootCheck, NodeLogAgentCheck } from './checks/node-os-checks';
 import { UserError } from './errors';
@@ -58,6 +59,8 @@ export function defaultChecks(): Check[] {
     new HomeAssistantMetricsCheck(),
     new AnsibleFoldersCheck(),
     new PinnedImagesCheck(),
+    new PriorityClassCheck(),
+    new ProbeCheck(),
   ];
 }
 

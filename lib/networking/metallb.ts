@@ -1,3 +1,4 @@
+import { PRIORITY_TIERS } from '../k8s/priority-classes';
 import { ANNOTATIONS } from '../analysis/annotations';
 
 /** Why the chart's RBAC is accepted as it is (the security check reads these off the release). */
@@ -27,12 +28,14 @@ export function metallbValues(): Record<string, any> {
     frrk8s: { enabled: false },
     crds: { enabled: true },
     controller: {
+      priorityClassName: PRIORITY_TIERS.access.name,
       resources: { requests: { cpu: '20m', memory: '48Mi' }, limits: { memory: '128Mi' } },
     },
     speaker: {
       frr: { enabled: false },
       memberlist: { enabled: true },
       tolerateMaster: true,
+      priorityClassName: PRIORITY_TIERS.access.name,
       resources: { requests: { cpu: '20m', memory: '48Mi' }, limits: { memory: '128Mi' } },
     },
   };
