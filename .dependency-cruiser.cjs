@@ -19,6 +19,7 @@ const LIBRARY = [
   ['images.ts', 'placement'], // the image catalogue, where pods run
   ['stages'], // what a stage is (the registry itself is charts/stages.ts)
   ['output'], // rendered objects, files, findings
+  ['lock'], // cluster.lock.yaml: what the cluster keeps between synths
   ['analysis'], // reading rendered objects
   ['k8s'], // namespaces and workloads, secure by default
   ['k3s'],

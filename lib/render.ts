@@ -10,7 +10,7 @@ import { FileSet } from './output/file-set';
 import { RenderedCluster, RenderedObject } from './output/rendered';
 import { LocalDataVolume } from './storage/local-data-volume';
 import { serviceMonitoring } from './services/registry';
-import { PREVIOUS_FILES_CONTEXT } from './storage/storage-history';
+import { STORAGE_HISTORY_CONTEXT } from './storage/storage-history';
 import { GeneratedFile } from './output/generated-file';
 import { ClusterSpec } from './spec/schema';
 import { StageRegistry } from './stages/stage';
@@ -23,11 +23,11 @@ export function renderCluster(
   spec: ClusterSpec,
   stages: StageRegistry,
   vips: VipAssignments,
-  previousFiles: ReadonlyMap<string, string> = new Map(),
+  storageHistory: ReadonlyMap<string, { readonly manifest: unknown }> = new Map(),
 ): RenderedCluster {
   const app = new App({ outdir: 'dist' });
-  // existing storage objects keep what the API server will not change (lib/storage/storage-history.ts)
-  app.node.setContext(PREVIOUS_FILES_CONTEXT, previousFiles);
+  // existing claims keep what the API server will not change (lib/storage/storage-history.ts)
+  app.node.setContext(STORAGE_HISTORY_CONTEXT, storageHistory);
   // every namespace opens to Prometheus exactly the pod ports its scrape jobs read (lib/k8s/homelab-namespace.ts)
   const scrapeTargets = spec.services.observability.enabled ? serviceMonitoring(spec).scrapeJobs.flatMap((j) => (j.target ? [j.target] : [])) : [];
   app.node.setContext(SCRAPE_TARGETS_CONTEXT, scrapeTargets);

@@ -1,3 +1,4 @@
+import { priorityClassFor, PRIORITY_TIERS } from './priority-classes';
 import * as k8s from 'cdk8s-plus-33/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { ANNOTATIONS } from '../analysis/workload-model';
@@ -89,6 +90,11 @@ export interface HomelabWorkloadProps {
   readonly stateless?: boolean;
   /** @default - none */
   readonly securityExceptions?: SecurityExceptions;
+  /**
+   * Its PriorityClass tier, when its module says so (a service module's own namespace).
+   * @default - the tier of its namespace (NAMESPACE_TIERS in lib/k8s/priority-classes.ts)
+   */
+  readonly priority?: keyof typeof PRIORITY_TIERS;
 }
 
 /**
@@ -134,6 +140,7 @@ export class HomelabWorkload extends Construct {
         automountServiceAccountToken: props.usesKubernetesApi !== undefined,
         serviceAccountName: props.usesKubernetesApi?.serviceAccountName,
         enableServiceLinks: false,
+        priorityClassName: props.priority ? PRIORITY_TIERS[props.priority].name : priorityClassFor(props.namespace),
         hostNetwork: props.hostNetwork,
         hostPid: props.hostPID,
         dnsPolicy: props.hostNetwork ? 'ClusterFirstWithHostNet' : undefined,

@@ -6,6 +6,8 @@ export interface LoadBalancerServiceProps {
   /** The namespace of the Service and its pods: each port opens itself there. */
   readonly namespace: HomelabNamespace;
   readonly name: string;
+  /** @default - none */
+  readonly labels?: Record<string, string>;
   /** The address annotations (lib/net/vip-allocator.ts) and any other. */
   readonly annotations?: Record<string, string>;
   /** Everything of the Service's spec but its type. */
@@ -20,7 +22,12 @@ export class LoadBalancerService extends Construct {
   constructor(scope: Construct, id: string, props: LoadBalancerServiceProps) {
     super(scope, id);
     new k8s.KubeService(this, 'Resource', {
-      metadata: { name: props.name, namespace: props.namespace.name, ...(props.annotations ? { annotations: props.annotations } : {}) },
+      metadata: {
+        name: props.name,
+        namespace: props.namespace.name,
+        ...(props.labels ? { labels: props.labels } : {}),
+        ...(props.annotations ? { annotations: props.annotations } : {}),
+      },
       spec: { type: 'LoadBalancer', ...props.spec },
     });
     for (const p of props.spec.ports) {

@@ -34,6 +34,7 @@ export class Alertmanager extends Construct {
           ports: [{ name: 'http', containerPort: PORTS.alertmanager }],
           resources: resources('20m', '48Mi', '128Mi'),
           readinessProbe: httpProbe(PORTS.alertmanager, '/-/ready'),
+          livenessProbe: { ...httpProbe(PORTS.alertmanager, '/-/healthy'), failureThreshold: 4 },
           securityContext: RESTRICTED_CONTAINER,
           volumeMounts: [
             { name: 'config', mountPath: '/etc/alertmanager/alertmanager.yml', subPath: 'alertmanager.yml' },

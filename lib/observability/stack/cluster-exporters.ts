@@ -39,6 +39,7 @@ export class ClusterExporters extends Construct {
           ports: [{ name: 'http', containerPort: PORTS.kubeStateMetrics }],
           resources: resources('20m', '64Mi', '192Mi'),
           readinessProbe: httpProbe(PORTS.kubeStateMetrics, '/healthz'),
+          livenessProbe: { ...httpProbe(PORTS.kubeStateMetrics, '/healthz'), failureThreshold: 4 },
           securityContext: RESTRICTED_CONTAINER,
         },
       ],

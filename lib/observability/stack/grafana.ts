@@ -70,6 +70,7 @@ export class Grafana extends Construct {
           ports: [{ name: 'http', containerPort: PORTS.grafana }],
           resources: resources('50m', '128Mi', '384Mi'),
           readinessProbe: httpProbe(PORTS.grafana, '/api/health'),
+          livenessProbe: { ...httpProbe(PORTS.grafana, '/api/health'), failureThreshold: 4 },
           securityContext: RESTRICTED_CONTAINER,
           volumeMounts: [
             { name: 'provisioning', mountPath: '/etc/grafana/provisioning/datasources/homelab.yaml', subPath: 'datasources.yaml' },

@@ -37,6 +37,7 @@ export class SimpleApp extends Construct {
       name: app.name,
       namespace: namespace.name,
       component: 'app',
+      priority: 'apps',
       placement: app.placement === 'storage-node' ? Placement.pinned(storageNode(spec)) : Placement.anywhere(1),
       podSecurityContext: {
         runAsNonRoot: true,

@@ -5,6 +5,7 @@ import { LoadBalancerService } from '../../k8s/load-balancer-service';
 import { HomelabWorkload, SecurityExceptions } from '../../k8s/homelab-workload';
 import { VIP_KEYS } from '../../net/vip-keys';
 import { VIP_ANNOTATION, VIP_KEY_ANNOTATION, VipAssignments } from '../../net/vip-allocator';
+import { L2_ANNOUNCER_LABEL } from '../../networking/metallb';
 import { Placement } from '../../placement/placement';
 import { storageNode } from '../../spec/nodes';
 import { ClusterSpec, GameSpec } from '../../spec/schema';
@@ -100,6 +101,8 @@ export class GameServer extends Construct {
     new LoadBalancerService(this, 'Service', {
       namespace: props.namespace,
       name: game.name,
+      // announced only by the node the game is pinned to (charts/networking-chart.ts)
+      labels: { [L2_ANNOUNCER_LABEL]: storageNode(spec).name },
       annotations: {
           [VIP_ANNOTATION]: vip,
           [VIP_KEY_ANNOTATION]: VIP_KEYS.game(game.name),

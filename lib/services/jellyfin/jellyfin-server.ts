@@ -78,6 +78,8 @@ export class JellyfinServer extends Construct {
       name: 'jellyfin',
       namespace: namespace.name,
       component: 'media',
+      // a household app, like DLNA and Home Assistant
+      priority: 'apps',
       placement: Placement.pinned(node),
       podSecurityContext: {
         runAsNonRoot: true,
