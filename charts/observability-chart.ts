@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-33/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { stringify } from 'yaml';
+import { stringifyYaml as stringify } from '../lib/output/yaml-memo';
 import { ExposedHttpApp } from '../lib/ingress/exposed-http-app';
 import { HomelabNamespace } from '../lib/k8s/homelab-namespace';
 import { HomelabWorkload, RESTRICTED_CONTAINER } from '../lib/k8s/homelab-workload';

@@ -1,4 +1,4 @@
-import { parse } from 'yaml';
+import { parseYaml as parse } from '../output/yaml-memo';
 import { imageCatalog, ImageInfo, IMAGES, imageRepository, imageTag } from '../images';
 import { HOME_ASSISTANT_METRICS_PATH, HOME_ASSISTANT_PACKAGE } from '../services/home-assistant';
 import { RenderedCluster } from '../render';

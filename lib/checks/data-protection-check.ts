@@ -1,4 +1,4 @@
-import { parseAllDocuments } from 'yaml';
+import { parseYamlDocuments } from '../output/yaml-memo';
 import { PRUNE_DISABLED } from '../storage/data-volume';
 import { describeObject, RenderedCluster } from '../render';
 import { Check, CheckContext, EMPTY_CONTEXT, Finding } from './check';
@@ -23,8 +23,7 @@ export function dataObjects(files: ReadonlyMap<string, string>): Map<string, str
     if (!path.startsWith('dist/') || !/^kind: (PersistentVolumeClaim|PersistentVolume|StatefulSet|Namespace)$/m.test(content)) {
       continue;
     }
-    for (const doc of parseAllDocuments(content)) {
-      const m = doc.toJS();
+    for (const m of parseYamlDocuments(content)) {
       if (holdsData(m)) {
         found.set(describeObject(m), path);
       }

@@ -1,4 +1,4 @@
-import { stringify } from 'yaml';
+import { stringifyYaml as stringify } from '../output/yaml-memo';
 import { ANNOTATIONS } from '../analysis/annotations';
 import { HelmChart } from '../../imports/helm.cattle.io';
 import { BootstrapManifest } from '../k3s/bootstrap-manifest';

@@ -91,6 +91,13 @@ function releaseSecretBytes(files: ReadonlyMap<string, Buffer>, values: unknown,
 export class HelmChartRenderer implements ChartRenderer {
   private readonly layout: CacheLayout;
   private readonly required: boolean;
+  /**
+   * Renders read in this process, by the sha256 of the file: a bootstrap HelmChart and the
+   * HelmRelease that takes it over often render alike, and so do the two passes of
+   * renderChartObjects for a chart that does not look at the cluster's APIs. Checks only read
+   * the objects, so one parse serves them all.
+   */
+  private readonly read = new Map<string, CachedRender>();
 
   constructor(options: HelmChartRendererOptions = {}) {
     this.layout = options.layout ?? cacheLayout();
@@ -140,7 +147,10 @@ export class HelmChartRenderer implements ChartRenderer {
       renameSync(tmp, job.path);
     });
     return jobs.map(({ release, path }) => {
-      const cached = JSON.parse(readFileSync(path, 'utf8')) as CachedRender;
+      const bytes = readFileSync(path);
+      const digest = createHash('sha256').update(bytes).digest('hex');
+      const cached = this.read.get(digest) ?? (JSON.parse(bytes.toString('utf8')) as CachedRender);
+      this.read.set(digest, cached);
       return { release, objects: cached.objects, unreadValues: cached.unreadValues, releaseBytes: cached.releaseBytes };
     });
   }

@@ -1,4 +1,4 @@
-import { parse } from 'yaml';
+import { parseYaml as parse } from '../output/yaml-memo';
 import { describeObject, RenderedObject } from '../render';
 import { ChartSource, PINNED_CHARTS } from '../upstream/charts';
 

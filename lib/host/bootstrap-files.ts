@@ -1,4 +1,4 @@
-import { stringify } from 'yaml';
+import { stringifyYaml as stringify } from '../output/yaml-memo';
 import { bootstrapManifests } from '../../charts/bootstrap-manifests';
 import { K3S_MANIFESTS_DIR } from '../k3s/k3s-requirements';
 import { ClusterSpec } from '../spec/schema';

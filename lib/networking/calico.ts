@@ -1,4 +1,4 @@
-import { stringify } from 'yaml';
+import { stringifyYaml as stringify } from '../output/yaml-memo';
 import { HelmChart } from '../../imports/helm.cattle.io';
 import {
   InstallationSpec,

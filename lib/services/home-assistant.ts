@@ -1,6 +1,6 @@
 import * as k8s from 'cdk8s-plus-33/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { stringify } from 'yaml';
+import { stringifyYaml as stringify } from '../output/yaml-memo';
 import { HomelabWorkload } from '../k8s/homelab-workload';
 import { Placement } from '../placement/placement';
 import { storageNode } from '../spec/nodes';
