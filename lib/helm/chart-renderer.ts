@@ -88,16 +88,26 @@ function releaseSecretBytes(files: ReadonlyMap<string, Buffer>, values: unknown,
   return Math.ceil(gzipSync(JSON.stringify({ chart, config: values, manifest }), { level: 9 }).length / 3) * 4;
 }
 
+/**
+ * Renders read in this process, by the sha256 of the file: a bootstrap HelmChart and the
+ * HelmRelease that takes it over often render alike, so do the two passes of
+ * renderChartObjects for a chart that does not look at the cluster's APIs, and so do the
+ * synths of one test file. Checks only read the objects, so one parse serves them all; they
+ * are frozen, so code that would change one fails loudly instead of changing every reader's.
+ */
+const parsedRenders = new Map<string, CachedRender>();
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.values(value).forEach(deepFreeze);
+    Object.freeze(value);
+  }
+  return value;
+}
+
 export class HelmChartRenderer implements ChartRenderer {
   private readonly layout: CacheLayout;
   private readonly required: boolean;
-  /**
-   * Renders read in this process, by the sha256 of the file: a bootstrap HelmChart and the
-   * HelmRelease that takes it over often render alike, and so do the two passes of
-   * renderChartObjects for a chart that does not look at the cluster's APIs. Checks only read
-   * the objects, so one parse serves them all.
-   */
-  private readonly read = new Map<string, CachedRender>();
 
   constructor(options: HelmChartRendererOptions = {}) {
     this.layout = options.layout ?? cacheLayout();
@@ -149,8 +159,8 @@ export class HelmChartRenderer implements ChartRenderer {
     return jobs.map(({ release, path }) => {
       const bytes = readFileSync(path);
       const digest = createHash('sha256').update(bytes).digest('hex');
-      const cached = this.read.get(digest) ?? (JSON.parse(bytes.toString('utf8')) as CachedRender);
-      this.read.set(digest, cached);
+      const cached = parsedRenders.get(digest) ?? deepFreeze(JSON.parse(bytes.toString('utf8')) as CachedRender);
+      parsedRenders.set(digest, cached);
       return { release, objects: cached.objects, unreadValues: cached.unreadValues, releaseBytes: cached.releaseBytes };
     });
   }
