@@ -6,6 +6,7 @@ import { join, relative } from 'node:path';
 import { OUTPUT_DIRS, run } from './main';
 import { reportFiles } from './lib/report/report-files';
 import { synthesize } from './lib/synth';
+import { ClusterLock, formatClusterLock, parseClusterLock } from './lib/lock/cluster-lock';
 import { defaultSpecText, FIXTURES, fixtures, REPO } from './test/helpers';
 
 /** Every file under `root`'s output folders (and anything else there), path -> sha256. */
@@ -25,16 +26,9 @@ function tree(root: string): Record<string, string> {
   return out;
 }
 
-/**
- * The committed outputs (path -> content): a running cluster's previous synth, which keeps
- * what exists (VIPs, the StorageClass of existing claims, their requests).
- */
-function committedOutputs(): Map<string, string> {
-  const files = new Map<string, string>();
-  for (const dir of OUTPUT_DIRS) {
-    Object.keys(tree(join(REPO, dir))).forEach((p) => files.set(join(dir, p), readFileSync(join(REPO, dir, p), 'utf8')));
-  }
-  return files;
+/** The committed cluster lock: what the running cluster keeps (VIPs, claims' classes and requests). */
+function committedLock(): ClusterLock {
+  return parseClusterLock(readFileSync(join(REPO, 'cluster.lock.yaml'), 'utf8'), 'cluster.lock.yaml');
 }
 
 function tempDir(): string {
@@ -73,8 +67,10 @@ describe('whole app', () => {
     }
   });
 
-  test('drift: the committed dist/, flux/ and host-provisioning/ equal a synth over them', async () => {
-    const { cluster } = await synthesize(defaultSpecText(), 'cluster.yaml', { previousFiles: committedOutputs() });
+  test('drift: the committed dist/, flux/ and host-provisioning/ equal a synth from the spec and its lock alone (no previous outputs)', async () => {
+    const { cluster, lock } = await synthesize(defaultSpecText(), 'cluster.yaml', { lock: committedLock() });
+    // If this fails: run `npm run synth` and commit the result (cluster.lock.yaml too).
+    expect(formatClusterLock(lock)).toBe(readFileSync(join(REPO, 'cluster.lock.yaml'), 'utf8'));
     const committed: Record<string, string> = {};
     for (const dir of OUTPUT_DIRS) {
       Object.entries(tree(join(REPO, dir))).forEach(([p, h]) => (committed[join(dir, p)] = h));
@@ -87,7 +83,7 @@ describe('whole app', () => {
   });
 
   test.each(['cluster.md', 'wireguard-peers.md'])('drift: the committed docs/%s equals a fresh report', async (name) => {
-    const { cluster } = await synthesize(defaultSpecText(), 'cluster.yaml', { previousFiles: committedOutputs() });
+    const { cluster } = await synthesize(defaultSpecText(), 'cluster.yaml', { lock: committedLock() });
     // If this fails: run `npm run report` and commit the result.
     expect(readFileSync(join(REPO, 'docs', name), 'utf8')).toBe(reportFiles(cluster)[name]);
   });

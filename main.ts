@@ -35,6 +35,7 @@ import { reportFiles } from './lib/report/report-files';
 import { loadSpec } from './lib/spec/load-spec';
 import { restoreJob } from './lib/storage/restore-job';
 import { clusterSchema } from './lib/spec/schema';
+import { ClusterLock, formatClusterLock, lockPathFor, parseClusterLock } from './lib/lock/cluster-lock';
 import { defaultChecks, synthesize, SynthResult } from './lib/synth';
 import { persistSchemaVerdicts } from './lib/checks/kubernetes-schema-check';
 
@@ -136,10 +137,12 @@ async function runOrThrow(argv: readonly string[]): Promise<string> {
     const spec = loadSpec(specText, relative(process.cwd(), specPath) || specPath);
     return stringify(restoreJob(spec, values.restore, values.snapshot ?? 'latest'));
   }
+  const lockPath = lockPathFor(specPath);
   if (values.plan) {
     const committed = committedOutputs(dirname(specPath));
     const planned = await synthesize(specText, relative(process.cwd(), specPath) || specPath, {
       previousFiles: committed,
+      ...readLock(lockPath),
       secretFiles: readTree(dirname(specPath), 'secrets'),
       allowDataLoss: true,
       // the plan shows the API server's verdicts instead of stopping at them
@@ -150,6 +153,9 @@ async function runOrThrow(argv: readonly string[]): Promise<string> {
   }
   checkOutDir(outDir);
   const release = acquireLock(outDir);
+  // The lock describes the outputs beside the spec (the ones the cluster reconciles): only a
+  // synth into the spec's folder writes it; one elsewhere (a preview) reads it and leaves it.
+  const writesLock = dirname(lockPath) === outDir;
   try {
     const recovered = recover(outDir);
     const existing = readOutputs(outDir);
@@ -162,8 +168,10 @@ async function runOrThrow(argv: readonly string[]): Promise<string> {
         foreign,
       );
     }
+    const lockFile = readLock(lockPath);
     const result = await synthesize(specText, relative(process.cwd(), specPath) || specPath, {
       previousFiles: existing,
+      ...lockFile,
       secretFiles: readTree(dirname(specPath), 'secrets'),
       allowDataLoss: values['allow-data-loss'] ?? false,
       migrate: values.migrate ?? false,
@@ -178,13 +186,44 @@ async function runOrThrow(argv: readonly string[]): Promise<string> {
       return `Wrote ${written.join(', ')}\n`;
     }
     const changes = compareFiles(existing, result.cluster.files);
-    if (changes.added.length + changes.changed.length + changes.removed.length > 0) {
-      writeAtomically(outDir, result.cluster.files);
+    const lockText = formatClusterLock(result.lock);
+    const lockChanged = writesLock && lockFile.text !== lockText;
+    if (changes.added.length + changes.changed.length + changes.removed.length > 0 || lockChanged) {
+      writeAtomically(outDir, result.cluster.files, lockChanged ? [{ target: lockPath, content: lockText }] : []);
     }
-    return recovered.map((n) => `note: ${n}\n`).join('') + summary(result, changes, specPath, outDir);
+    const lockNote = lockChanged
+      ? `  lock: ${displayPath(lockPath)} ${lockFile.text === undefined ? 'written' : 'updated'} (commit it with the outputs)\n`
+      : !writesLock && lockFile.text !== lockText
+        ? `  lock: ${displayPath(lockPath)} left as it is (--out is not the spec's folder); a synth beside the spec updates it\n`
+        : '';
+    return recovered.map((n) => `note: ${n}\n`).join('') + summary(result, changes, specPath, outDir) + lockNote;
   } finally {
     release();
   }
+}
+
+/**
+ * The cluster lock beside the spec, parsed (a damaged one is a UserError naming the field);
+ * none yet: synth seeds it from the existing outputs.
+ */
+function readLock(lockPath: string): { lock?: ClusterLock; lockName: string; text?: string } {
+  const lockName = displayPath(lockPath);
+  let text: string;
+  try {
+    if (!statSync(lockPath).isFile()) {
+      throw new UserError(`the cluster lock ${lockName} is not a regular file`);
+    }
+    if (statSync(lockPath).size > SPEC_LIMIT_BYTES) {
+      throw new UserError(`the cluster lock ${lockName} is larger than ${SPEC_LIMIT_BYTES / 1024 / 1024} MiB; synth writes a few kilobytes, so this is not one`);
+    }
+    text = readFileSync(lockPath, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      return { lockName };
+    }
+    throw e;
+  }
+  return { lock: parseClusterLock(text, lockName), lockName, text };
 }
 
 /** `--out` must be a folder (or not exist yet). */
@@ -456,14 +495,21 @@ function writeAtomically(outDir: string, files: FileSet, extraFiles: readonly { 
   const staging = join(stateDir, transaction, 'new');
   const backup = join(stateDir, transaction, 'old');
   try {
-    stage(files, extraFiles, staging);
+    stage(files, staging);
+    extraFiles.forEach((extra, i) => {
+      mkdirSync(dirname(extraStaging(extra.target, transaction, i, 'new')), { recursive: true });
+      writeFileSync(extraStaging(extra.target, transaction, i, 'new'), extra.content);
+    });
   } catch (e) {
     rmSync(join(stateDir, transaction), { recursive: true, force: true });
+    extraFiles.forEach((extra, i) => rmSync(extraStaging(extra.target, transaction, i, 'new'), { force: true }));
     throw e;
   }
   const entries: SwapEntry[] = [
     ...OUTPUT_DIRS.map((dir) => ({ live: join(outDir, dir), staged: join(staging, dir), backup: join(backup, dir) })),
-    ...extraFiles.map((extra, i) => ({ live: extra.target, staged: join(staging, `.extra-${i}`), backup: join(backup, `.extra-${i}`) })),
+    // An extra file (the cluster lock beside the spec) is staged in its own folder's state
+    // folder, so its rename never crosses file systems; the journal here still covers it.
+    ...extraFiles.map((extra, i) => ({ live: extra.target, staged: extraStaging(extra.target, transaction, i, 'new'), backup: extraStaging(extra.target, transaction, i, 'old') })),
   ];
   mkdirSync(backup, { recursive: true });
   const rel = (path: string): string => relative(outDir, path);
@@ -510,10 +556,16 @@ function writeAtomically(outDir: string, files: FileSet, extraFiles: readonly { 
   }
   rmSync(journalPath);
   rmSync(join(stateDir, transaction), { recursive: true, force: true });
+  extraFiles.forEach((extra, i) => rmSync(extraStaging(extra.target, transaction, i, 'old'), { force: true }));
 }
 
-/** Writes the files, empty output folders included, and the extra files into `staging`. */
-function stage(files: FileSet, extraFiles: readonly { target: string; content: string }[], staging: string): void {
+/** Where an extra file is staged (`new`) or its old version waits (`old`) during a swap. */
+function extraStaging(target: string, transaction: string, index: number, which: 'new' | 'old'): string {
+  return join(dirname(target), STATE_DIR, `${transaction}-extra-${index}.${which}`);
+}
+
+/** Writes the files, empty output folders included, into `staging`. */
+function stage(files: FileSet, staging: string): void {
   for (const [path, content] of files.entries()) {
     const target = join(staging, path);
     mkdirSync(dirname(target), { recursive: true });
@@ -522,7 +574,6 @@ function stage(files: FileSet, extraFiles: readonly { target: string; content: s
   for (const dir of OUTPUT_DIRS) {
     mkdirSync(join(staging, dir), { recursive: true });
   }
-  extraFiles.forEach((extra, i) => writeFileSync(join(staging, `.extra-${i}`), extra.content));
 }
 
 /** Files in the folders synth owns that it did not write (no generated header): a user's. */

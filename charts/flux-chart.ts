@@ -1,3 +1,6 @@
+import { JsonPatch } from 'cdk8s';
+import * as k8s from 'cdk8s-plus-33/lib/imports/k8s';
+import { PRIORITY_TIERS } from '../lib/k8s/priority-classes';
 import { Chart } from 'cdk8s';
 import { NamespaceNetworkPolicies } from '../lib/k8s/namespace-network-policies';
 import { Construct } from 'constructs';
@@ -92,6 +95,19 @@ export class FluxChart extends Chart {
     });
 
     new Kustomization(this, 'Root', root.kustomization);
+
+    // The cluster's PriorityClasses (lib/k8s/priority-classes.ts), applied by the root sync
+    // with the stages' Kustomizations, so they exist before any stage's pods.
+    for (const tier of Object.values(PRIORITY_TIERS)) {
+      const cls = new k8s.KubePriorityClass(this, `Priority-${tier.name}`, {
+        metadata: { name: tier.name },
+        value: tier.value,
+        globalDefault: false,
+        preemptionPolicy: tier.preemptionPolicy,
+        description: tier.description,
+      });
+      cls.addJsonPatch(JsonPatch.remove('/metadata/namespace')); // cluster-scoped
+    }
     new NamespaceNetworkPolicies(this, 'NetworkPolicies', { namespace: FLUX_NAMESPACE });
 
     // The SOPS-encrypted Secrets, decrypted by Flux with the age key in the Secret sops-age.

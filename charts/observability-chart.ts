@@ -175,6 +175,7 @@ export class ObservabilityChart extends Chart {
           ports: [{ name: 'http', containerPort: PORTS.alertmanager }],
           resources: resources('20m', '48Mi', '128Mi'),
           readinessProbe: httpProbe(PORTS.alertmanager, '/-/ready'),
+          livenessProbe: { ...httpProbe(PORTS.alertmanager, '/-/healthy'), failureThreshold: 4 },
           securityContext: RESTRICTED_CONTAINER,
           volumeMounts: [
             { name: 'config', mountPath: '/etc/alertmanager/alertmanager.yml', subPath: 'alertmanager.yml' },
@@ -338,6 +339,7 @@ export class ObservabilityChart extends Chart {
           ports: [{ name: 'http', containerPort: PORTS.kubeStateMetrics }],
           resources: resources('20m', '64Mi', '192Mi'),
           readinessProbe: httpProbe(PORTS.kubeStateMetrics, '/healthz'),
+          livenessProbe: { ...httpProbe(PORTS.kubeStateMetrics, '/healthz'), failureThreshold: 4 },
           securityContext: RESTRICTED_CONTAINER,
         },
       ],
@@ -536,6 +538,7 @@ export class ObservabilityChart extends Chart {
           ports: [{ name: 'http', containerPort: PORTS.grafana }],
           resources: resources('50m', '128Mi', '384Mi'),
           readinessProbe: httpProbe(PORTS.grafana, '/api/health'),
+          livenessProbe: { ...httpProbe(PORTS.grafana, '/api/health'), failureThreshold: 4 },
           securityContext: RESTRICTED_CONTAINER,
           volumeMounts: [
             { name: 'provisioning', mountPath: '/etc/grafana/provisioning/datasources/homelab.yaml', subPath: 'datasources.yaml' },

@@ -7,7 +7,7 @@ import { HostProvisioning } from './host/host-provisioning';
 import { VipAssignments } from './net/vip-allocator';
 import { FileSet } from './output/file-set';
 import { LocalDataVolume } from './storage/local-data-volume';
-import { PREVIOUS_FILES_CONTEXT } from './storage/storage-history';
+import { STORAGE_HISTORY_CONTEXT } from './storage/storage-history';
 import { GeneratedFile } from './output/generated-file';
 import { stringifyYaml } from './output/yaml-memo';
 import { ClusterSpec } from './spec/schema';
@@ -82,11 +82,11 @@ export function renderCluster(
   spec: ClusterSpec,
   stages: StageRegistry,
   vips: VipAssignments,
-  previousFiles: ReadonlyMap<string, string> = new Map(),
+  storageHistory: ReadonlyMap<string, { readonly manifest: unknown }> = new Map(),
 ): RenderedCluster {
   const app = new App({ outdir: 'dist' });
-  // existing storage objects keep what the API server will not change (lib/storage/storage-history.ts)
-  app.node.setContext(PREVIOUS_FILES_CONTEXT, previousFiles);
+  // existing claims keep what the API server will not change (lib/storage/storage-history.ts)
+  app.node.setContext(STORAGE_HISTORY_CONTEXT, storageHistory);
   const enabled = stages.enabled(spec);
   const stageCharts: [string, Chart][] = enabled.map((stage) => [
     stage.name,

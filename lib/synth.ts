@@ -20,6 +20,7 @@ import {
   UpgradeAccessCheck,
 } from './checks';
 import { AlloyReferenceCheck } from './checks/alloy-reference-check';
+import { PriorityClassCheck, ProbeCheck } from './checks/workload-health-check';
 import { HomeAssistantMetricsCheck, PinnedImagesCheck, WritableDirsCheck } from './checks/component-checks';
 import { AnsibleFoldersCheck, FirstBootCheck, NodeLogAgentCheck } from './checks/node-os-checks';
 import { UserError } from './errors';
@@ -27,7 +28,8 @@ import { ChartRenderer, HelmChartRenderer } from './helm/chart-renderer';
 import { renderChartObjects } from './helm/cluster-charts';
 import { Ipv4Range, numberToIpv4 } from './net/ipv4';
 import { vipRequests } from './net/service-vips';
-import { allocateVips, previousVips } from './net/vip-allocator';
+import { allocateVips } from './net/vip-allocator';
+import { ClusterLock, lockFromOutputs, lockStorageObjects } from './lock/cluster-lock';
 import { RenderedCluster, renderCluster } from './render';
 import { loadSpec } from './spec/load-spec';
 import { StageRegistry } from './stages/stage';
@@ -57,16 +59,27 @@ export function defaultChecks(): Check[] {
     new HomeAssistantMetricsCheck(),
     new AnsibleFoldersCheck(),
     new PinnedImagesCheck(),
+    new PriorityClassCheck(),
+    new ProbeCheck(),
   ];
 }
 
 export interface SynthOptions {
   /**
-   * The files of the previous synth (path -> content), so that load-balancer addresses
-   * chosen automatically before stay where they are.
-   * @default - none: a fresh choice
+   * The files of the previous synth (path -> content): what a push would change, for the
+   * data-loss and API-update checks; and, when there is no `lock`, what the lock is seeded
+   * from (outputs written before the lock existed).
+   * @default - none
    */
   readonly previousFiles?: ReadonlyMap<string, string>;
+  /**
+   * The cluster lock (cluster.lock.yaml beside the spec): VIPs, claims' classes and requests
+   * that stay as they are.
+   * @default - derived from previousFiles
+   */
+  readonly lock?: ClusterLock;
+  /** Names the lock in messages. @default 'cluster.lock.yaml' */
+  readonly lockName?: string;
   /**
    * Let data-bearing objects (claims, volumes, StatefulSets, data namespaces) disappear.
    * @default false
@@ -96,6 +109,8 @@ export interface SynthOptions {
 
 export interface SynthResult {
   readonly cluster: RenderedCluster;
+  /** The lock these outputs imply, to write beside the spec. */
+  readonly lock: ClusterLock;
   readonly warnings: readonly Finding[];
 }
 
@@ -110,12 +125,13 @@ export async function synthesize(specText: string, source: string, options: Synt
     [numberToIpv4(lan.first), `the network address of network.lan.cidr ${lan}`],
     [numberToIpv4(lan.last), `the broadcast address of network.lan.cidr ${lan}`],
   ]);
-  const vips = allocateVips(spec.network.loadBalancerPool, vipRequests(spec), previousVips(options.previousFiles ?? new Map()), reserved);
-  const bare = renderCluster(spec, options.stages ?? STAGES, vips, options.previousFiles);
+  const lock = options.lock ?? lockFromOutputs(options.previousFiles ?? new Map());
+  const vips = allocateVips(spec.network.loadBalancerPool, vipRequests(spec), lock.vips, reserved, options.lockName ?? 'cluster.lock.yaml');
+  const bare = renderCluster(spec, options.stages ?? STAGES, vips, lockStorageObjects(lock));
   const charts = await renderChartObjects(bare, options.charts ?? new HelmChartRenderer());
   const cluster: RenderedCluster = { ...bare, chartObjects: charts.chartObjects, releases: charts.releases, chartsUnavailable: charts.unavailable };
   const checks = options.checks ?? defaultChecks();
-  const findings = [...charts.findings];
+  const findings = [...charts.findings, ...vips.moves.map((message): Finding => ({ severity: 'warning', check: 'vips', message }))];
   if (charts.unavailable) {
     findings.push({
       severity: 'warning',
@@ -138,5 +154,5 @@ export async function synthesize(specText: string, source: string, options: Synt
       errors.map((f) => `[${f.check}] ${f.message}`),
     );
   }
-  return { cluster, warnings: findings.filter((f) => f.severity === 'warning') };
+  return { cluster, lock: lockFromOutputs(new Map(cluster.files.entries()), vips), warnings: findings.filter((f) => f.severity === 'warning') };
 }

@@ -1,4 +1,4 @@
-import { metallbAnnouncer } from '../net/metallb-election';
+import { announcingNode } from './l2-election';
 import { ClusterSpec } from '../spec/schema';
 import { eligibleNodes, evictionSeconds } from './scheduling';
 import { NODE_MONITOR_GRACE_SECONDS, POD_START_SECONDS, vipFailoverSeconds, vpnClientRecoverySeconds } from './timings';
@@ -90,7 +90,7 @@ export function simulate(spec: ClusterSpec, model: ClusterModel, w: WorkloadMode
   if (podNodes >= 2) {
     const localLbs = loadBalancersOf(model, w).filter((lb) => lb.externalTrafficPolicy === 'Local');
     if (localLbs.length > 0) {
-      const announcedHere = localLbs.some((lb) => !lb.vip || metallbAnnouncer(eligible, lb.vip) === s.node);
+      const announcedHere = localLbs.some((lb) => !lb.vip || announcingNode(spec, model, lb, eligible) === s.node);
       if (!announcedHere) {
         return { status: 'serving' };
       }

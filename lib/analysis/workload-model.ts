@@ -78,6 +78,8 @@ export interface LoadBalancerModel {
   readonly namespace: string;
   readonly name: string;
   readonly selector: Readonly<Record<string, string>>;
+  /** The Service's own labels (L2Advertisement serviceSelectors read them). */
+  readonly labels: Readonly<Record<string, string>>;
   readonly vip?: string;
   readonly externalTrafficPolicy: string;
 }
@@ -158,6 +160,7 @@ export function clusterModel(objects: readonly RenderedObject[]): ClusterModel {
         namespace: m.metadata.namespace ?? 'default',
         name: m.metadata.name,
         selector: m.spec.selector ?? {},
+        labels: m.metadata.labels ?? {},
         vip: m.metadata.annotations?.['metallb.io/loadBalancerIPs'],
         externalTrafficPolicy: m.spec.externalTrafficPolicy ?? 'Cluster',
       });

@@ -1,3 +1,4 @@
+import { BOOTSTRAP_PRIORITY_CLASS } from '../k8s/priority-classes';
 import { stringifyYaml as stringify } from '../output/yaml-memo';
 import { ANNOTATIONS } from '../analysis/annotations';
 import { HelmChart } from '../../imports/helm.cattle.io';
@@ -30,10 +31,11 @@ export function fluxValues(): Record<string, any> {
     policies: { create: false },
     imageAutomationController: { create: false },
     imageReflectionController: { create: false },
-    sourceController: { resources: SMALL },
-    kustomizeController: { resources: SMALL },
-    helmController: { resources: SMALL },
-    notificationController: { resources: SMALL },
+    // installed at first boot, before it delivers the cluster's classes (lib/k8s/priority-classes.ts)
+    sourceController: { resources: SMALL, priorityClassName: BOOTSTRAP_PRIORITY_CLASS },
+    kustomizeController: { resources: SMALL, priorityClassName: BOOTSTRAP_PRIORITY_CLASS },
+    helmController: { resources: SMALL, priorityClassName: BOOTSTRAP_PRIORITY_CLASS },
+    notificationController: { resources: SMALL, priorityClassName: BOOTSTRAP_PRIORITY_CLASS },
   };
 }
 

@@ -1,3 +1,4 @@
+import { PRIORITY_TIERS } from '../k8s/priority-classes';
 export const CERT_MANAGER_NAMESPACE = 'cert-manager';
 /** The chart's metrics port (controller and cainjector, `http-metrics`), scraped by Prometheus. */
 export const CERT_MANAGER_METRICS_PORT = 9402;
@@ -12,6 +13,7 @@ const SMALL = { requests: { cpu: '10m', memory: '48Mi' }, limits: { memory: '160
 export function certManagerValues(): Record<string, any> {
   return {
     crds: { enabled: true, keep: true },
+    global: { priorityClassName: PRIORITY_TIERS.platform.name },
     resources: SMALL,
     webhook: { resources: SMALL },
     cainjector: { resources: SMALL },

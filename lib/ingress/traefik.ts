@@ -1,3 +1,4 @@
+import { PRIORITY_TIERS } from '../k8s/priority-classes';
 import { ANNOTATIONS } from '../analysis/annotations';
 import { INGRESS_NAMESPACE } from '../k8s/well-known-namespaces';
 import { VIP_KEYS } from '../net/service-vips';
@@ -45,6 +46,7 @@ export function traefikValues(spec: ClusterSpec, vips: VipAssignments): Record<s
     updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } },
     affinity: fields.affinity,
     tolerations: fields.tolerations,
+    priorityClassName: PRIORITY_TIERS.access.name,
     resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
     ports: {
       web: { port: TRAEFIK_PORTS.web, http: { redirections: { entryPoint: { to: 'websecure', scheme: 'https', permanent: true } } } },

@@ -1,3 +1,4 @@
+import { priorityClassFor } from './priority-classes';
 import * as k8s from 'cdk8s-plus-33/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { ANNOTATIONS } from '../analysis/workload-model';
@@ -117,6 +118,7 @@ export class HomelabWorkload extends Construct {
         automountServiceAccountToken: props.usesKubernetesApi !== undefined,
         serviceAccountName: props.usesKubernetesApi?.serviceAccountName,
         enableServiceLinks: false,
+        priorityClassName: priorityClassFor(props.namespace),
         hostNetwork: props.hostNetwork,
         hostPid: props.hostPID,
         dnsPolicy: props.hostNetwork ? 'ClusterFirstWithHostNet' : undefined,

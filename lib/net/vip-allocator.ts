@@ -25,7 +25,11 @@ export interface VipRequest {
 
 /** The VIP of every request, by key. */
 export class VipAssignments {
-  constructor(private readonly byKey: ReadonlyMap<string, string>) {}
+  constructor(
+    private readonly byKey: ReadonlyMap<string, string>,
+    /** The locked addresses that had to move because the pool or the LAN changed, said as warnings. */
+    public readonly moves: readonly string[] = [],
+  ) {}
 
   /** The VIP of `key`; asking for a key that was never requested is a bug. */
   public get(key: string): string {
@@ -47,7 +51,7 @@ function hashSlot(key: string, size: number): number {
 
 /**
  * Hands out LoadBalancer VIPs from the MetalLB pool: the spec's explicit address, else the
- * address this key had in the previous synth, else a free one probed from a slot derived
+ * address this key holds in the cluster lock (lib/lock/cluster-lock.ts), else a free one probed from a slot derived
  * from the key. Keeping previous addresses first means adding or removing a service never
  * moves another service's VIP. Hot-standby services only get addresses their primary node
  * wins under MetalLB's election; an explicit address that breaks this is an error that
@@ -58,6 +62,7 @@ export function allocateVips(
   requests: readonly VipRequest[],
   previous: ReadonlyMap<string, string> = new Map(),
   reserved: ReadonlyMap<string, string> = new Map(),
+  lockName = 'the cluster lock',
 ): VipAssignments {
   const pool = Ipv4Range.parse(poolText);
   // Never a LAN's network or broadcast address (`reserved`: address -> what it is).
@@ -83,13 +88,16 @@ export function allocateVips(
     const ip = r.explicit!;
     const what = reserved.get(ip);
     if (what !== undefined) {
-      problems.push(`${r.path}: ${ip} is ${what}; no host may use it, so MetalLB's ARP answers for it would not reach anyone`);
+      const free = addresses.filter((a) => !taken.has(a) && !live.has(a) && wins(r, a)).slice(0, 3);
+      problems.push(
+        `${r.path}: ${ip} is ${what}; no host may use it, so MetalLB's ARP answers for it would not reach anyone; free addresses: ${free.join(', ') || 'none in the pool'}`,
+      );
     }
     const holder = live.get(ip);
     if (holder !== undefined && holder !== r.key) {
       const free = addresses.filter((a) => !taken.has(a) && !live.has(a) && wins(r, a)).slice(0, 3);
       problems.push(
-        `${r.path}: ${ip} is already the VIP of ${holder} (chosen automatically in an earlier synth); taking it would move ${holder} ` +
+        `${r.path}: ${ip} is already the VIP of ${holder} (kept in ${lockName}); taking it would move ${holder} ` +
           `and break what points at it; free addresses: ${free.join(', ') || 'none in the pool'}`,
       );
     }
@@ -117,13 +125,44 @@ export function allocateVips(
   const automatic = requests
     .filter((r) => r.explicit === undefined)
     .sort((a, b) => Number(!a.announcer) - Number(!b.announcer) || a.key.localeCompare(b.key));
-  const kept = automatic.filter((r) => {
+  // A locked address stays with its service. One that no longer suits (the pool shrank, the
+  // standby node changed so the primary no longer wins it) is not moved silently: the user
+  // moves it, by an explicit vip or by deleting its lock entry.
+  const kept: VipRequest[] = [];
+  const moved: { key: string; from: string; why: string }[] = [];
+  for (const r of automatic) {
     const ip = previous.get(r.key);
-    return ip !== undefined && pool.contains(ip) && !reserved.has(ip) && !taken.has(ip) && wins(r, ip);
-  });
-  for (const r of kept) {
-    taken.set(previous.get(r.key)!, r.key);
-    result.set(r.key, previous.get(r.key)!);
+    if (ip === undefined) continue;
+    const holder = taken.get(ip);
+    const explicitHolder = holder !== undefined && requests.some((o) => o.key === holder && o.explicit !== undefined);
+    if (explicitHolder) continue; // reported above: the explicit address collides with this live one
+    const what = reserved.get(ip);
+    if (!pool.contains(ip) || what !== undefined) {
+      // The user changed the pool or the LAN: this address cannot stay; it moves, and says so.
+      moved.push({ key: r.key, from: ip, why: !pool.contains(ip) ? `network.loadBalancerPool ${pool} no longer contains it` : `it is ${what}` });
+      continue;
+    }
+    const why =
+        holder !== undefined
+          ? `is also locked for ${holder}; two services cannot both hold it`
+          : !wins(r, ip)
+            ? `would now be announced by ${metallbAnnouncer(r.announcer!.candidates, ip)}, not ${r.announcer!.node} (placement changed: ` +
+              `MetalLB elects among ${r.announcer!.candidates.join(', ')} the node whose sha256(node + "#" + ip) sorts first)`
+            : undefined;
+    if (why === undefined) {
+      kept.push(r);
+      taken.set(ip, r.key);
+      result.set(r.key, ip);
+      continue;
+    }
+    const others = new Set([...previous].filter(([k]) => k !== r.key && requests.some((o) => o.key === k)).map(([, v]) => v));
+    const free = addresses.filter((a) => !taken.has(a) && !live.has(a) && !others.has(a) && wins(r, a)).slice(0, 3);
+    problems.push(
+      `${lockName}: vips.${r.key}: ${ip}, the address ${r.key} has, ${why}; a VIP moves only when you move it: set ${r.path} to one of ` +
+        `${free.join(', ') || '(none free: widen network.loadBalancerPool)'} (then update what points at it: router port-forwards, DNS, clients), ` +
+        `or delete vips.${r.key} from ${lockName} to let synth choose a new address`,
+    );
+    kept.push(r); // not allocated anew: the error stands until the user decides
   }
   for (const r of automatic.filter((req) => !kept.includes(req))) {
     const start = hashSlot(r.key, addresses.length);
@@ -147,7 +186,10 @@ export function allocateVips(
   if (problems.length > 0) {
     throw new UserError(`cannot assign load-balancer addresses:`, problems);
   }
-  return new VipAssignments(result);
+  return new VipAssignments(
+    result,
+    moved.map((m) => `${m.key} moves from ${m.from} to ${result.get(m.key)} (${m.why}); update what points at it: router port-forwards, DNS, clients`),
+  );
 }
 
 /**

@@ -1,3 +1,4 @@
+import { BOOTSTRAP_PRIORITY_CLASS } from '../k8s/priority-classes';
 import { stringifyYaml as stringify } from '../output/yaml-memo';
 import { HelmChart } from '../../imports/helm.cattle.io';
 import {
@@ -89,6 +90,8 @@ export function calicoValues(spec: ClusterSpec): Record<string, any> {
     apiServer: { enabled: false },
     goldmane: { enabled: false },
     whisker: { enabled: false },
+    // installed at first boot, before Flux delivers the cluster's classes (lib/k8s/priority-classes.ts)
+    priorityClassName: BOOTSTRAP_PRIORITY_CLASS,
     resources: { requests: { cpu: '50m', memory: '96Mi' }, limits: { memory: '256Mi' } },
     // The chart tolerates every taint, the control plane's included. The operator is a
     // controller: it runs on a worker, and only needs to start on a node that is not Ready

@@ -1,3 +1,4 @@
+import { PRIORITY_TIERS } from '../k8s/priority-classes';
 import { ANNOTATIONS } from '../analysis/annotations';
 
 /** Why the chart's RBAC is accepted as it is (the security check reads these off the release). */
@@ -5,6 +6,13 @@ export const METALLB_RELEASE_ANNOTATIONS = {
   [`${ANNOTATIONS.securityExceptionPrefix}wildcardRbac`]:
     'the chart grants "*" verbs only on MetalLB\'s own status kinds (servicel2statuses, servicebgpstatuses, configurationstates), which its speaker and controller own',
 };
+
+/**
+ * A Service label naming the one node that must announce its VIP (the node its pods are
+ * pinned to): the L2Advertisement `lan-<node>` selects such Services and only that node; the
+ * general `lan` advertisement selects the Services without the label, from every node.
+ */
+export const L2_ANNOUNCER_LABEL = 'homelab.dev/l2-announcer';
 
 /** The namespace MetalLB runs in. */
 export const METALLB_NAMESPACE = 'metallb-system';
@@ -20,12 +28,14 @@ export function metallbValues(): Record<string, any> {
     frrk8s: { enabled: false },
     crds: { enabled: true },
     controller: {
+      priorityClassName: PRIORITY_TIERS.access.name,
       resources: { requests: { cpu: '20m', memory: '48Mi' }, limits: { memory: '128Mi' } },
     },
     speaker: {
       frr: { enabled: false },
       memberlist: { enabled: true },
       tolerateMaster: true,
+      priorityClassName: PRIORITY_TIERS.access.name,
       resources: { requests: { cpu: '20m', memory: '48Mi' }, limits: { memory: '128Mi' } },
     },
   };

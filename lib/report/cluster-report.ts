@@ -8,7 +8,7 @@ import { evaluateCisControls } from '../checks/cis-check';
 import { securityExceptions } from '../checks/security-policy-check';
 import { CIS_SOURCES } from '../k3s/cis-controls';
 import { POD_SECURITY_EXEMPTIONS } from '../k3s/cis-hardening';
-import { metallbAnnouncer } from '../net/metallb-election';
+import { announcingNode } from '../analysis/l2-election';
 import { clusterObjects, RenderedCluster } from '../render';
 
 /*
@@ -67,9 +67,13 @@ export function clusterReport(cluster: RenderedCluster): string {
       const vipId = mermaidId(`vip_${lb.vip}`);
       diagram.push(`  ${vipId}(("${lb.name}<br/>${lb.vip}"))`);
       const nodes = eligibleNodes(w.template, spec).map((n) => n.name);
-      const announcer = metallbAnnouncer(nodes, lb.vip);
+      // MetalLB's election over the rendered advertisements (with `Cluster`, any selected node may win)
+      const announcer = announcingNode(spec, model, lb, nodes);
       for (const node of nodes) {
         diagram.push(`  ${vipId} ${node === announcer ? '==>' : '-.->'} ${mermaidId(`${w.id}@${node}`)}`);
+      }
+      if (announcer !== undefined && !nodes.includes(announcer)) {
+        diagram.push(`  ${vipId} ==> ${mermaidId(`node_${announcer}`)}`);
       }
     }
   }
@@ -84,12 +88,15 @@ export function clusterReport(cluster: RenderedCluster): string {
     workloads.length === 0
       ? 'No workloads are rendered yet.'
       : table(
-          ['workload', 'replicas', 'may run on', 'VIP'],
+          ['workload', 'replicas', 'may run on', 'VIP', 'announced by'],
           workloads.map((w) => [
             w.id,
             w.replicas === undefined ? 'one per node' : String(w.replicas),
             eligibleNodes(w.template, spec).map((n) => n.name).join(', ') || '(none)',
             loadBalancersOf(model, w).map((lb) => `${lb.vip ?? 'auto'} (${lb.externalTrafficPolicy})`).join(', ') || '—',
+            loadBalancersOf(model, w)
+              .map((lb) => announcingNode(spec, model, lb, eligibleNodes(w.template, spec).map((n) => n.name)) ?? '(none)')
+              .join(', ') || '—',
           ]),
         ),
   );

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { HomelabWorkload, SecurityExceptions } from '../k8s/homelab-workload';
 import { VIP_KEYS } from '../net/service-vips';
 import { VIP_ANNOTATION, VIP_KEY_ANNOTATION, VipAssignments } from '../net/vip-allocator';
+import { L2_ANNOUNCER_LABEL } from '../networking/metallb';
 import { Placement } from '../placement/placement';
 import { storageNode } from '../spec/nodes';
 import { ClusterSpec, GameSpec } from '../spec/schema';
@@ -97,6 +98,8 @@ export class GameServer extends Construct {
       metadata: {
         name: game.name,
         namespace: GAMES_NAMESPACE,
+        // announced only by the node the game is pinned to (charts/networking-chart.ts)
+        labels: { [L2_ANNOUNCER_LABEL]: storageNode(spec).name },
         annotations: {
           [VIP_ANNOTATION]: vip,
           [VIP_KEY_ANNOTATION]: VIP_KEYS.game(game.name),

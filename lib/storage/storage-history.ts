@@ -1,34 +1,26 @@
 import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
-import { outputObjects, OutputObject } from '../plan/output-objects';
 import { quantityBytes } from '../plan/update-rules';
 
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
 /*
- * What the previous outputs say about existing storage objects, for the things Kubernetes
+ * What the cluster lock says about existing storage objects, for the things Kubernetes
  * will not change in place: a claim's StorageClass and a claim's request. Like the VIPs
  * (lib/net/vip-allocator.ts), existing objects keep what they have whenever that still
  * points at the same data, so a push changes nothing the API server refuses.
  */
 
-/** The construct-tree context key under which renderCluster puts the previous output files. */
-export const PREVIOUS_FILES_CONTEXT = 'homelab.dev/previous-files';
+/**
+ * The construct-tree context key under which renderCluster puts the previous storage objects:
+ * claims and the classes they use, from the cluster lock (lib/lock/cluster-lock.ts), by
+ * `Kind/namespace/name`.
+ */
+export const STORAGE_HISTORY_CONTEXT = 'homelab.dev/storage-history';
 
-const STORAGE_KINDS = /^kind: (PersistentVolumeClaim|PersistentVolume|StorageClass)$/m;
-const storageFilesOf = new WeakMap<ReadonlyMap<string, string>, ReadonlyMap<string, string>>();
-
-/** The previous outputs' storage objects (claims, volumes, classes) by `Kind/namespace/name` (empty on a first synth). */
-export function previousObjects(scope: Construct): ReadonlyMap<string, OutputObject> {
-  const files = scope.node.tryGetContext(PREVIOUS_FILES_CONTEXT) as ReadonlyMap<string, string> | undefined;
-  if (!files) {
-    return new Map();
-  }
-  let storageFiles = storageFilesOf.get(files);
-  if (!storageFiles) {
-    // only claims, volumes and classes matter here: parse just their files
-    storageFiles = new Map([...files].filter(([, content]) => STORAGE_KINDS.test(content)));
-    storageFilesOf.set(files, storageFiles);
-  }
-  return outputObjects(storageFiles);
+/** The previous claims and classes by `Kind/namespace/name` (empty on a first synth). */
+export function previousObjects(scope: Construct): ReadonlyMap<string, { readonly manifest: any }> {
+  return (scope.node.tryGetContext(STORAGE_HISTORY_CONTEXT) as ReadonlyMap<string, { readonly manifest: any }> | undefined) ?? new Map();
 }
 
 /** Where an NFS StorageClass provisions: what its (immutable) name is derived from. */
@@ -46,7 +38,6 @@ export function nfsClassName(dataset: string, where: NfsLocation): string {
   return `nfs-${dataset}-${createHash('sha256').update(`${where.server}:${where.share}`).digest('hex').slice(0, 6)}`;
 }
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 function sameLocation(cls: any, where: NfsLocation, provisioner: string): boolean {
   return cls?.provisioner === provisioner && cls?.parameters?.server === where.server && cls?.parameters?.share === where.share;
 }

@@ -87,8 +87,17 @@ export function namespace(name: string, level = 'restricted'): RenderedObject {
   };
 }
 
+/** MetalLB's pool and layer-2 advertisement for SPEC's pool (every node may announce), as the networking stage renders them in essence. */
+export function metallbConfig(): RenderedObject[] {
+  const file = 'dist/test/metallb-system/metallb.yaml';
+  return [
+    { file, group: 'test', manifest: { apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', metadata: { name: 'lan', namespace: 'metallb-system' }, spec: { addresses: [SPEC.network.loadBalancerPool], autoAssign: false } } },
+    { file, group: 'test', manifest: { apiVersion: 'metallb.io/v1beta1', kind: 'L2Advertisement', metadata: { name: 'lan', namespace: 'metallb-system' }, spec: { ipAddressPools: ['lan'] } } },
+  ];
+}
+
 export function cluster(...objects: RenderedObject[]): RenderedCluster {
-  return { spec: SPEC, objects: [namespace('apps'), ...objects], bootstrapObjects: [], chartObjects: [], releases: [], files: new FileSet(), objectCounts: new Map(), vips: new VipAssignments(new Map()) };
+  return { spec: SPEC, objects: [namespace('apps'), ...metallbConfig(), ...objects], bootstrapObjects: [], chartObjects: [], releases: [], files: new FileSet(), objectCounts: new Map(), vips: new VipAssignments(new Map()) };
 }
 
 export const FAILOVER_10S = { [ANNOTATIONS.failoverWithinSeconds]: '10' };

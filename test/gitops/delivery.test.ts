@@ -30,6 +30,7 @@ describe('Flux delivery', () => {
     expect((await new StageDependencyCheck(stages).run(cluster)).map((f) => f.message)).toEqual([
       'dist/networking/metallb-system/ipaddresspool-lan.yaml: IPAddressPool/metallb-system/lan: stage networking uses IPAddressPool of metallb.io, whose CRD is CustomResourceDefinition/ipaddresspools.metallb.io from HelmRelease/metallb-system/metallb in stage networking-controllers, but is not applied after it; make it depend on that stage',
       'dist/networking/metallb-system/l2advertisement-lan.yaml: L2Advertisement/metallb-system/lan: stage networking uses L2Advertisement of metallb.io, whose CRD is CustomResourceDefinition/l2advertisements.metallb.io from HelmRelease/metallb-system/metallb in stage networking-controllers, but is not applied after it; make it depend on that stage',
+      'dist/networking/metallb-system/l2advertisement-lan-atlas.yaml: L2Advertisement/metallb-system/lan-atlas: stage networking uses L2Advertisement of metallb.io, whose CRD is CustomResourceDefinition/l2advertisements.metallb.io from HelmRelease/metallb-system/metallb in stage networking-controllers, but is not applied after it; make it depend on that stage',
     ]);
   });
 

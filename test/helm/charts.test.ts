@@ -93,7 +93,7 @@ describe('the chart cache', () => {
       expect(cluster.chartObjects).toEqual([]);
       expect(warnings.filter((w) => w.check === 'charts').map((w) => w.message)).toEqual([
         `the chart releases were not rendered: there is no chart cache (${join(root, 'charts')}); run npm run charts (or npm run charts -- --from DIR with a folder of chart archives). ` +
-          "Until then these checks see only this project's own objects, not what the charts install: kubernetes-schema, security-policy, architecture, promises, capacity, data-protection, k3os-config, host-consistency, k3s-cli-flags, k3s-cis, stage-dependencies, secrets, flows, upgrade-access, api-update, node-logs, alloy-reference, first-boot, writable-dirs, home-assistant-metrics, ansible-folders, pinned-images",
+          "Until then these checks see only this project's own objects, not what the charts install: kubernetes-schema, security-policy, architecture, promises, capacity, data-protection, k3os-config, host-consistency, k3s-cli-flags, k3s-cis, stage-dependencies, secrets, flows, upgrade-access, api-update, node-logs, alloy-reference, first-boot, writable-dirs, home-assistant-metrics, ansible-folders, pinned-images, priority-classes, probes",
       ]);
     } finally {
       rmSync(root, { recursive: true, force: true });

@@ -3,6 +3,7 @@ import { metallbAnnouncer } from '../../lib/net/metallb-election';
 import { vipRequests } from '../../lib/net/service-vips';
 import { allocateVips, previousVips, VipRequest } from '../../lib/net/vip-allocator';
 import { loadSpec } from '../../lib/spec/load-spec';
+import { Ipv4Range } from '../../lib/net/ipv4';
 import { defaultSpecText, fixtures } from '../helpers';
 
 const POOL = '10.0.0.10-10.0.0.29';
@@ -60,7 +61,7 @@ describe('allocateVips', () => {
     const requests = [{ key: 'game/a', path: 'a' }, { key: 'game/b', path: 'b' }, { key: 'game/c', path: 'services.games[2].vip', explicit: '10.0.0.12' }];
     // THEN a keeps it: the new one is refused, and the suggestions skip a's and b's addresses
     expect(problems(() => allocateVips('10.0.0.10-10.0.0.14', requests, previous))).toEqual([
-      'services.games[2].vip: 10.0.0.12 is already the VIP of game/a (chosen automatically in an earlier synth); taking it would move game/a and break what points at it; free addresses: 10.0.0.10, 10.0.0.11, 10.0.0.14',
+      'services.games[2].vip: 10.0.0.12 is already the VIP of game/a (kept in the cluster lock); taking it would move game/a and break what points at it; free addresses: 10.0.0.10, 10.0.0.11, 10.0.0.14',
     ]);
   });
 
@@ -72,7 +73,7 @@ describe('allocateVips', () => {
     // THEN
     expect(vips.get('a')).toBe('10.0.0.254');
     expect(problems(() => allocateVips('10.0.0.250-10.0.0.255', [{ key: 'a', path: 'services.games[0].vip', explicit: '10.0.0.255' }], new Map(), reserved))).toEqual([
-      "services.games[0].vip: 10.0.0.255 is the broadcast address of network.lan.cidr 10.0.0.0/24; no host may use it, so MetalLB's ARP answers for it would not reach anyone",
+      "services.games[0].vip: 10.0.0.255 is the broadcast address of network.lan.cidr 10.0.0.0/24; no host may use it, so MetalLB's ARP answers for it would not reach anyone; free addresses: 10.0.0.250, 10.0.0.251, 10.0.0.252",
     ]);
   });
 
@@ -80,6 +81,54 @@ describe('allocateVips', () => {
     const requests = ['a', 'b', 'c'].map((key) => ({ key, path: key }));
     expect(problems(() => allocateVips('10.0.0.10-10.0.0.11', requests))).toEqual([
       'network.loadBalancerPool: 10.0.0.10-10.0.0.11 has no free address for "c" (2 addresses, 2 taken); widen the pool',
+    ]);
+  });
+
+  test('GIVEN a locked hot-standby VIP WHEN the standby node is renamed so the primary no longer wins it THEN an error, not a move', () => {
+    // GIVEN ingress holds an address x86 wins against pi
+    const locked = Array.from({ length: 20 }, (_, i) => `10.0.0.${10 + i}`).find(
+      (ip) => metallbAnnouncer(['x86', 'pi'], ip) === 'x86' && metallbAnnouncer(['x86', 'pi-renamed'], ip) === 'pi-renamed',
+    )!;
+    const renamed = { node: 'x86', candidates: ['x86', 'pi-renamed'] };
+    // WHEN the standby is renamed
+    const found = problems(() => allocateVips(POOL, [{ key: 'ingress', path: 'services.ingress.vip', announcer: renamed }], new Map([['ingress', locked]]), new Map(), 'cluster.lock.yaml'));
+    // THEN the error names the lock entry, why, and both ways to move it on purpose
+    expect(found).toHaveLength(1);
+    expect(found[0]).toContain(`cluster.lock.yaml: vips.ingress: ${locked}, the address ingress has, would now be announced by pi-renamed, not x86`);
+    expect(found[0]).toContain('set services.ingress.vip to one of ');
+    expect(found[0]).toContain('or delete vips.ingress from cluster.lock.yaml to let synth choose a new address');
+    const offered = /one of ([0-9., ]+) \(/.exec(found[0])![1].split(', ');
+    for (const ip of offered) expect(metallbAnnouncer(renamed.candidates, ip)).toBe('x86');
+  });
+
+  test('GIVEN a lock WHEN explicit and new services are added THEN lock first, then explicit, then new, and no suggestion is a live VIP', () => {
+    // GIVEN a and b locked at the first two addresses of a five-address pool
+    const lock = new Map([['a', '10.0.0.10'], ['b', '10.0.0.11']]);
+    // WHEN c asks for b's address and d is new
+    const requests = [{ key: 'a', path: 'a' }, { key: 'b', path: 'b' }, { key: 'c', path: 'services.games[2].vip', explicit: '10.0.0.11' }, { key: 'd', path: 'd' }];
+    // THEN the refusal names b and offers neither a's nor b's address
+    expect(problems(() => allocateVips('10.0.0.10-10.0.0.14', requests, lock))).toEqual([
+      'services.games[2].vip: 10.0.0.11 is already the VIP of b (kept in the cluster lock); taking it would move b and break what points at it; free addresses: 10.0.0.12, 10.0.0.13, 10.0.0.14',
+    ]);
+    // AND with a free explicit address, a and b keep theirs, c gets its own, d a free one
+    const vips = allocateVips('10.0.0.10-10.0.0.14', [...requests.slice(0, 2), { ...requests[2], explicit: '10.0.0.13' }, requests[3]], lock);
+    expect(vips.get('a')).toBe('10.0.0.10');
+    expect(vips.get('b')).toBe('10.0.0.11');
+    expect(vips.get('c')).toBe('10.0.0.13');
+    expect(['10.0.0.12', '10.0.0.14']).toContain(vips.get('d'));
+  });
+
+  test('GIVEN a hand-edited lock giving two services one address THEN an error naming both', () => {
+    const found = problems(() => allocateVips(POOL, [{ key: 'a', path: 'a' }, { key: 'b', path: 'b' }], new Map([['a', '10.0.0.12'], ['b', '10.0.0.12']])));
+    expect(found).toHaveLength(1);
+    expect(found[0]).toContain('the cluster lock: vips.b: 10.0.0.12, the address b has, is also locked for a; two services cannot both hold it');
+  });
+
+  test('GIVEN a locked VIP WHEN the pool no longer contains it THEN it moves and the move is said', () => {
+    const vips = allocateVips('10.0.1.10-10.0.1.12', [{ key: 'a', path: 'a' }], new Map([['a', '10.0.0.12']]));
+    expect(Ipv4Range.parse('10.0.1.10-10.0.1.12').contains(vips.get('a'))).toBe(true);
+    expect(vips.moves).toEqual([
+      `a moves from 10.0.0.12 to ${vips.get('a')} (network.loadBalancerPool 10.0.1.10-10.0.1.12 no longer contains it); update what points at it: router port-forwards, DNS, clients`,
     ]);
   });
 
