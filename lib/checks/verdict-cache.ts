@@ -36,8 +36,22 @@ export function memoryVerdictCache(fingerprint: string): VerdictCache {
   };
 }
 
+/** Objects frozen all the way down (the chart renders a process shares): their keys are computed once. */
+const immutable = new WeakSet<object>();
+const frozenKeys = new WeakMap<object, Map<string, string>>();
+
+/** Declares `value` deep-frozen (lib/helm/chart-renderer.ts), so its verdict key cannot go stale. */
+export function markDeepFrozen(value: object): void {
+  immutable.add(value);
+}
+
 function verdictKey(fingerprint: string, value: unknown): string {
-  return createHash('sha256').update(fingerprint).update('\0').update(JSON.stringify(value)).digest('base64url');
+  const frozen = value !== null && typeof value === 'object' && immutable.has(value) ? value : undefined;
+  const known = frozen && frozenKeys.get(frozen)?.get(fingerprint);
+  if (known) return known;
+  const key = createHash('sha256').update(fingerprint).update('\0').update(JSON.stringify(value)).digest('base64url');
+  if (frozen) frozenKeys.set(frozen, (frozenKeys.get(frozen) ?? new Map()).set(fingerprint, key));
+  return key;
 }
 
 /** No cache: every object is validated on every run. */

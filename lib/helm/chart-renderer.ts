@@ -16,6 +16,7 @@ import {
   readChartArchive,
   verifyChartArchive,
 } from './chart-cache';
+import { markDeepFrozen } from '../checks/verdict-cache';
 import { ChartRelease } from './releases';
 import { chartValuesModel, unreadValues } from './unread-values';
 
@@ -160,6 +161,7 @@ export class HelmChartRenderer implements ChartRenderer {
       const bytes = readFileSync(path);
       const digest = createHash('sha256').update(bytes).digest('hex');
       const cached = parsedRenders.get(digest) ?? deepFreeze(JSON.parse(bytes.toString('utf8')) as CachedRender);
+      cached.objects.forEach((o) => markDeepFrozen(o.manifest));
       parsedRenders.set(digest, cached);
       return { release, objects: cached.objects, unreadValues: cached.unreadValues, releaseBytes: cached.releaseBytes };
     });
