@@ -13,7 +13,7 @@
 
 /** Library folders (and the loose files of lib/), bottom first. */
 const LIBRARY = [
-  ['errors.ts', 'project-root.ts', 'conventions', 'upstream'], // facts and names every part agrees on
+  ['errors.ts', 'project-root.ts', 'conventions', 'upstream', 'yaml'], // facts and names every part agrees on, reading and writing YAML
   ['net'], // addresses, the VIP allocator
   ['spec'], // cluster.yaml: schema, rules, loading
   ['images.ts', 'placement'], // the image catalogue, where pods run

@@ -5,9 +5,15 @@ module.exports = {
   testMatch: ['<rootDir>/main.test.ts', '<rootDir>/test/**/*.test.ts'],
   // Real programs (restic, sanoid, …): their own project, npm run test:programs.
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/programs/'],
-  // Type-checking is `tsc --noEmit` in `npm test`; jest only transpiles.
+  // jest only strips types; test/typecheck.test.ts runs `tsc --noEmit` beside the other files.
   transform: { '^.+\\.ts$': 'ts-jest' },
   testTimeout: 60000,
+  // Every core: jest's default (all but one) leaves one of CI's two cores idle.
+  maxWorkers: '100%',
+  // The type check and promtool's rule tests (one long step each) first, the rest beside them.
+  testSequencer: '<rootDir>/test/sequencer.js',
   // The tests render the pinned charts: refuse to start without the chart cache (npm run charts).
   globalSetup: '<rootDir>/test/chart-cache-setup.ts',
+  // The schema verdicts and YAML conversions synth keeps in .cache/, shared by the test files.
+  setupFilesAfterEnv: ['<rootDir>/test/shared-caches.ts'],
 };

@@ -26,6 +26,8 @@ import { stringify } from 'yaml';
 import { z } from 'zod';
 import { UserError } from './lib/errors';
 import { carriesGeneratedHeader, compareFiles, FileChanges, FileSet } from './lib/output/file-set';
+import { persistYamlMemo } from './lib/yaml/yaml-memo';
+import { CACHE_DIR } from './lib/helm/chart-cache';
 import { formatPlan, planChanges } from './lib/plan/plan';
 import { formatApplyPlan } from './lib/plan/apply-verdicts';
 import { PROJECT_ROOT } from './lib/project-root';
@@ -34,6 +36,7 @@ import { CLUSTER_SPEC, loadSpec } from './lib/services/registry';
 import { restoreJob } from './lib/storage/restore-job';
 import { ClusterLock, formatClusterLock, lockPathFor, parseClusterLock } from './lib/lock/cluster-lock';
 import { defaultChecks, synthesize, SynthResult } from './lib/synth';
+import { persistSchemaVerdicts } from './lib/checks/kubernetes-schema-check';
 
 /** The folders synth owns completely: anything in them that it did not write is removed. */
 export const OUTPUT_DIRS = ['dist', 'flux', 'host-provisioning'] as const;
@@ -74,6 +77,10 @@ export interface RunResult {
 
 /** Runs the command line. Never throws for user mistakes; returns what to print. */
 export async function run(argv: readonly string[]): Promise<RunResult> {
+  // YAML conversions of earlier synths, kept in .cache/yaml/ (lib/yaml/yaml-memo.ts)
+  const saveYamlMemo = persistYamlMemo(join(CACHE_DIR, 'yaml'), join(PROJECT_ROOT, 'node_modules', 'yaml', 'package.json'));
+  // and the schema check's verdicts, in .cache/verdicts/ (lib/output/verdict-cache.ts)
+  const saveVerdicts = persistSchemaVerdicts();
   try {
     return { exitCode: 0, stdout: await runOrThrow(argv), stderr: '' };
   } catch (e) {
@@ -87,6 +94,9 @@ export async function run(argv: readonly string[]): Promise<RunResult> {
       return { exitCode: 1, stdout: '', stderr: `error: cannot ${io.syscall} ${io.path ?? ''}: ${io.code} (${ERRNO_WORDS[io.code] ?? io.message}); nothing was changed\n` };
     }
     throw e;
+  } finally {
+    saveYamlMemo();
+    saveVerdicts();
   }
 }
 

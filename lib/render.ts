@@ -1,5 +1,4 @@
 import { App, Chart } from 'cdk8s';
-import { stringify } from 'yaml';
 import { bootstrapManifests } from './flux/bootstrap-manifests';
 import { FluxChart } from '../charts/flux-chart';
 import { K3S_MANIFESTS_DIR } from './k3s/k3s-requirements';
@@ -12,6 +11,7 @@ import { LocalDataVolume } from './storage/local-data-volume';
 import { serviceMonitoring } from './services/registry';
 import { STORAGE_HISTORY_CONTEXT } from './storage/storage-history';
 import { GeneratedFile } from './output/generated-file';
+import { stringifyYaml } from './yaml/yaml-memo';
 import { ClusterSpec } from './spec/schema';
 import { StageRegistry } from './stages/stage';
 
@@ -48,6 +48,10 @@ export function renderCluster(
     throw new Error(`Construct validation failed:\n${errors.join('\n')}`);
   }
 
+  // A chart's manifests are final once the tree is built and validated; the DNS chart reads every
+  // other chart's while it renders (its zone), so each chart is synthesized once, not twice.
+  [...stageCharts.map(([, chart]) => chart), flux].forEach(synthesizeOnce);
+
   const files = new FileSet();
   const objects: RenderedObject[] = [];
   const objectCounts = new Map<string, number>();
@@ -56,7 +60,7 @@ export function renderCluster(
     for (const manifest of chart.toJson()) {
       const relative = objectFileName(manifest);
       const file = `${folder}/${relative}`;
-      files.addWithHeader(file, stringify(manifest, { lineWidth: 0 }), '#');
+      files.addWithHeader(file, stringifyYaml(manifest, { lineWidth: 0 }), '#');
       objects.push({ file, group, manifest });
       resources.push(relative);
     }
@@ -82,6 +86,13 @@ export function renderCluster(
   return { spec, objects, bootstrapObjects, chartObjects: [], releases: [], files, objectCounts, vips, stages };
 }
 
+/** Makes `chart.toJson()` compute its manifests on the first call and return them after. */
+function synthesizeOnce(chart: Chart): void {
+  const synthesize = chart.toJson.bind(chart);
+  let manifests: ReturnType<Chart['toJson']> | undefined;
+  chart.toJson = () => (manifests ??= synthesize());
+}
+
 /** Construct IDs are a contract: `networking-controllers` -> `NetworkingControllers`. */
 function chartId(stageName: string): string {
   return stageName
@@ -97,7 +108,7 @@ function objectFileName(manifest: { kind: string; metadata: { name: string; name
 }
 
 function kustomization(resources: string[]): string {
-  return stringify({
+  return stringifyYaml({
     apiVersion: 'kustomize.config.k8s.io/v1beta1',
     kind: 'Kustomization',
     resources: [...resources].sort(),

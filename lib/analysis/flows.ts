@@ -3,7 +3,7 @@ import { clusterObjects, describeObject, RenderedCluster } from '../output/rende
 import { NAMESPACE_NAME_LABEL } from '../conventions/namespaces';
 import { eligibleNodes } from './scheduling';
 import { podTemplateModel } from './workload-model';
-import type { Yaml } from '../output/yaml';
+import type { Yaml } from '../yaml/yaml';
 
 /*
  * The traffic the cluster needs, derived from the rendered objects (ours and the charts'), and

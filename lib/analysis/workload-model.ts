@@ -1,5 +1,5 @@
 import { describeObject, RenderedObject } from '../output/rendered';
-import type { Yaml } from '../output/yaml';
+import type { Yaml } from '../yaml/yaml';
 
 /*
  * What the promise checks need to know about the rendered workloads, read from the

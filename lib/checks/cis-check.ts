@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { parse } from 'yaml';
+import { parseYaml as parse } from '../yaml/yaml-memo';
 import { clusterModel } from '../analysis/workload-model';
 import { CisControl, cisControls, ControlContext, ControlResult, NamespaceFacts, RenderedNodeK3s } from '../k3s/cis-controls';
 import { undefinedK3sFlags } from '../k3s/k3s-cli-flags';

@@ -1,4 +1,4 @@
-import { parse } from 'yaml';
+import { parseYaml as parse } from '../yaml/yaml-memo';
 import { ImageInfo, imageRepository, imageTag } from '../images';
 import { imageCatalog } from '../services/registry';
 import { HOME_ASSISTANT_METRICS_PATH, HOME_ASSISTANT_PACKAGE } from '../services/home-assistant/home-assistant';

@@ -1,4 +1,4 @@
-import { parseAllDocuments } from 'yaml';
+import { parseYamlDocuments } from '../yaml/yaml-memo';
 import { holdsData, PRUNE_KEY } from '../storage/data-volume';
 import { describeObject, RenderedCluster } from '../output/rendered';
 import { Check, CheckContext, EMPTY_CONTEXT, Finding } from './check';
@@ -10,8 +10,7 @@ export function dataObjects(files: ReadonlyMap<string, string>): Map<string, str
     if (!path.startsWith('dist/') || !/^kind: (PersistentVolumeClaim|PersistentVolume|StatefulSet|Namespace)$/m.test(content)) {
       continue;
     }
-    for (const doc of parseAllDocuments(content)) {
-      const m = doc.toJS();
+    for (const m of parseYamlDocuments(content)) {
       if (holdsData(m)) {
         found.set(describeObject(m), path);
       }

@@ -1,5 +1,5 @@
 import { dirname } from 'node:path';
-import { parse } from 'yaml';
+import { parseYaml as parse } from '../yaml/yaml-memo';
 import { z } from 'zod';
 import { k3osConfigSchema } from '../host/k3os-schema';
 import { parseK3sArgs } from '../k3s/k3s-flags';

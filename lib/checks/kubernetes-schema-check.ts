@@ -1,8 +1,10 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { CACHE_DIR } from '../helm/chart-cache';
 import { PROJECT_ROOT } from '../project-root';
 import { clusterObjects, describeObject, RenderedCluster } from '../output/rendered';
 import { Check, Finding } from './check';
+import { filesFingerprint, fileVerdictCache, memoryVerdictCache, NO_VERDICT_CACHE, VerdictCache } from '../output/verdict-cache';
 
 /** Validates a manifest; on failure returns the JSON-schema errors. */
 type Validator = (manifest: unknown) => SchemaError[] | undefined;
@@ -34,6 +36,19 @@ function errorText(err: SchemaError): string {
   }
 }
 
+/**
+ * `import()` of an ES module. The synth launcher runs the bundle from V8's code cache, where an
+ * import() compiled into the bundle fails ("Invalid host defined options", nodejs/node#43663),
+ * so it hands in its own import() under this symbol (scripts/synth.mjs); elsewhere (jest, a
+ * plain require) the bundle's own runs.
+ */
+export const IMPORT_HOOK = Symbol.for('homelab-cluster.import');
+
+function importModule(specifier: string): Promise<unknown> {
+  const hook = (globalThis as { [IMPORT_HOOK]?: (s: string) => Promise<unknown> })[IMPORT_HOOK];
+  return hook ? hook(specifier) : import(specifier);
+}
+
 /** API groups whose validators are generated from ../shared/crds by `npm run import`. */
 const GENERATED_GROUPS = ['metallb.io', 'operator.tigera.io', 'helm.cattle.io', 'gateway.networking.k8s.io', 'cert-manager.io', 'upgrade.cattle.io'];
 
@@ -58,7 +73,7 @@ async function loadValidator(apiVersion: string, kind: string): Promise<Validato
   try {
     if (GENERATED_GROUPS.includes(group)) {
       const file = join(PROJECT_ROOT, 'imports', 'validators', group, `${generatedName(group, version, kind)}.js`);
-      const mod = (await import(pathToFileURL(file).href)) as { validate: ((m: unknown) => boolean) & { errors?: SchemaError[] } };
+      const mod = (await importModule(pathToFileURL(file).href)) as { validate: ((m: unknown) => boolean) & { errors?: SchemaError[] } };
       return (m) => (mod.validate(m) ? undefined : (mod.validate.errors ?? []));
     }
     let path: string | undefined;
@@ -70,7 +85,7 @@ async function loadValidator(apiVersion: string, kind: string): Promise<Validato
     if (!path) {
       return undefined;
     }
-    const Model = ((await import(path)) as Record<string, new (data: unknown) => { validate(): void }>)[kind];
+    const Model = ((await importModule(path)) as Record<string, new (data: unknown) => { validate(): void }>)[kind];
     if (!Model) {
       return undefined;
     }
@@ -110,18 +125,79 @@ function valueAt(root: unknown, instancePath: string): unknown {
     .reduce<unknown>((cur, key) => (cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[key] : undefined), root);
 }
 
+/** Where the schema check keeps the keys of the objects that passed (gitignored). */
+export const SCHEMA_VERDICTS_FILE = join(CACHE_DIR, 'verdicts', 'kubernetes-schema.json');
+
+/** The packages whose code and schemas decide a verdict (besides imports/validators). */
+const VALIDATOR_PACKAGES = ['kubernetes-models', '@kubernetes-models/flux-cd', '@kubernetes-models/validate', '@kubernetes-models/base', '@kubernetes-models/apimachinery'];
+
+/**
+ * Everything that decides a verdict: the generated validators, the installed validator
+ * packages (their package.json names the exact version npm installed) and this check's own
+ * code (the file it runs from: the synth bundle, or this source under jest).
+ */
+export function schemaValidatorsFingerprint(): string {
+  return filesFingerprint([
+    join(PROJECT_ROOT, 'imports', 'validators'),
+    ...VALIDATOR_PACKAGES.map((p) => join(PROJECT_ROOT, 'node_modules', p, 'package.json')),
+    __filename,
+  ]);
+}
+
+export interface KubernetesSchemaCheckOptions {
+  /**
+   * The verdicts kept from earlier runs: an object that passed, byte for byte the same, under
+   * the same validators, is not validated again. `false`: validate everything.
+   * @default - the process's verdicts (useSchemaVerdicts; main.ts keeps them in .cache/verdicts/)
+   */
+  readonly verdicts?: VerdictCache | false;
+}
+
+let processVerdicts: VerdictCache | undefined;
+
+/** The verdicts every schema check without its own uses from now on; returns the ones before. */
+export function useSchemaVerdicts(next: VerdictCache | undefined): VerdictCache | undefined {
+  const previous = processVerdicts;
+  processVerdicts = next;
+  return previous;
+}
+
+/**
+ * Keeps the schema verdicts in SCHEMA_VERDICTS_FILE across synths (main.ts, the one impure
+ * file, calls it; the pipeline itself writes nothing). Returns the function that saves them.
+ */
+export function persistSchemaVerdicts(file: string = SCHEMA_VERDICTS_FILE): () => void {
+  const verdicts = fileVerdictCache(file, schemaValidatorsFingerprint, { deferred: true });
+  useSchemaVerdicts(verdicts);
+  return () => verdicts.save();
+}
+
+function defaultVerdicts(): VerdictCache {
+  processVerdicts ??= memoryVerdictCache(schemaValidatorsFingerprint());
+  return processVerdicts;
+}
+
 /** Every rendered object validates against the schema of its apiVersion and kind. */
 export class KubernetesSchemaCheck implements Check {
   public readonly name = 'kubernetes-schema';
+  private readonly verdicts?: VerdictCache | false;
+
+  constructor(options: KubernetesSchemaCheckOptions = {}) {
+    this.verdicts = options.verdicts;
+  }
 
   public async run(cluster: RenderedCluster): Promise<Finding[]> {
+    const verdicts = this.verdicts === false ? NO_VERDICT_CACHE : (this.verdicts ?? defaultVerdicts());
     const findings: Finding[] = [];
-    // One load per kind, in sequence (jest's ES-module loader cannot link overlapping imports).
+    const objects = clusterObjects(cluster).map((object) => ({ object, key: verdicts.key(object.manifest) }));
+    const pending = objects.filter(({ key }) => !verdicts.passed(key));
+    // One load per kind, in sequence (jest's ES-module loader cannot link overlapping imports);
+    // only the kinds of objects not known to pass.
     const validators = new Map<string, Validator | undefined>();
-    for (const k of new Set(clusterObjects(cluster).map((o) => `${o.manifest.apiVersion} ${o.manifest.kind}`))) {
+    for (const k of new Set(pending.map(({ object: o }) => `${o.manifest.apiVersion} ${o.manifest.kind}`))) {
       validators.set(k, await loadValidator(k.split(' ')[0], k.split(' ')[1]));
     }
-    for (const object of clusterObjects(cluster)) {
+    for (const { object, key } of pending) {
       const { apiVersion, kind } = object.manifest;
       const where = `${object.file}: ${describeObject(object.manifest)}`;
       const validate = validators.get(`${apiVersion} ${kind}`);
@@ -129,7 +205,11 @@ export class KubernetesSchemaCheck implements Check {
         findings.push(this.error(`${where}: no schema is known for ${apiVersion} ${kind}`));
         continue;
       }
-      for (const err of validate(object.manifest) ?? []) {
+      const errors = validate(object.manifest) ?? [];
+      if (errors.length === 0) {
+        verdicts.record(key);
+      }
+      for (const err of errors) {
         const missing = err.params?.missingProperty as string | undefined;
         const field = fieldPath(err.instancePath + (missing ? `/${missing}` : ''));
         const problem = missing
@@ -138,6 +218,7 @@ export class KubernetesSchemaCheck implements Check {
         findings.push(this.error(`${where}: ${field || '(object)'}: ${problem}`));
       }
     }
+    verdicts.flush();
     return findings;
   }
 

@@ -1,4 +1,4 @@
-import { parse, parseAllDocuments } from 'yaml';
+import { parseYaml as parse, parseYamlDocuments } from '../yaml/yaml-memo';
 import { eligibleNodes } from '../analysis/scheduling';
 import { bootstrapFiles } from '../host/bootstrap-files';
 import { K3S_MANIFESTS_DIR } from '../k3s/k3s-requirements';
@@ -146,7 +146,7 @@ export class FirstBootCheck implements Check {
     const messages: string[] = [];
     const files = bootstrapFiles(cluster.spec);
     const noFlannel = flags.flags['flannel-backend'] === 'none';
-    const same = (a: string, b: string): boolean => JSON.stringify(parseAllDocuments(a).map((d) => d.toJS())) === JSON.stringify(parseAllDocuments(b).map((d) => d.toJS()));
+    const same = (a: string, b: string): boolean => JSON.stringify(parseYamlDocuments(a)) === JSON.stringify(parseYamlDocuments(b));
     for (const expected of files) {
       const actual = written.files.get(expected.path);
       const what = expected.cni ? 'the CNI manifest' : `the first-boot manifest ${expected.fileName}`;

@@ -2,7 +2,7 @@ import { parse } from 'yaml';
 import { describeObject, RenderedCluster } from '../output/rendered';
 import { createSecretCommand, secretFilePath, secretReferences } from '../secrets/secret-references';
 import { Check, CheckContext, EMPTY_CONTEXT, Finding } from './check';
-import type { Yaml } from '../output/yaml';
+import type { Yaml } from '../yaml/yaml';
 
 /** Whether a parsed file is SOPS-encrypted: SOPS metadata, and every data value an ENC[…] blob. */
 function plaintextKeys(doc: Yaml): string[] | undefined {

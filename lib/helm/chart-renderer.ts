@@ -17,6 +17,7 @@ import {
   verifyChartArchive,
 } from './chart-cache';
 import { ChartRelease } from '../output/rendered';
+import { markDeepFrozen } from '../output/verdict-cache';
 import { chartValuesModel, unreadValues } from './unread-values';
 import type { ChartObject, RenderedRelease } from '../output/rendered';
 
@@ -67,6 +68,23 @@ type CachedRender = { objects: ChartObject[]; unreadValues: string[]; releaseByt
 function releaseSecretBytes(files: ReadonlyMap<string, Buffer>, values: unknown, manifest: string): number {
   const chart = { templates: [...files].map(([name, data]) => ({ name, data: data.toString('base64') })), values };
   return Math.ceil(gzipSync(JSON.stringify({ chart, config: values, manifest }), { level: 9 }).length / 3) * 4;
+}
+
+/**
+ * Renders read in this process, by the sha256 of the file: a bootstrap HelmChart and the
+ * HelmRelease that takes it over often render alike, so do the two passes of
+ * renderChartObjects for a chart that does not look at the cluster's APIs, and so do the
+ * synths of one test file. Checks only read the objects, so one parse serves them all; they
+ * are frozen, so code that would change one fails loudly instead of changing every reader's.
+ */
+const parsedRenders = new Map<string, CachedRender>();
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.values(value).forEach(deepFreeze);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 export class HelmChartRenderer implements ChartRenderer {
@@ -121,7 +139,11 @@ export class HelmChartRenderer implements ChartRenderer {
       renameSync(tmp, job.path);
     });
     return jobs.map(({ release, path }) => {
-      const cached = JSON.parse(readFileSync(path, 'utf8')) as CachedRender;
+      const bytes = readFileSync(path);
+      const digest = createHash('sha256').update(bytes).digest('hex');
+      const cached = parsedRenders.get(digest) ?? deepFreeze(JSON.parse(bytes.toString('utf8')) as CachedRender);
+      cached.objects.forEach((o) => markDeepFrozen(o.manifest));
+      parsedRenders.set(digest, cached);
       return { release, objects: cached.objects, unreadValues: cached.unreadValues, releaseBytes: cached.releaseBytes };
     });
   }

@@ -1,4 +1,4 @@
-import { parse } from 'yaml';
+import { parseYaml as parse } from '../yaml/yaml-memo';
 import { describeObject, RenderedObject } from '../output/rendered';
 import { ChartSource, PINNED_CHARTS } from '../upstream/charts';
 import type { ChartRelease } from '../output/rendered';

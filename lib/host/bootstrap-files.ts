@@ -1,4 +1,4 @@
-import { stringify } from 'yaml';
+import { stringifyYaml as stringify } from '../yaml/yaml-memo';
 import { bootstrapManifests } from '../flux/bootstrap-manifests';
 import { K3S_MANIFESTS_DIR } from '../k3s/k3s-requirements';
 import { ClusterSpec } from '../spec/schema';

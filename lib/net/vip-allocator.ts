@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { parseAllDocuments } from 'yaml';
+import { parseYamlDocuments } from '../yaml/yaml-memo';
 import { UserError } from '../errors';
 import { Ipv4Range } from './ipv4';
 import { metallbAnnouncer } from './metallb-election';
@@ -211,7 +211,7 @@ export function previousVips(files: ReadonlyMap<string, string>): Map<string, st
   };
   for (const [path, content] of files) {
     if (path.startsWith('dist/') && content.includes(VIP_KEY_ANNOTATION)) {
-      parseAllDocuments(content).forEach((doc) => walk(doc.toJS()));
+      parseYamlDocuments(content).forEach(walk);
     }
   }
   return found;

@@ -2,7 +2,7 @@ import { ClusterSpec } from '../spec/schema';
 import { PORTS, serviceHost } from './constants';
 import type { ScrapeJob } from './monitoring';
 import { smartctlScrapeJob } from './storage-health';
-import type { Yaml } from '../output/yaml';
+import type { Yaml } from '../yaml/yaml';
 
 /** Where the Prometheus pod finds its files. */
 export const PROMETHEUS_PATHS = {

@@ -4,7 +4,7 @@ import { ClusterSpec } from '../spec/schema';
 import { DISK_TEMPERATURE_CELSIUS, poolDisks, SMARTCTL_EXPORTER } from '../storage/disks';
 import type { AlertRule, DashboardSpec, RuleGroup } from './monitoring';
 import { SEL_EVENTS } from './ipmi-module';
-import type { Yaml } from '../output/yaml';
+import type { Yaml } from '../yaml/yaml';
 
 /*
  * The storage node's own health as signals (docs/decisions/0083-disk-health.md): SMART of

@@ -1,5 +1,5 @@
-import { parseAllDocuments } from 'yaml';
-import type { Yaml } from './yaml';
+import { parseYamlDocuments } from '../yaml/yaml-memo';
+import type { Yaml } from '../yaml/yaml';
 
 /** One object in the outputs: where it is and what it is. */
 export interface OutputObject {
@@ -22,8 +22,7 @@ export function outputObjects(files: ReadonlyMap<string, string>): ReadonlyMap<s
     if ((!file.startsWith('dist/') && !file.startsWith('flux/')) || file.endsWith('/kustomization.yaml')) {
       continue;
     }
-    for (const doc of parseAllDocuments(content)) {
-      const m = doc.toJS();
+    for (const m of parseYamlDocuments(content)) {
       if (m?.kind && m?.metadata?.name) {
         out.set(`${m.kind}/${m.metadata.namespace ? `${m.metadata.namespace}/` : ''}${m.metadata.name}`, { file, manifest: m });
       }

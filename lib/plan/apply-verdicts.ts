@@ -1,7 +1,7 @@
 import { describeObject } from '../output/rendered';
 import { OutputObject, outputObjects } from '../output/output-objects';
 import { Verdict, verdictOf } from './update-rules';
-import type { Yaml } from '../output/yaml';
+import type { Yaml } from '../yaml/yaml';
 
 export type { OutputObject } from '../output/output-objects';
 export { outputObjects } from '../output/output-objects';

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import { holdsData } from '../storage/data-volume';
 import { describeObject } from '../output/rendered';
-import type { Yaml } from '../output/yaml';
+import type { Yaml } from '../yaml/yaml';
 
 export interface PlannedChange {
   readonly change: 'added' | 'changed' | 'removed';

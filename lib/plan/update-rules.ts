@@ -1,5 +1,5 @@
 import { parseQuantity } from '../analysis/quantity';
-import type { Yaml } from '../output/yaml';
+import type { Yaml } from '../yaml/yaml';
 /*
  * The API server's update rules: which changes to an existing object Kubernetes 1.33
  * refuses, read from its validation code at v1.33.11 (k8s.io/kubernetes, the files named in

@@ -1,6 +1,6 @@
 import { CERT_MANAGER_NAMESPACE } from '../ingress/cert-manager';
 import { RenderedObject } from '../output/rendered';
-import type { Yaml } from '../output/yaml';
+import type { Yaml } from '../yaml/yaml';
 
 /** A Secret a rendered object needs, and the keys it reads (empty: the whole Secret). */
 export interface SecretReference {

@@ -1,6 +1,7 @@
 import { Document, isScalar, LineCounter, parseDocument, visit } from 'yaml';
 import { z } from 'zod';
 import { UserError } from '../errors';
+import { rememberYamlData } from '../yaml/yaml-memo';
 import { crossFieldProblems } from './cross-field-rules';
 import { ClusterSpec, clusterSchema } from './schema';
 
@@ -27,24 +28,8 @@ export function loadSpecWith(text: string, source: string, definition: SpecDefin
   if (shape) {
     throw new UserError(`${source} is not a cluster description: ${shape}`);
   }
-  const lineCounter = new LineCounter();
-  // Duplicate keys are found below in one pass; the parser's own check compares every pair.
-  const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: true, lineCounter });
-  const errors = [...doc.errors.map((e) => e.message.split('\n')[0].replace(/:$/, '')), ...duplicateKeys(doc, lineCounter)];
-  if (errors.length > 0) {
-    throw new UserError(`${source} is not valid YAML:`, errors);
-  }
-  let raw: unknown;
-  try {
-    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSION });
-  } catch (e) {
-    if (e instanceof ReferenceError) {
-      throw new UserError(
-        `${source} is not a cluster description: its YAML aliases expand to more than ${MAX_ALIAS_EXPANSION} nodes (an alias bomb?); write the repeated parts out or use fewer aliases`,
-      );
-    }
-    throw e;
-  }
+  // a text parsed without a problem before is not parsed again (lib/yaml/yaml-memo.ts)
+  const raw = rememberYamlData('cluster-description', text, () => parseYamlText(text, source));
   const parsed = definition.schema.safeParse(raw ?? {});
   if (!parsed.success) {
     const issues = parsed.error.issues;
@@ -60,6 +45,27 @@ export function loadSpecWith(text: string, source: string, definition: SpecDefin
     throw new UserError(`${source} has ${plural(problems.length, 'problem')}:`, problems);
   }
   return spec;
+}
+
+/** The data of the YAML text; a UserError for invalid YAML, duplicate keys or an alias bomb. */
+function parseYamlText(text: string, source: string): unknown {
+  const lineCounter = new LineCounter();
+  // Duplicate keys are found below in one pass; the parser's own check compares every pair.
+  const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: true, lineCounter });
+  const errors = [...doc.errors.map((e) => e.message.split('\n')[0].replace(/:$/, '')), ...duplicateKeys(doc, lineCounter)];
+  if (errors.length > 0) {
+    throw new UserError(`${source} is not valid YAML:`, errors);
+  }
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSION });
+  } catch (e) {
+    if (e instanceof ReferenceError) {
+      throw new UserError(
+        `${source} is not a cluster description: its YAML aliases expand to more than ${MAX_ALIAS_EXPANSION} nodes (an alias bomb?); write the repeated parts out or use fewer aliases`,
+      );
+    }
+    throw e;
+  }
 }
 
 /** How far YAML aliases may expand (the yaml library's measure); its default, 100, refuses an anchor used 101 times. */

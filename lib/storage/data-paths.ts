@@ -1,5 +1,5 @@
 import { describeObject, RenderedObject } from '../output/rendered';
-import type { Yaml } from '../output/yaml';
+import type { Yaml } from '../yaml/yaml';
 
 /** Where a claim's data lives on the storage node, and which object says so. */
 export interface DataPath {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
 import { parseQuantity } from '../analysis/quantity';
-import type { Yaml } from '../output/yaml';
+import type { Yaml } from '../yaml/yaml';
 
 /*
  * What the cluster lock says about existing storage objects, for the things Kubernetes

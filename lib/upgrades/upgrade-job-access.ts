@@ -1,4 +1,4 @@
-import type { Yaml } from '../output/yaml';
+import type { Yaml } from '../yaml/yaml';
 
 /*
  * What the Job pods of a system-upgrade-controller Plan are, and which Kubernetes API

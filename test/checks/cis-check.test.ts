@@ -7,7 +7,7 @@ import { FileSet } from '../../lib/output/file-set';
 import { RenderedCluster } from '../../lib/output/rendered';
 import { synthesize } from '../../lib/synth';
 import { defaultSpecText } from '../helpers';
-import type { Yaml } from '../../lib/output/yaml';
+import type { Yaml } from '../../lib/yaml/yaml';
 
 const PI_CP = 'host-provisioning/k3os/pi-cp.yaml';
 const PI_WORKER = 'host-provisioning/k3os/pi-worker.yaml';

@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, parseAllDocuments, stringify } from 'yaml';
-import type { Yaml } from '../../lib/output/yaml';
+import type { Yaml } from '../../lib/yaml/yaml';
 
 // The API server as judge (scripts/cluster/dry-run.mjs): a real kube-apiserver built from the
 // Go module proxy receives every object of a rendered tree, after the CRDs the boot installs.

@@ -6,7 +6,7 @@ import { CHROOT_SKIPPED_TAGS } from '../../lib/host/task-tags';
 import { RenderedCluster } from '../../lib/output/rendered';
 import { synthesize } from '../../lib/synth';
 import { defaultSpecText, fixtures, REPO } from '../helpers';
-import type { Yaml } from '../../lib/output/yaml';
+import type { Yaml } from '../../lib/yaml/yaml';
 
 const fourNodes = fixtures('valid').find(([n]) => n === 'four-nodes.yaml')![1];
 const rendered = async (text: string): Promise<RenderedCluster> => (await synthesize(text, 'spec.yaml')).cluster;

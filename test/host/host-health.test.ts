@@ -10,7 +10,7 @@ import { loadSpec } from '../../lib/services/registry';
 import { SMARTCTL_EXPORTER, smartctlExporterLabel } from '../../lib/storage/disks';
 import { synthesize } from '../../lib/synth';
 import { defaultSpecText, fixtures } from '../helpers';
-import type { Yaml } from '../../lib/output/yaml';
+import type { Yaml } from '../../lib/yaml/yaml';
 
 /*
  * The storage node's self-care: the BMC watchdog, SMART, scrub and snapshot health, and the

@@ -9,7 +9,7 @@ import { FileSet } from '../../lib/output/file-set';
 import { RenderedCluster } from '../../lib/output/rendered';
 import { synthesize } from '../../lib/synth';
 import { defaultSpecText } from '../helpers';
-import type { Yaml } from '../../lib/output/yaml';
+import type { Yaml } from '../../lib/yaml/yaml';
 
 async function shipped(): Promise<RenderedCluster> {
   return (await synthesize(defaultSpecText(), 'cluster.yaml')).cluster;

@@ -15,7 +15,7 @@ import { loadSpec } from '../../lib/services/registry';
 import { ClusterSpec } from '../../lib/spec/schema';
 import { synthesize } from '../../lib/synth';
 import { defaultSpecText, fixtures } from '../helpers';
-import type { Yaml } from '../../lib/output/yaml';
+import type { Yaml } from '../../lib/yaml/yaml';
 
 const debianEverywhere = fixtures('valid').find(([n]) => n === 'debian-everywhere.yaml')![1];
 

@@ -10,7 +10,7 @@ import { metallbAnnouncer } from '../../lib/net/metallb-election';
 import { loadSpec } from '../../lib/services/registry';
 import { defaultSpecText } from '../helpers';
 import { renderSpec } from '../helpers-render';
-import type { Yaml } from '../../lib/output/yaml';
+import type { Yaml } from '../../lib/yaml/yaml';
 
 const spec = loadSpec(defaultSpecText(), 'cluster.yaml');
 

@@ -5,7 +5,7 @@ import { bootstrapManifests } from '../../lib/flux/bootstrap-manifests';
 import { loadSpec } from '../../lib/services/registry';
 import { defaultSpecText, fixtures, REPO } from '../helpers';
 import { renderSpec } from '../helpers-render';
-import type { Yaml } from '../../lib/output/yaml';
+import type { Yaml } from '../../lib/yaml/yaml';
 
 type Validate = ((m: unknown) => boolean) & { errors?: unknown[] };
 

@@ -10,7 +10,7 @@ import { RenderedCluster } from '../../lib/output/rendered';
 import { DLNA_IMAGE } from '../../lib/services/dlna/dlna-server';
 import { synthesize } from '../../lib/synth';
 import { defaultSpecText } from '../helpers';
-import type { Yaml } from '../../lib/output/yaml';
+import type { Yaml } from '../../lib/yaml/yaml';
 
 async function shipped(): Promise<RenderedCluster> {
   return (await synthesize(defaultSpecText(), 'cluster.yaml')).cluster;

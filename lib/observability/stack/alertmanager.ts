@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { stringify } from 'yaml';
+import { stringifyYaml as stringify } from '../../yaml/yaml-memo';
 import { HomelabWorkload, RESTRICTED_CONTAINER } from '../../k8s/homelab-workload';
 import { ALERT_WEBHOOK_URL_FILE, alertmanagerConfig } from '../alertmanager-config';
 import { OBSERVABILITY_IMAGES as IMAGES, OBSERVABILITY_NAMESPACE as NS, PORTS } from '../constants';

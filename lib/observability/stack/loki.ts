@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { HomelabNamespace } from '../../k8s/homelab-namespace';
-import { stringify } from 'yaml';
+import { stringifyYaml as stringify } from '../../yaml/yaml-memo';
 import { HomelabWorkload, RESTRICTED_CONTAINER } from '../../k8s/homelab-workload';
 import { OBSERVABILITY_IMAGES as IMAGES, OBSERVABILITY_NAMESPACE as NS, PORTS } from '../constants';
 import { lokiConfig } from '../loki-config';

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { stringify } from 'yaml';
+import { stringifyYaml as stringify } from '../../yaml/yaml-memo';
 import { HomelabWorkload, RESTRICTED_CONTAINER } from '../../k8s/homelab-workload';
 import { alloyHostPaths, alloyNodeAgentName, alloyNodeConfig } from '../alloy-config';
 import { clusterOses, NODE_OS } from '../../host/node-os';

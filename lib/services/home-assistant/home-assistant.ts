@@ -1,6 +1,6 @@
 import * as k8s from 'cdk8s-plus-33/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { stringify } from 'yaml';
+import { stringifyYaml as stringify } from '../../yaml/yaml-memo';
 import { HomelabNamespace } from '../../k8s/homelab-namespace';
 import { HomelabWorkload } from '../../k8s/homelab-workload';
 import { prometheusCredentialsFile, ScrapeJob } from '../../observability/monitoring';
