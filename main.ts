@@ -271,7 +271,7 @@ function readSpec(path: string): string {
     if (e instanceof UserError) {
       throw e;
     }
-    throw new UserError(`cannot read the cluster description ${path}: ${(e as NodeJS.ErrnoException).code ?? e}`);
+    throw new UserError(`cannot read the cluster description ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   } finally {
     if (fd !== undefined) {
       closeSync(fd);

@@ -34,7 +34,7 @@ export interface DashboardSpec {
 }
 
 /** One `scrape_configs` entry of prometheus.yml. */
-export type ScrapeConfig = Readonly<Record<string, unknown>>;
+export type ScrapeConfig = { readonly job_name: string } & Readonly<Record<string, unknown>>;
 
 /** A scrape job a module contributes, with the Secret key it authenticates with, if any. */
 export interface ScrapeJob {

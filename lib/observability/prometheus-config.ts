@@ -1,6 +1,6 @@
 import { ClusterSpec } from '../spec/schema';
 import { PORTS, serviceHost } from './constants';
-import type { ScrapeJob } from './monitoring';
+import type { ScrapeConfig, ScrapeJob } from './monitoring';
 import { smartctlScrapeJob } from './storage-health';
 import type { Yaml } from '../yaml/yaml';
 
@@ -14,7 +14,7 @@ export const PROMETHEUS_PATHS = {
 /** The kubelet's authenticated port (Kubernetes' default). */
 const KUBELET_PORT = 10250;
 
-export const staticJob = (job: string, targets: string[], extra: Record<string, Yaml> = {}): Record<string, Yaml> => ({
+export const staticJob = (job: string, targets: string[], extra: Record<string, Yaml> = {}): ScrapeConfig => ({
   job_name: job,
   static_configs: [{ targets }],
   ...extra,

@@ -69,7 +69,7 @@ export class Prometheus extends Construct {
             { name: 'config', mountPath: '/etc/prometheus/prometheus.yml', subPath: 'prometheus.yml' },
             { name: 'rules', mountPath: PROMETHEUS_PATHS.rules },
             { name: 'data', mountPath: '/prometheus' },
-            ...credentials.map((j) => ({ name: `${j.config.job_name}-token`, mountPath: prometheusCredentialsFile(String(j.config.job_name)).replace(/\/[^/]+$/, ''), readOnly: true })),
+            ...credentials.map((j) => ({ name: `${j.config.job_name}-token`, mountPath: prometheusCredentialsFile(j.config.job_name).replace(/\/[^/]+$/, ''), readOnly: true })),
           ],
         },
       ],
