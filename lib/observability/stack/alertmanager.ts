@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { stringifyYaml as stringify } from '../../yaml/yaml-memo';
-import { HomelabWorkload, RESTRICTED_CONTAINER } from '../../k8s/homelab-workload';
+import { HomelabWorkload } from '../../k8s/homelab-workload';
 import { ALERT_WEBHOOK_URL_FILE, alertmanagerConfig } from '../alertmanager-config';
 import { OBSERVABILITY_IMAGES as IMAGES, OBSERVABILITY_NAMESPACE as NS, PORTS } from '../constants';
 import { Placement } from '../../placement/placement';
@@ -35,7 +35,6 @@ export class Alertmanager extends Construct {
           resources: resources('20m', '48Mi', '128Mi'),
           readinessProbe: httpProbe(PORTS.alertmanager, '/-/ready'),
           livenessProbe: { ...httpProbe(PORTS.alertmanager, '/-/healthy'), failureThreshold: 4 },
-          securityContext: RESTRICTED_CONTAINER,
           volumeMounts: [
             { name: 'config', mountPath: '/etc/alertmanager/alertmanager.yml', subPath: 'alertmanager.yml' },
             { name: 'webhook', mountPath: ALERT_WEBHOOK_URL_FILE.replace(/\/[^/]+$/, ''), readOnly: true },

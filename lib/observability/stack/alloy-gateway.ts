@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { HomelabNamespace } from '../../k8s/homelab-namespace';
 import { LoadBalancerService } from '../../k8s/load-balancer-service';
 import * as k8s from 'cdk8s-plus-33/lib/imports/k8s';
-import { HomelabWorkload, RESTRICTED_CONTAINER } from '../../k8s/homelab-workload';
+import { HomelabWorkload } from '../../k8s/homelab-workload';
 import { VIP_KEYS } from '../../net/vip-keys';
 import { VIP_ANNOTATION, VIP_KEY_ANNOTATION } from '../../net/vip-allocator';
 import { alloyGatewayConfig } from '../alloy-config';
@@ -44,7 +44,6 @@ export class AlloyGateway extends Construct {
           ],
           resources: resources('30m', '96Mi', '256Mi'),
           readinessProbe: httpProbe(PORTS.alloy, '/-/ready'),
-          securityContext: RESTRICTED_CONTAINER,
           volumeMounts: [
             { name: 'config', mountPath: '/etc/alloy', readOnly: true },
             { name: 'state', mountPath: '/var/lib/alloy' },

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { HomelabWorkload, RESTRICTED_CONTAINER } from '../../k8s/homelab-workload';
+import { HomelabWorkload } from '../../k8s/homelab-workload';
 import { OBSERVABILITY_IMAGES as IMAGES, OBSERVABILITY_NAMESPACE as NS, PORTS } from '../constants';
 import { Placement } from '../../placement/placement';
 import { ClusterSpec } from '../../spec/schema';
@@ -40,7 +40,6 @@ export class ClusterExporters extends Construct {
           resources: resources('20m', '64Mi', '192Mi'),
           readinessProbe: httpProbe(PORTS.kubeStateMetrics, '/healthz'),
           livenessProbe: { ...httpProbe(PORTS.kubeStateMetrics, '/healthz'), failureThreshold: 4 },
-          securityContext: RESTRICTED_CONTAINER,
         },
       ],
     });
@@ -62,7 +61,6 @@ export class ClusterExporters extends Construct {
             args: ['--config.file=/config/ipmi.yml'],
             ports: [{ name: 'http', containerPort: PORTS.ipmiExporter }],
             resources: resources('20m', '32Mi', '96Mi'),
-            securityContext: RESTRICTED_CONTAINER,
             volumeMounts: [
               { name: 'config', mountPath: '/config', readOnly: true },
               // FreeIPMI talks through a FIFO it creates in the temp dir on every collector call.
@@ -91,7 +89,6 @@ export class ClusterExporters extends Construct {
             image: IMAGES.snmpExporter,
             ports: [{ name: 'http', containerPort: PORTS.snmpExporter }],
             resources: resources('20m', '32Mi', '96Mi'),
-            securityContext: RESTRICTED_CONTAINER,
           },
         ],
       });

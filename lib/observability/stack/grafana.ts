@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { HomelabNamespace } from '../../k8s/homelab-namespace';
 import { stringifyYaml as stringify } from '../../yaml/yaml-memo';
 import { ExposedHttpApp } from '../../ingress/exposed-http-app';
-import { HomelabWorkload, RESTRICTED_CONTAINER } from '../../k8s/homelab-workload';
+import { HomelabWorkload } from '../../k8s/homelab-workload';
 import { OBSERVABILITY_IMAGES as IMAGES, OBSERVABILITY_NAMESPACE as NS, PORTS } from '../constants';
 import { dashboardJson } from '../dashboards';
 import { Placement } from '../../placement/placement';
@@ -71,7 +71,6 @@ export class Grafana extends Construct {
           resources: resources('50m', '128Mi', '384Mi'),
           readinessProbe: httpProbe(PORTS.grafana, '/api/health'),
           livenessProbe: { ...httpProbe(PORTS.grafana, '/api/health'), failureThreshold: 4 },
-          securityContext: RESTRICTED_CONTAINER,
           volumeMounts: [
             { name: 'provisioning', mountPath: '/etc/grafana/provisioning/datasources/homelab.yaml', subPath: 'datasources.yaml' },
             { name: 'provisioning', mountPath: '/etc/grafana/provisioning/dashboards/homelab.yaml', subPath: 'dashboards.yaml' },

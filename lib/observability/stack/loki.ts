@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { HomelabNamespace } from '../../k8s/homelab-namespace';
 import { stringifyYaml as stringify } from '../../yaml/yaml-memo';
-import { HomelabWorkload, RESTRICTED_CONTAINER } from '../../k8s/homelab-workload';
+import { HomelabWorkload } from '../../k8s/homelab-workload';
 import { OBSERVABILITY_IMAGES as IMAGES, OBSERVABILITY_NAMESPACE as NS, PORTS } from '../constants';
 import { lokiConfig } from '../loki-config';
 import { Placement } from '../../placement/placement';
@@ -47,7 +47,6 @@ export class Loki extends Construct {
           ports: [{ name: 'http', containerPort: PORTS.loki }],
           resources: resources('100m', '256Mi', '1Gi'),
           readinessProbe: httpProbe(PORTS.loki, '/ready'),
-          securityContext: RESTRICTED_CONTAINER,
           volumeMounts: [
             { name: 'config', mountPath: '/etc/loki', readOnly: true },
             { name: 'data', mountPath: '/var/loki' },

@@ -44,7 +44,6 @@ export class NodeAgents extends Construct {
           ports: [{ name: 'metrics', containerPort: PORTS.nodeExporter }],
           resources: resources('20m', '32Mi', '96Mi'),
           readinessProbe: httpProbe(PORTS.nodeExporter, '/'),
-          securityContext: RESTRICTED_CONTAINER,
           volumeMounts: [
             { name: 'root', mountPath: '/host/root', readOnly: true, mountPropagation: 'HostToContainer' },
             { name: 'textfile', mountPath: TEXTFILE_DIR, readOnly: true },
@@ -79,7 +78,6 @@ export class NodeAgents extends Construct {
           args: ['-procfs', '/host/proc', '-config.path', '/config/config.yml', '-web.listen-address', `:${PORTS.processExporter}`],
           ports: [{ name: 'metrics', containerPort: PORTS.processExporter }],
           resources: resources('20m', '32Mi', '96Mi'),
-          securityContext: RESTRICTED_CONTAINER,
           volumeMounts: [
             { name: 'proc', mountPath: '/host/proc', readOnly: true },
             { name: 'config', mountPath: '/config', readOnly: true },

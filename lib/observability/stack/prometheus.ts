@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { HomelabNamespace } from '../../k8s/homelab-namespace';
 import { stringifyYaml as stringify } from '../../yaml/yaml-memo';
-import { HomelabWorkload, RESTRICTED_CONTAINER } from '../../k8s/homelab-workload';
+import { HomelabWorkload } from '../../k8s/homelab-workload';
 import { OBSERVABILITY_IMAGES as IMAGES, OBSERVABILITY_NAMESPACE as NS, PORTS } from '../constants';
 import { PROMETHEUS_PATHS, prometheusConfig } from '../prometheus-config';
 import { Placement } from '../../placement/placement';
@@ -64,7 +64,6 @@ export class Prometheus extends Construct {
           resources: resources('200m', '768Mi', '2Gi'),
           readinessProbe: httpProbe(PORTS.prometheus, '/-/ready'),
           livenessProbe: httpProbe(PORTS.prometheus, '/-/healthy'),
-          securityContext: RESTRICTED_CONTAINER,
           volumeMounts: [
             { name: 'config', mountPath: '/etc/prometheus/prometheus.yml', subPath: 'prometheus.yml' },
             { name: 'rules', mountPath: PROMETHEUS_PATHS.rules },
