@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { imageCatalog, loadSpec } from '../../lib/services/registry';
@@ -92,14 +93,11 @@ describe('Renovate can offer an update for every pin', () => {
     // the catalogue of a cluster that runs every service module with a pinned image
     const catalog = imageCatalog(loadSpec(fixtureText(join(FIXTURES, 'valid', 'media-apps.yaml')), 'media-apps.yaml'));
     const manager = config.customManagers.find((m) => m.description.startsWith('Container images pinned in TypeScript'))!;
-    const texts = [
-      'lib/observability/constants.ts',
-      'lib/services/wireguard/wireguard-server.ts',
-      'lib/services/dlna/dlna-server.ts',
-      'lib/services/jellyfin/jellyfin-server.ts',
-      'lib/storage/restore-job.ts',
-      'lib/upgrades/system-upgrade-controller.ts',
-    ].map((f) => readFileSync(join(REPO, f), 'utf8'));
+    // every file the manager reads (a new service's folder needs no entry here)
+    const patterns = manager.managerFilePatterns.map((p) => new RegExp(p.slice(1, -1)));
+    const tracked = spawnSync('git', ['-C', REPO, 'ls-files', '--cached', '--others', '--exclude-standard'], { encoding: 'utf8' }).stdout.split('\n');
+    const texts = tracked.filter((f) => patterns.some((p) => p.test(f))).map((f) => readFileSync(join(REPO, f), 'utf8'));
+    expect(texts.length).toBeGreaterThan(50);
     const found = new Set(texts.flatMap((t) => [...t.matchAll(new RegExp(manager.matchStrings[0], 'g'))]).map((m) => `${m.groups!.depName}:${m.groups!.currentValue}`));
     const pinned = Object.entries(catalog).flatMap(([repo, i]) => (i.pin ? [`${repo}:${i.pin.tag}`] : []));
     // system-upgrade-controller's image takes the tag of its repository (the github-tags manager).
