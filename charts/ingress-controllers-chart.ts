@@ -2,8 +2,9 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { FluxHelmRelease } from '../lib/flux/flux-helm-release';
 import { CERT_MANAGER_NAMESPACE, certManagerValues } from '../lib/ingress/cert-manager';
-import { INGRESS_NAMESPACE, TRAEFIK_PORTS, TRAEFIK_RELEASE, TRAEFIK_RELEASE_ANNOTATIONS, traefikValues } from '../lib/ingress/traefik';
+import { INGRESS_NAMESPACE, TRAEFIK_PORTS, TRAEFIK_RELEASE, traefikReleaseAnnotations, traefikValues } from '../lib/ingress/traefik';
 import { HomelabNamespace } from '../lib/k8s/homelab-namespace';
+import { INGRESS_FAILOVER } from '../lib/services/ingress';
 import { serverNode } from '../lib/spec/nodes';
 import { StageChartProps } from '../lib/stages/stage';
 import { CERT_MANAGER_CHART, TRAEFIK_CHART } from '../lib/upstream/charts';
@@ -32,8 +33,8 @@ export class IngressControllersChart extends Chart {
       chart: TRAEFIK_CHART,
       name: TRAEFIK_RELEASE,
       namespace: INGRESS_NAMESPACE,
-      values: traefikValues(spec, vips),
-      annotations: TRAEFIK_RELEASE_ANNOTATIONS,
+      values: traefikValues(spec, vips, INGRESS_FAILOVER.seconds(spec)),
+      annotations: traefikReleaseAnnotations(INGRESS_FAILOVER.seconds(spec)),
     });
   }
 }

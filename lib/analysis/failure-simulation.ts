@@ -1,7 +1,7 @@
 import { announcingNode } from './l2-election';
 import { ClusterSpec } from '../spec/schema';
 import { eligibleNodes, evictionSeconds } from './scheduling';
-import { NODE_MONITOR_GRACE_SECONDS, POD_START_SECONDS, vipFailoverSeconds, vpnClientRecoverySeconds } from './timings';
+import { describeVipFailover, NODE_MONITOR_GRACE_SECONDS, POD_START_SECONDS, vipFailoverSeconds, vpnClientRecoverySeconds } from './timings';
 import { ANNOTATIONS, ClusterModel, loadBalancersOf, WorkloadModel } from './workload-model';
 
 /** A single failure the cluster is promised to survive, or at least to be understood under. */
@@ -95,7 +95,7 @@ export function simulate(spec: ClusterSpec, model: ClusterModel, w: WorkloadMode
         return { status: 'serving' };
       }
       const vip = vipFailoverSeconds(spec.nodes.length);
-      const move = `MetalLB moves the VIP to a node with a ready replica (memberlist: ${vip.min}-${vip.max} s)`;
+      const move = `MetalLB moves the VIP to a node with a ready replica, ${describeVipFailover(vip)}`;
       return w.annotations[ANNOTATIONS.clientRecovery] === 'wireguard-handshake'
         ? {
             status: 'recovers',

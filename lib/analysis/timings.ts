@@ -12,39 +12,77 @@
 export const NODE_MONITOR_GRACE_SECONDS = 50;
 
 /**
- * MetalLB's speakers find each other with hashicorp/memberlist: MetalLB v0.16.1
- * (internal/speakerlist/speakerlist.go) uses `memberlist.DefaultLANConfig()` unless a
- * memberlist config file is mounted (none is). Its defaults (memberlist config.go):
+ * MetalLB's speakers find a dead speaker with hashicorp/memberlist. MetalLB v0.16.1 (the chart
+ * this project pins) requires memberlist v0.5.1 (go.mod), and internal/speakerlist/speakerlist.go
+ * starts from `memberlist.DefaultLANConfig()`; it replaces the whole config only when a ConfigMap
+ * `metallb-memberlist-config` is mounted at /etc/metallb/memberlist/config.json (the chart's
+ * speaker.yaml mounts it `optional: true`; this project ships none), so these defaults of
+ * memberlist config.go (v0.5.1) apply:
  */
 export const MEMBERLIST = {
-  /** Each member probes one other member per interval, round robin. */
+  /** state.go probe(): one member probed per interval, in order over the member list. */
   probeIntervalSeconds: 1,
-  /** A direct probe fails after this; indirect probes then run to the end of the interval. */
+  /** probeNode(): the direct UDP ping gets this long, then indirect and TCP pings run to the interval's end. */
   probeTimeoutSeconds: 0.5,
-  /** Suspicion lasts SuspicionMult × max(1, log10(n)) × interval (util.go suspicionTimeout). */
+  /** util.go suspicionTimeout(): the shortest suspicion is SuspicionMult × max(1, log10 n) intervals. */
   suspicionMult: 4,
+  /** The longest suspicion, while confirmations are missing, is SuspicionMaxTimeoutMult × the shortest. */
+  suspicionMaxTimeoutMult: 6,
 } as const;
 
-/**
- * How long a VIP takes to move when the node announcing it dies, in a cluster of `members`
- * speakers (one per node): the dead member is probed by some live one within (n − 1)
- * intervals (round robin), suspected at the end of that interval, declared dead after the
- * suspicion timeout (with n − 2 < SuspicionMult − 2 nobody is asked to confirm, so it is the
- * minimum, state.go suspectNode), then the speakers resync and the new announcer sends a
- * gratuitous ARP (1 s allowed for that, an estimate).
- */
-export function vipFailoverSeconds(members: number): { readonly min: number; readonly max: number } {
-  const m = MEMBERLIST;
-  const suspicion = m.suspicionMult * Math.max(1, Math.log10(Math.max(1, members))) * m.probeIntervalSeconds;
-  const announce = 1;
-  return {
-    min: m.probeTimeoutSeconds + m.probeIntervalSeconds / 2 + suspicion,
-    max: Math.max(1, members - 1) * m.probeIntervalSeconds + m.probeIntervalSeconds + suspicion + announce,
-  };
+/** How a VIP moves when the node announcing it dies, in a cluster of `members` speakers. */
+export interface VipFailover {
+  /** MetalLB speakers, one per node. */
+  readonly members: number;
+  /** The best case, seconds: a probe starts as the node dies, every confirmation comes at once. */
+  readonly min: number;
+  /** The worst case, seconds: detection + suspicion + announce. */
+  readonly max: number;
+  /** Worst case until a live speaker's probe of the dead one has failed, seconds. */
+  readonly detection: number;
+  /** The suspicion timeout that then runs before the node is declared dead, seconds. */
+  readonly suspicion: number;
+  /** Allowed for the news to reach the other speakers and for the new announcer's gratuitous ARP, seconds. */
+  readonly announce: number;
 }
 
-/** The worst VIP move in the shipped cluster's size (3 nodes): 2 + 1 + 4 + 1 = 8 s. */
-export const METALLB_FAILOVER_SECONDS = vipFailoverSeconds(3).max;
+/**
+ * The VIP move, from memberlist v0.5.1's state.go, suspicion.go and util.go:
+ * - detection: each member probes the others one per interval, over its node list shuffled at
+ *   every wrap-around (probe(), resetNodes()). A member that probed the node just before it died
+ *   may have it last in its next round: 2 (n − 1) − 1 intervals until its next probe, and all
+ *   n − 1 live members can be in that position at once. That probe fails 1 interval after it
+ *   starts (the ack handler's deadline), and the member suspects the node (suspectNode()).
+ * - suspicion: with n < 4 no confirmations are expected (k = 0) and the timer runs the shortest
+ *   suspicion timeout; with n ≥ 4 it starts at the longest and reaches the shortest after
+ *   k = SuspicionMult − 2 = 2 confirmations from other members. Those come from their own
+ *   failed probes, which the detection bound covers too, so the timer fires no later than the
+ *   detection bound + the shortest timeout.
+ * - announce: the dead node leaves every member's list (the dead message is gossiped every
+ *   200 ms, and each member's own timer is running), MetalLB forces a sync on the NodeLeave
+ *   event (speakerlist.go memberlistWatchEvents) and the next speaker in the election sends a
+ *   gratuitous ARP: 1 s allowed for all of it, an estimate.
+ * MetalLB reacts to nothing faster: a suspect member still counts (Members() drops only dead
+ * ones), and the layer-2 election (speaker/layer2_controller.go) otherwise looks only at ready
+ * endpoints (with `Local` policy) and at NodeNetworkUnavailable, which change after the node is
+ * NotReady (NODE_MONITOR_GRACE_SECONDS). Not modelled: memberlist's awareness, which stretches a
+ * member's probe interval up to 8× while it misses its own acks (a degraded network).
+ */
+export function vipFailoverSeconds(members: number): VipFailover {
+  const m = MEMBERLIST;
+  const n = Math.max(2, members);
+  const interval = m.probeIntervalSeconds;
+  // util.go keeps 3 decimals of log10(n): time.Duration(nodeScale*1000) * interval / 1000
+  const suspicion = (m.suspicionMult * Math.floor(Math.max(1, Math.log10(n)) * 1000) * interval) / 1000;
+  const detection = (2 * (n - 1) - 1) * interval + interval;
+  const announce = 1;
+  return { members, min: interval + suspicion, max: detection + suspicion + announce, detection, suspicion, announce };
+}
+
+/** "15 s at worst with 6 MetalLB speakers: detection 10 s + suspicion 4 s + announce 1 s (5 s at best)". */
+export function describeVipFailover(v: VipFailover): string {
+  return `${v.max} s at worst with ${v.members} MetalLB speakers: detection ${v.detection} s + suspicion ${v.suspicion} s + announce ${v.announce} s (${v.min} s at best)`;
+}
 
 /**
  * WireGuard's timers (wireguard-go device/constants.go and timers.go, read at its current

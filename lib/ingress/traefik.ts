@@ -15,19 +15,20 @@ export const GATEWAY_CLASS = 'traefik';
 export const TRAEFIK_PORTS = { web: 8000, websecure: 8443, metrics: 9100 } as const;
 /** The label the chart puts on Traefik's pods; the anti-affinity selects on it. */
 export const TRAEFIK_POD_LABELS = { 'app.kubernetes.io/name': 'traefik' } as const;
-/** Ingress must answer again within this many seconds of the x86 node failing. */
-export const INGRESS_FAILOVER_SECONDS = 10;
 
 /** Where Traefik runs: the storage node, with a running standby on the standby node. */
 export function traefikPlacement(spec: ClusterSpec): Placement {
   return Placement.hotStandby(storageNode(spec), standbyNode(spec));
 }
 
-/** What Traefik's Deployment promises (set through the chart's `deployment.annotations`). */
-export const TRAEFIK_RELEASE_ANNOTATIONS = {
-  [ANNOTATIONS.failoverWithinSeconds]: String(INGRESS_FAILOVER_SECONDS),
-  [ANNOTATIONS.stateless]: 'true',
-};
+/**
+ * What Traefik's Deployment promises (set through the chart's `deployment.annotations`): to
+ * serve within `failoverWithinSeconds` of a worker failing (services.ingress, read by its
+ * module in lib/services/ingress/), and to survive storage and API outages.
+ */
+export function traefikReleaseAnnotations(failoverWithinSeconds: number): Record<string, string> {
+  return { [ANNOTATIONS.failoverWithinSeconds]: String(failoverWithinSeconds), [ANNOTATIONS.stateless]: 'true' };
+}
 
 /**
  * Traefik v3 as a hot standby behind its own VIP with `Local` traffic policy (client
@@ -36,12 +37,12 @@ export const TRAEFIK_RELEASE_ANNOTATIONS = {
  * already the restricted ones.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function traefikValues(spec: ClusterSpec, vips: VipAssignments): Record<string, any> {
+export function traefikValues(spec: ClusterSpec, vips: VipAssignments, failoverWithinSeconds: number): Record<string, any> {
   const placement = traefikPlacement(spec);
   const fields = placement.podFields(TRAEFIK_POD_LABELS);
   return {
     // What it promises, on the Deployment the chart renders (the checks read it there).
-    deployment: { replicas: placement.replicas, annotations: { ...TRAEFIK_RELEASE_ANNOTATIONS } },
+    deployment: { replicas: placement.replicas, annotations: traefikReleaseAnnotations(failoverWithinSeconds) },
     // One replica per node and only two nodes: replace in place, never surge.
     updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } },
     affinity: fields.affinity,

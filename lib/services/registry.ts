@@ -13,6 +13,7 @@ import { GAMES_SERVICE } from './games';
 import { HOME_ASSISTANT_SERVICE } from './home-assistant';
 import { INGRESS_SERVICE } from './ingress';
 import { JELLYFIN_SERVICE } from './jellyfin';
+import { FAILOVER_FIELD } from './failover-promise';
 import { ServiceModule } from './service-module';
 import { WIREGUARD_SERVICE } from './wireguard';
 
@@ -36,12 +37,33 @@ export const SERVICES: readonly ServiceModule[] = [
 export function specDefinition(services: readonly ServiceModule[] = SERVICES): SpecDefinition {
   const own = (at: 'services' | 'top'): Record<string, z.ZodType> =>
     Object.fromEntries(services.filter((m) => m.section?.at === at).map((m) => [m.section!.key, m.section!.schema.optional()]));
-  const schema = clusterSchema.extend({ ...own('top'), services: clusterSchema.shape.services.extend(own('services')) });
+  const schema = clusterSchema.extend({ ...own('top'), services: clusterSchema.shape.services.extend({ ...promised(services), ...own('services') }) });
   return {
     schema,
     problems: (spec) =>
       crossFieldProblems(spec, () => [...datasetProblems(spec, services), ...enabledIn(spec, services).flatMap((m) => m.problems?.(spec) ?? [])]),
   };
+}
+
+/**
+ * The built-in sections of `services` with the fields the modules' failover promises add, their
+ * defaults (a section left out of cluster.yaml) included.
+ */
+function promised(services: readonly ServiceModule[]): Record<string, z.ZodType> {
+  const sections = clusterSchema.shape.services.shape;
+  return Object.fromEntries(
+    services.flatMap((m) => {
+      if (!m.failover) {
+        return [];
+      }
+      const { section, schema, defaultSeconds } = m.failover;
+      const builtIn = sections[section];
+      const object = builtIn.unwrap();
+      const extended = object.extend({ [FAILOVER_FIELD]: schema });
+      const described = object.description === undefined ? extended : extended.describe(object.description);
+      return [[section, described.default({ ...builtIn.def.defaultValue, [FAILOVER_FIELD]: defaultSeconds } as z.output<typeof described>)]];
+    }),
+  );
 }
 
 /** The definition of cluster.yaml every command uses. */

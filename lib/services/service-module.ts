@@ -4,6 +4,7 @@ import type { ImageInfo } from '../images';
 import type { VipAssignments, VipRequest } from '../net/vip-allocator';
 import type { MonitoringContributions } from '../observability/monitoring';
 import type { ClusterSpec } from '../spec/schema';
+import type { FailoverPromise } from './failover-promise';
 
 /*
  * A service module: everything one service of the cluster brings, declared once in its
@@ -65,6 +66,12 @@ export interface ServiceModule {
    * @default - none
    */
   readonly section?: ServiceSection;
+  /**
+   * What the service promises when a worker fails: a field of its built-in section
+   * (`services.<section>.failoverWithinSeconds`), on the workloads it names.
+   * @default - no promise
+   */
+  readonly failover?: FailoverPromise;
   /** Whether the spec runs the service. */
   enabled(spec: ClusterSpec): boolean;
   /**

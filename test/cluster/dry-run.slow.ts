@@ -134,7 +134,7 @@ describe('server-side dry-run of every object against a real kube-apiserver', ()
     }
   });
 
-  test.each(['four-nodes', 'shared-vip-games'])('the %s fixture: its synthesized tree is accepted whole', (fixture) => {
+  test.each(['four-nodes', 'shared-vip-games', 'media-apps'])('the %s fixture: its synthesized tree is accepted whole', (fixture) => {
     // GIVEN the fixture synthesized into its own folder
     const dir = mkdtempSync(join(tmpdir(), `dry-run-${fixture}-`));
     try {

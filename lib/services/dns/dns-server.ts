@@ -11,12 +11,13 @@ import { VIP_ANNOTATION, VIP_KEY_ANNOTATION, VipAssignments } from '../../net/vi
 import { Placement } from '../../placement/placement';
 import { standbyNode, storageNode } from '../../spec/nodes';
 import { ClusterSpec } from '../../spec/schema';
+import { failoverPromise } from '../failover-promise';
 
 /** CoreDNS, multi-arch; answers from a zone file only, so it never calls the Kubernetes API. */
 export const COREDNS_IMAGE = 'docker.io/coredns/coredns:1.14.7';
 export const DNS_NAMESPACE = 'dns';
-/** The DNS server must answer again within this many seconds of the x86 node failing. */
-export const DNS_FAILOVER_SECONDS = 10;
+/** The DNS server answers again within services.dns.failoverWithinSeconds (10 s unless set) of a worker failing. */
+export const DNS_FAILOVER = failoverPromise('dns', 10, [`Deployment/${DNS_NAMESPACE}/coredns`], 'the DNS server answers');
 /** The name of the DNS server itself in the zone. */
 export const DNS_SERVER_LABEL = 'dns';
 /** Seconds a resolver may cache an answer: short, so a moved VIP is seen within a minute. */
@@ -201,7 +202,7 @@ export class DnsServer extends Construct {
       namespace: DNS_NAMESPACE,
       component: 'dns',
       placement: Placement.hotStandby(storageNode(spec), standbyNode(spec)),
-      failoverWithinSeconds: DNS_FAILOVER_SECONDS,
+      failoverWithinSeconds: DNS_FAILOVER.seconds(spec),
       stateless: true,
       containers: [
         {

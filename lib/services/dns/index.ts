@@ -1,7 +1,7 @@
 import { HomelabNamespace } from '../../k8s/homelab-namespace';
 import { VIP_KEYS } from '../../net/vip-keys';
 import { ServiceModule } from '../service-module';
-import { DNS_NAMESPACE, DnsServer } from './dns-server';
+import { DNS_FAILOVER, DNS_NAMESPACE, DnsServer } from './dns-server';
 
 /**
  * The cluster's DNS server for `<domain>` (services.dns). Its zone is derived from the other
@@ -9,6 +9,7 @@ import { DNS_NAMESPACE, DnsServer } from './dns-server';
  */
 export const DNS_SERVICE: ServiceModule = {
   name: 'dns',
+  failover: DNS_FAILOVER,
   enabled: (spec) => spec.services.dns.enabled,
   stage: { name: 'dns', layer: 'dns', purpose: 'CoreDNS for <domain> from a generated zone (hot standby behind its VIP)', dependsOn: ['networking'] },
   vipRequests: (spec) => {

@@ -3,7 +3,11 @@ import { INGRESS_NAMESPACE, TRAEFIK_PORTS, TRAEFIK_RELEASE } from '../../ingress
 import { VIP_KEYS } from '../../net/vip-keys';
 import { alertRule, logPanel, LOGS_ARE_READ, metricPanel } from '../../observability/monitoring';
 import { staticJob } from '../../observability/prometheus-config';
+import { failoverPromise } from '../failover-promise';
 import { ServiceModule } from '../service-module';
+
+/** Traefik serves again within services.ingress.failoverWithinSeconds (10 s unless set) of a worker failing. */
+export const INGRESS_FAILOVER = failoverPromise('ingress', 10, [`Deployment/${INGRESS_NAMESPACE}/${TRAEFIK_RELEASE}`], 'the ingress serves');
 
 /**
  * The ingress (services.ingress): Traefik behind its hot-standby VIP and cert-manager. Its
@@ -12,6 +16,7 @@ import { ServiceModule } from '../service-module';
  */
 export const INGRESS_SERVICE: ServiceModule = {
   name: 'ingress',
+  failover: INGRESS_FAILOVER,
   enabled: (spec) => spec.services.ingress.enabled,
   vipRequests: (spec) => {
     const { storageNode, standbyNode } = spec.placement;

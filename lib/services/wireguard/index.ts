@@ -1,11 +1,12 @@
 import { HomelabNamespace } from '../../k8s/homelab-namespace';
 import { VIP_KEYS } from '../../net/vip-keys';
 import { ServiceModule } from '../service-module';
-import { VPN_NAMESPACE, WireguardServer } from './wireguard-server';
+import { VPN_FAILOVER, VPN_NAMESPACE, WireguardServer } from './wireguard-server';
 
 /** The WireGuard VPN (services.wireguard): the service that must stay reachable when anything else fails. */
 export const WIREGUARD_SERVICE: ServiceModule = {
   name: 'wireguard',
+  failover: VPN_FAILOVER,
   enabled: (spec) => spec.services.wireguard.enabled,
   stage: { name: 'vpn', layer: 'vpn', purpose: 'WireGuard (hot standby behind its UDP VIP)', dependsOn: ['networking'] },
   vipRequests: (spec) => {
