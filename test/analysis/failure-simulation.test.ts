@@ -21,7 +21,7 @@ describe('failure simulation', () => {
 
   test('a hot standby behind a Local VIP recovers within MetalLB failover when the announcer dies', () => {
     const objects = [workload({ name: 'ingress', placement: Placement.hotStandby(ATLAS, PI_WORKER) }), loadBalancer('ingress', ATLAS_VIP, 'Local')] as const;
-    expect(outcome([...objects], 'node:atlas')).toBe('recovers in 8 s');
+    expect(outcome([...objects], 'node:atlas')).toBe('recovers in 9 s');
     expect(outcome([...objects], 'node:pi-worker')).toBe('survives');
     expect(outcome([...objects], 'node:pi-cp')).toBe('survives');
   });

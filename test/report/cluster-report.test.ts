@@ -18,7 +18,7 @@ describe('clusterReport', () => {
   test('the failure table has one row per workload and a column per failure', () => {
     expect(report).toContain('| workload | atlas down | pi-cp down | pi-worker down | NFS storage down | Kubernetes API down |');
     expect(report).toContain('| Deployment/apps/dlna | down: pinned to atlas | survives | survives | survives | survives |');
-    expect(report).toContain('| Deployment/apps/ingress | recovers in 8 s | survives | survives | survives | survives |');
+    expect(report).toContain('| Deployment/apps/ingress | recovers in 9 s | survives | survives | survives | survives |');
   });
 
   test('the diagram draws the VIP to its announcer and its failover node', () => {

@@ -203,6 +203,6 @@ describe('the cluster DNS server', () => {
 
   test('GIVEN the x86 node fails THEN the failure table shows DNS back within the ingress failover time', () => {
     const cluster = renderSpec(defaultSpecText());
-    expect(clusterReport(cluster)).toContain('| Deployment/dns/coredns | recovers in 8 s | survives | survives | survives | survives |');
+    expect(clusterReport(cluster)).toContain('| Deployment/dns/coredns | recovers in 9 s | survives | survives | survives | survives |');
   });
 });
