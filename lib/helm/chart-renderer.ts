@@ -26,6 +26,12 @@ import { chartValuesModel, unreadValues } from './unread-values';
  * values, Kubernetes version and the API versions the cluster serves; Helm applies the
  * chart's values schema). Each render is kept in .cache/renders/ under a key made of the
  * archive's digest, the values and every flag, so a warm synth runs no helm at all.
+ *
+ * What helm printed is parsed once per exact text: a render key names the sha256 of its
+ * output (`<key>.json`), and `output-<sha>.json` holds the parsed objects. Renders that differ
+ * only in a flag the chart never looks at (the Kubernetes version or the served APIs of
+ * another cluster) print the same text; helm still runs for each key, the parse of a 3 MB
+ * CRD chart does not run again.
  */
 
 /** What the cluster will look like to the charts (`.Capabilities`). */
@@ -79,7 +85,7 @@ export interface HelmChartRendererOptions {
   readonly required?: boolean;
 }
 
-const CACHE_FORMAT = 2;
+const CACHE_FORMAT = 3;
 
 type CachedRender = { objects: ChartObject[]; unreadValues: string[]; releaseBytes: number };
 
@@ -90,7 +96,7 @@ function releaseSecretBytes(files: ReadonlyMap<string, Buffer>, values: unknown,
 }
 
 /**
- * Renders read in this process, by the sha256 of the file: a bootstrap HelmChart and the
+ * Renders read in this process, by the sha256 of their output: a bootstrap HelmChart and the
  * HelmRelease that takes it over often render alike, so do the two passes of
  * renderChartObjects for a chart that does not look at the cluster's APIs, and so do the
  * synths of one test file. Checks only read the objects, so one parse serves them all; they
@@ -145,34 +151,49 @@ export class HelmChartRenderer implements ChartRenderer {
         .digest('hex');
       return { release, archive, path: join(this.layout.renders, `${key}.json`) };
     });
-    const cold = jobs.filter((j) => !existsSync(j.path));
+    const cold = jobs.filter((j) => this.outputOf(j.path) === undefined);
     if (cold.length > 0 && !existsSync(helm)) {
       throw new ChartCacheError(`the pinned Helm CLI ${HELM_CLI.helmVersion} is not at ${helm}; run ${FILL_COMMAND}`);
     }
     await runLimited(cold, 2, async (job) => {
       verifyChartArchive(job.archive);
-      const rendered = await this.helmTemplate(helm, job.release, job.archive, context);
+      const stdout = await this.helmTemplate(helm, job.release, job.archive, context);
+      // The parsed render is a function of the archive, the values and what helm printed.
+      const output = createHash('sha256')
+        .update(JSON.stringify({ format: CACHE_FORMAT, digest: job.archive.digest, values: job.release.values }))
+        .update(stdout)
+        .digest('hex');
       mkdirSync(this.layout.renders, { recursive: true });
-      const tmp = `${job.path}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify(rendered));
-      renameSync(tmp, job.path);
+      const outputPath = this.outputPath(output);
+      if (!existsSync(outputPath)) writeAtomically(outputPath, JSON.stringify(parseRender(stdout, job.release, job.archive)));
+      writeAtomically(job.path, JSON.stringify({ output }));
     });
     return jobs.map(({ release, path }) => {
-      const bytes = readFileSync(path);
-      const digest = createHash('sha256').update(bytes).digest('hex');
-      const cached = parsedRenders.get(digest) ?? deepFreeze(JSON.parse(bytes.toString('utf8')) as CachedRender);
+      const output = this.outputOf(path)!;
+      const cached = parsedRenders.get(output) ?? deepFreeze(JSON.parse(readFileSync(this.outputPath(output), 'utf8')) as CachedRender);
       cached.objects.forEach((o) => markDeepFrozen(o.manifest));
-      parsedRenders.set(digest, cached);
+      parsedRenders.set(output, cached);
       return { release, objects: cached.objects, unreadValues: cached.unreadValues, releaseBytes: cached.releaseBytes };
     });
   }
 
-  private async helmTemplate(
-    helm: string,
-    release: ChartRelease,
-    archive: ChartArchive,
-    context: RenderContext,
-  ): Promise<CachedRender> {
+  private outputPath(output: string): string {
+    return join(this.layout.renders, `output-${output}.json`);
+  }
+
+  /** The sha256 of a cached render's output, if both the key's file and the output's are there. */
+  private outputOf(path: string): string | undefined {
+    if (!existsSync(path)) return undefined;
+    try {
+      const { output } = JSON.parse(readFileSync(path, 'utf8')) as { output?: unknown };
+      return typeof output === 'string' && /^[0-9a-f]{64}$/.test(output) && existsSync(this.outputPath(output)) ? output : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** What `helm template` prints for a release. */
+  private async helmTemplate(helm: string, release: ChartRelease, archive: ChartArchive, context: RenderContext): Promise<string> {
     const scratch = mkdtempSync(join(tmpdir(), 'helm-values-'));
     try {
       const valuesFile = join(scratch, 'values.json');
@@ -196,22 +217,34 @@ export class HelmChartRenderer implements ChartRenderer {
           `${release.file}: ${release.id}: helm template of ${release.source.chart} ${release.source.version} failed: ${stderr.trim().replace(/\n+/g, '; ')}`,
         );
       }
-      const objects: ChartObject[] = [];
-      for (const doc of parseAllDocuments(stdout)) {
-        const manifest = doc.toJS();
-        if (!manifest || typeof manifest !== 'object') continue;
-        const source = /# Source: (\S+)/.exec(String(doc.commentBefore ?? ''))?.[1] ?? /# Source: (\S+)/.exec(doc.toString())?.[1] ?? '(unknown template)';
-        objects.push({ template: source, manifest });
-      }
-      return {
-        objects,
-        unreadValues: unreadValues(chartValuesModel(archive.files()), release.values),
-        releaseBytes: releaseSecretBytes(archive.files(), release.values, stdout),
-      };
+      return stdout;
     } finally {
       rmSync(scratch, { recursive: true, force: true });
     }
   }
+}
+
+/** The objects of what helm printed, with the values the chart never reads and the release's size. */
+function parseRender(stdout: string, release: ChartRelease, archive: ChartArchive): CachedRender {
+  const objects: ChartObject[] = [];
+  for (const doc of parseAllDocuments(stdout)) {
+    const manifest = doc.toJS();
+    if (!manifest || typeof manifest !== 'object') continue;
+    const source = /# Source: (\S+)/.exec(String(doc.commentBefore ?? ''))?.[1] ?? /# Source: (\S+)/.exec(doc.toString())?.[1] ?? '(unknown template)';
+    objects.push({ template: source, manifest });
+  }
+  return {
+    objects,
+    unreadValues: unreadValues(chartValuesModel(archive.files()), release.values),
+    releaseBytes: releaseSecretBytes(archive.files(), release.values, stdout),
+  };
+}
+
+/** Writes a cache file by rename, so a synth running at the same time never reads half of one. */
+function writeAtomically(path: string, text: string): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
 }
 
 function run(command: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
