@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -156,17 +156,12 @@ export class HelmChartRenderer implements ChartRenderer {
       throw new ChartCacheError(`the pinned Helm CLI ${HELM_CLI.helmVersion} is not at ${helm}; run ${FILL_COMMAND}`);
     }
     await runLimited(cold, 2, async (job) => {
-      verifyChartArchive(job.archive);
-      const stdout = await this.helmTemplate(helm, job.release, job.archive, context);
-      // The parsed render is a function of the archive, the values and what helm printed.
-      const output = createHash('sha256')
-        .update(JSON.stringify({ format: CACHE_FORMAT, digest: job.archive.digest, values: job.release.values }))
-        .update(stdout)
-        .digest('hex');
-      mkdirSync(this.layout.renders, { recursive: true });
-      const outputPath = this.outputPath(output);
-      if (!existsSync(outputPath)) writeAtomically(outputPath, JSON.stringify(parseRender(stdout, job.release, job.archive)));
-      writeAtomically(job.path, JSON.stringify({ output }));
+      const release = await this.claim(job.path);
+      try {
+        if (this.outputOf(job.path) === undefined) await this.renderJob(helm, job, context);
+      } finally {
+        release();
+      }
     });
     return jobs.map(({ release, path }) => {
       const output = this.outputOf(path)!;
@@ -175,6 +170,50 @@ export class HelmChartRenderer implements ChartRenderer {
       parsedRenders.set(output, cached);
       return { release, objects: cached.objects, unreadValues: cached.unreadValues, releaseBytes: cached.releaseBytes };
     });
+  }
+
+  /**
+   * Takes the render key's lock (`<key>.json.lock`, naming this process), so that synths or
+   * test workers starting together run helm once per key: the others wait until the render is
+   * there. A lock whose process is gone is taken over; after LOCK_WAIT_MS the render runs
+   * anyway. Only work depends on the lock, never a result: every cache file is written by rename.
+   */
+  private async claim(path: string): Promise<() => void> {
+    mkdirSync(this.layout.renders, { recursive: true });
+    const lock = `${path}.lock`;
+    const started = Date.now();
+    for (;;) {
+      const owner = `${lock}.${process.pid}.${Math.random().toString(36).slice(2)}`;
+      writeFileSync(owner, JSON.stringify({ pid: process.pid, host: hostname() }));
+      try {
+        linkSync(owner, lock);
+        return () => rmSync(lock, { force: true });
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      } finally {
+        rmSync(owner, { force: true });
+      }
+      if (this.outputOf(path) !== undefined || Date.now() - started > LOCK_WAIT_MS) return () => {};
+      if (!lockHeld(lock)) {
+        rmSync(lock, { force: true });
+        continue;
+      }
+      await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
+    }
+  }
+
+  private async renderJob(helm: string, job: { release: ChartRelease; archive: ChartArchive; path: string }, context: RenderContext): Promise<void> {
+    verifyChartArchive(job.archive);
+    const stdout = await this.helmTemplate(helm, job.release, job.archive, context);
+    // The parsed render is a function of the archive, the values and what helm printed.
+    const output = createHash('sha256')
+      .update(JSON.stringify({ format: CACHE_FORMAT, digest: job.archive.digest, values: job.release.values }))
+      .update(stdout)
+      .digest('hex');
+    mkdirSync(this.layout.renders, { recursive: true });
+    const outputPath = this.outputPath(output);
+    if (!existsSync(outputPath)) writeAtomically(outputPath, JSON.stringify(parseRender(stdout, job.release, job.archive)));
+    writeAtomically(job.path, JSON.stringify({ output }));
   }
 
   private outputPath(output: string): string {
@@ -238,6 +277,27 @@ function parseRender(stdout: string, release: ChartRelease, archive: ChartArchiv
     unreadValues: unreadValues(chartValuesModel(archive.files()), release.values),
     releaseBytes: releaseSecretBytes(archive.files(), release.values, stdout),
   };
+}
+
+/** How long a synth waits for another process's render of the same key, and how often it looks. */
+const LOCK_WAIT_MS = 120_000;
+const LOCK_POLL_MS = 50;
+
+/** Whether a render lock's process still runs (a lock of another host, or unreadable, counts as held). */
+function lockHeld(lock: string): boolean {
+  let owner: { pid?: unknown; host?: unknown };
+  try {
+    owner = JSON.parse(readFileSync(lock, 'utf8'));
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'ENOENT';
+  }
+  if (owner.host !== hostname() || typeof owner.pid !== 'number') return true;
+  try {
+    process.kill(owner.pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Writes a cache file by rename, so a synth running at the same time never reads half of one. */
