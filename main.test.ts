@@ -36,11 +36,8 @@ function tempDir(): string {
 }
 
 describe('whole app', () => {
-  test('snapshot of every file synthesized from the shipped cluster.yaml', async () => {
-    const { cluster } = await synthesize(defaultSpecText(), 'cluster.yaml');
-    expect(Object.fromEntries(cluster.files.entries())).toMatchSnapshot();
-  });
-
+  // No whole-app snapshot: the drift test below pins the same bytes (the committed outputs),
+  // and a second gate on one fact only doubles every review.
   test('two synths give identical bytes', async () => {
     const a = await synthesize(defaultSpecText(), 'cluster.yaml');
     const b = await synthesize(defaultSpecText(), 'cluster.yaml');

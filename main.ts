@@ -26,15 +26,14 @@ import { stringify } from 'yaml';
 import { z } from 'zod';
 import { UserError } from './lib/errors';
 import { carriesGeneratedHeader, compareFiles, FileChanges, FileSet } from './lib/output/file-set';
-import { persistYamlMemo } from './lib/output/yaml-memo';
+import { persistYamlMemo } from './lib/yaml/yaml-memo';
 import { CACHE_DIR } from './lib/helm/chart-cache';
 import { formatPlan, planChanges } from './lib/plan/plan';
 import { formatApplyPlan } from './lib/plan/apply-verdicts';
 import { PROJECT_ROOT } from './lib/project-root';
 import { reportFiles } from './lib/report/report-files';
-import { loadSpec } from './lib/spec/load-spec';
+import { CLUSTER_SPEC, loadSpec } from './lib/services/registry';
 import { restoreJob } from './lib/storage/restore-job';
-import { clusterSchema } from './lib/spec/schema';
 import { ClusterLock, formatClusterLock, lockPathFor, parseClusterLock } from './lib/lock/cluster-lock';
 import { defaultChecks, synthesize, SynthResult } from './lib/synth';
 import { persistSchemaVerdicts } from './lib/checks/kubernetes-schema-check';
@@ -78,9 +77,9 @@ export interface RunResult {
 
 /** Runs the command line. Never throws for user mistakes; returns what to print. */
 export async function run(argv: readonly string[]): Promise<RunResult> {
-  // YAML conversions of earlier synths, kept in .cache/yaml/ (lib/output/yaml-memo.ts)
+  // YAML conversions of earlier synths, kept in .cache/yaml/ (lib/yaml/yaml-memo.ts)
   const saveYamlMemo = persistYamlMemo(join(CACHE_DIR, 'yaml'), join(PROJECT_ROOT, 'node_modules', 'yaml', 'package.json'));
-  // and the schema check's verdicts, in .cache/verdicts/ (lib/checks/verdict-cache.ts)
+  // and the schema check's verdicts, in .cache/verdicts/ (lib/output/verdict-cache.ts)
   const saveVerdicts = persistSchemaVerdicts();
   try {
     return { exitCode: 0, stdout: await runOrThrow(argv), stderr: '' };
@@ -128,7 +127,7 @@ async function runOrThrow(argv: readonly string[]): Promise<string> {
     return `${USAGE}\n`;
   }
   if (values['print-schema']) {
-    return `${JSON.stringify(z.toJSONSchema(clusterSchema, { io: 'input' }), null, 2)}\n`;
+    return `${JSON.stringify(z.toJSONSchema(CLUSTER_SPEC.schema, { io: 'input' }), null, 2)}\n`;
   }
   const specPath = resolve(values.spec ?? join(PROJECT_ROOT, 'cluster.yaml'));
   const outDir = resolve(values.out ?? PROJECT_ROOT);
@@ -272,7 +271,7 @@ function readSpec(path: string): string {
     if (e instanceof UserError) {
       throw e;
     }
-    throw new UserError(`cannot read the cluster description ${path}: ${(e as NodeJS.ErrnoException).code ?? e}`);
+    throw new UserError(`cannot read the cluster description ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   } finally {
     if (fd !== undefined) {
       closeSync(fd);

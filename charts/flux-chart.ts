@@ -6,13 +6,13 @@ import { NamespaceNetworkPolicies } from '../lib/k8s/namespace-network-policies'
 import { Construct } from 'constructs';
 import {
   Kustomization,
-  KustomizationProps,
   KustomizationSpecDecryptionProvider,
   KustomizationSpecSourceRefKind,
 } from '../imports/kustomize.toolkit.fluxcd.io';
-import { GitRepository, GitRepositoryProps } from '../imports/source.toolkit.fluxcd.io';
+import { GitRepository } from '../imports/source.toolkit.fluxcd.io';
 import { FluxHelmRelease } from '../lib/flux/flux-helm-release';
 import { FLUX_RELEASE, FLUX_RELEASE_ANNOTATIONS, fluxValues } from '../lib/flux/flux-install';
+import { FLUX_NAMESPACE, rootSyncProps, SOPS_KEY_SECRET, SOURCE_NAME } from '../lib/flux/root-sync';
 import { ClusterSpec } from '../lib/spec/schema';
 import { FLUX2_CHART } from '../lib/upstream/charts';
 import { Stage } from '../lib/stages/stage';
@@ -36,38 +36,6 @@ export interface FluxChartProps {
    * @default '5m'
    */
   readonly timeout?: string;
-}
-
-/** Namespace and name of the Flux source for this repository (the `flux bootstrap` names). */
-export const FLUX_NAMESPACE = 'flux-system';
-const SOURCE_NAME = 'flux-system';
-/** The Secret in flux-system holding the age private key that decrypts secrets/. */
-export const SOPS_KEY_SECRET = 'sops-age';
-
-/**
- * The root sync: this repository as a GitRepository, and the Kustomization that applies
- * flux/ (and so everything else). Rendered in flux/ and, for the first start, into the
- * control plane's auto-deploy folder.
- */
-export function rootSyncProps(spec: ClusterSpec): { source: GitRepositoryProps; kustomization: KustomizationProps } {
-  return {
-    source: {
-      metadata: { name: SOURCE_NAME, namespace: FLUX_NAMESPACE },
-      spec: { url: spec.git.url, ref: { branch: spec.git.branch }, interval: '1m', timeout: '60s', secretRef: { name: SOURCE_NAME } },
-    },
-    kustomization: {
-      metadata: { name: SOURCE_NAME, namespace: FLUX_NAMESPACE },
-      spec: {
-        path: './flux',
-        sourceRef: { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: SOURCE_NAME },
-        prune: true,
-        wait: false,
-        interval: '10m',
-        retryInterval: '1m',
-        timeout: '5m',
-      },
-    },
-  };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { FluxHelmRelease } from '../lib/flux/flux-helm-release';
-import { CERT_MANAGER_METRICS_PORT, CERT_MANAGER_NAMESPACE, certManagerValues } from '../lib/ingress/cert-manager';
+import { CERT_MANAGER_NAMESPACE, certManagerValues } from '../lib/ingress/cert-manager';
 import { INGRESS_NAMESPACE, TRAEFIK_PORTS, TRAEFIK_RELEASE, TRAEFIK_RELEASE_ANNOTATIONS, traefikValues } from '../lib/ingress/traefik';
 import { HomelabNamespace } from '../lib/k8s/homelab-namespace';
 import { serverNode } from '../lib/spec/nodes';
@@ -14,22 +14,14 @@ export class IngressControllersChart extends Chart {
     super(scope, id);
     const { spec, vips } = props;
     const controlPlaneIp = serverNode(spec).ip;
-    // Metrics ports open only to a Prometheus that scrapes them (the flows check insists).
-    const scraped = (ports: number[]): number[] => (spec.services.observability.enabled ? ports : []);
-    new HomelabNamespace(this, 'CertManagerNamespace', {
-      name: CERT_MANAGER_NAMESPACE,
-      traffic: { controlPlaneIp, metricsPorts: scraped([CERT_MANAGER_METRICS_PORT]) },
-    });
-    new HomelabNamespace(this, 'TraefikNamespace', {
-      name: INGRESS_NAMESPACE,
-      traffic: {
-        metricsPorts: scraped([TRAEFIK_PORTS.metrics]),
-        exposedPorts: [
-          { port: TRAEFIK_PORTS.web, protocol: 'TCP' },
-          { port: TRAEFIK_PORTS.websecure, protocol: 'TCP' },
-        ],
-      },
-    });
+    // The metrics ports open to Prometheus from its scrape jobs (lib/services/ingress/).
+    const certManager = new HomelabNamespace(this, 'CertManagerNamespace', { name: CERT_MANAGER_NAMESPACE });
+    // cert-manager's webhook, called by the API server.
+    certManager.allowControlPlane(controlPlaneIp);
+    const traefik = new HomelabNamespace(this, 'TraefikNamespace', { name: INGRESS_NAMESPACE });
+    // The chart's LoadBalancer Service (traefikValues) forwards both entry points to the pods.
+    traefik.exposePort({ port: TRAEFIK_PORTS.web, protocol: 'TCP' });
+    traefik.exposePort({ port: TRAEFIK_PORTS.websecure, protocol: 'TCP' });
     new FluxHelmRelease(this, 'CertManager', {
       chart: CERT_MANAGER_CHART,
       name: 'cert-manager',

@@ -2,7 +2,8 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { FluxHelmRelease } from '../lib/flux/flux-helm-release';
 import { HomelabNamespace } from '../lib/k8s/homelab-namespace';
-import { calicoValues, TIGERA_NAMESPACE, TIGERA_RELEASE } from '../lib/networking/calico';
+import { TIGERA_NAMESPACE } from '../lib/conventions/namespaces';
+import { calicoValues, TIGERA_RELEASE } from '../lib/networking/calico';
 import { METALLB_RELEASE_ANNOTATIONS, metallbValues, METALLB_NAMESPACE } from '../lib/networking/metallb';
 import { serverNode } from '../lib/spec/nodes';
 import { StageChartProps } from '../lib/stages/stage';
@@ -23,14 +24,15 @@ export class NetworkingControllersChart extends Chart {
       podSecurityReason: 'the tigera-operator runs on the host network to install calico-node, which needs privileges',
       // No webhook and no caller: the operator runs on the host network, which Calico does not police.
     });
-    new HomelabNamespace(this, 'MetallbNamespace', {
+    const metallb = new HomelabNamespace(this, 'MetallbNamespace', {
       name: METALLB_NAMESPACE,
       podSecurity: 'privileged',
       podSecurityReason: 'the MetalLB speaker answers ARP on the host network and needs NET_RAW',
       // No metrics allow: MetalLB serves metrics only through kube-rbac-proxy (HTTPS, a token
       // with RBAC), which Prometheus here does not hold, so no scrape job reads them.
-      traffic: { controlPlaneIp },
     });
+    // MetalLB's webhooks, called by the API server.
+    metallb.allowControlPlane(controlPlaneIp);
     new FluxHelmRelease(this, 'TigeraOperator', {
       chart: TIGERA_OPERATOR_CHART,
       name: TIGERA_RELEASE,

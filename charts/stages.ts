@@ -1,9 +1,7 @@
+import { SERVICES } from '../lib/services/registry';
+import { CoreStageName, ServiceModule } from '../lib/services/service-module';
 import { Stage, StageRegistry } from '../lib/stages/stage';
-import { GamesChart } from './games-chart';
-import { HomeChart } from './home-chart';
-import { MediaChart } from './media-chart';
-import { VpnChart } from './vpn-chart';
-import { DnsChart } from './dns-chart';
+import { serviceChart } from './service-chart';
 import { IngressChart } from './ingress-chart';
 import { IngressControllersChart } from './ingress-controllers-chart';
 import { IngressCrdsChart } from './ingress-crds-chart';
@@ -18,7 +16,8 @@ import { UpgradesControllersChart } from './upgrades-controllers-chart';
 
 /*
  * The registry of stages. A layer that installs CRDs and also uses them is split into
- * stages, the user depending on the installer; Flux ordering is derived from here.
+ * stages, the user depending on the installer; Flux ordering is derived from here. The
+ * services' stages come from their modules (lib/services/registry.ts).
  */
 
 export const NETWORKING_CRDS = new Stage({
@@ -85,50 +84,6 @@ export const STORAGE = new Stage({
   dependsOn: [STORAGE_CONTROLLERS],
 });
 
-export const VPN = new Stage({
-  name: 'vpn',
-  layer: 'vpn',
-  purpose: 'WireGuard (hot standby behind its UDP VIP)',
-  chart: VpnChart,
-  dependsOn: [NETWORKING],
-  enabled: (spec) => spec.services.wireguard.enabled,
-});
-
-export const DNS = new Stage({
-  name: 'dns',
-  layer: 'dns',
-  purpose: 'CoreDNS for <domain> from a generated zone (hot standby behind its VIP)',
-  chart: DnsChart,
-  dependsOn: [NETWORKING],
-  enabled: (spec) => spec.services.dns.enabled,
-});
-
-export const MEDIA = new Stage({
-  name: 'media',
-  layer: 'media',
-  purpose: 'DLNA server on the storage node',
-  chart: MediaChart,
-  enabled: (spec) => spec.services.dlna.enabled,
-});
-
-export const GAMES = new Stage({
-  name: 'games',
-  layer: 'games',
-  purpose: 'game servers on the storage node, world data on NFS',
-  chart: GamesChart,
-  dependsOn: [NETWORKING, STORAGE],
-  enabled: (spec) => spec.services.games.length > 0,
-});
-
-export const HOME = new Stage({
-  name: 'home',
-  layer: 'home',
-  purpose: 'Home Assistant, when it runs in the cluster',
-  chart: HomeChart,
-  dependsOn: [STORAGE],
-  enabled: (spec) => spec.services.homeAssistant?.mode === 'cluster',
-});
-
 export const OBSERVABILITY = new Stage({
   name: 'observability',
   layer: 'observability',
@@ -153,6 +108,24 @@ export const UPGRADES = new Stage({
   dependsOn: [UPGRADES_CONTROLLERS],
 });
 
+const CORE_STAGES: Readonly<Record<CoreStageName, Stage>> = { networking: NETWORKING, storage: STORAGE, ingress: INGRESS, observability: OBSERVABILITY };
+
+/** The stage of a service module (lib/services/): rendered by its build(), enabled with it. */
+function serviceStage(module: ServiceModule & { readonly stage: NonNullable<ServiceModule['stage']> }): Stage {
+  const { stage } = module;
+  return new Stage({
+    name: stage.name,
+    layer: stage.layer,
+    purpose: stage.purpose,
+    chart: serviceChart(module),
+    dependsOn: stage.dependsOn.map((name) => CORE_STAGES[name]),
+    enabled: (spec) => module.enabled(spec) && (stage.when?.(spec) ?? true),
+  });
+}
+
+/** The stages of the registered services, in registry order. */
+export const SERVICE_STAGES: readonly Stage[] = SERVICES.filter((m): m is ServiceModule & { readonly stage: NonNullable<ServiceModule['stage']> } => m.stage !== undefined).map(serviceStage);
+
 export const STAGES = new StageRegistry([
   NETWORKING_CRDS,
   NETWORKING_CONTROLLERS,
@@ -162,11 +135,7 @@ export const STAGES = new StageRegistry([
   INGRESS,
   STORAGE_CONTROLLERS,
   STORAGE,
-  VPN,
-  DNS,
-  MEDIA,
-  GAMES,
-  HOME,
+  ...SERVICE_STAGES,
   OBSERVABILITY,
   UPGRADES_CONTROLLERS,
   UPGRADES,

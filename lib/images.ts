@@ -1,5 +1,3 @@
-import { ClusterSpec } from './spec/schema';
-
 /**
  * Every container image the project runs, with the CPU architectures its published
  * manifest list covers (checked by hand against the registry when the entry is added or
@@ -132,15 +130,4 @@ export function imageTag(image: string): string | undefined {
   const lastSlash = withoutDigest.lastIndexOf('/');
   const lastColon = withoutDigest.lastIndexOf(':');
   return lastColon > lastSlash ? withoutDigest.slice(lastColon + 1) : undefined;
-}
-
-/**
- * The catalogue for a cluster: the project's images and the game images the spec brings,
- * with the architectures the spec declares for them.
- */
-export function imageCatalog(spec: ClusterSpec): Record<string, ImageInfo> {
-  return {
-    ...IMAGES,
-    ...Object.fromEntries(spec.services.games.map((g) => [imageRepository(g.image), { architectures: g.architectures }])),
-  };
 }

@@ -1,78 +1,19 @@
 import { App, Chart } from 'cdk8s';
-import { bootstrapManifests } from '../charts/bootstrap-manifests';
+import { bootstrapManifests } from './flux/bootstrap-manifests';
 import { FluxChart } from '../charts/flux-chart';
 import { K3S_MANIFESTS_DIR } from './k3s/k3s-requirements';
-import type { RenderedRelease } from './helm/chart-renderer';
 import { HostProvisioning } from './host/host-provisioning';
+import { SCRAPE_TARGETS_CONTEXT } from './k8s/homelab-namespace';
 import { VipAssignments } from './net/vip-allocator';
 import { FileSet } from './output/file-set';
+import { RenderedCluster, RenderedObject } from './output/rendered';
 import { LocalDataVolume } from './storage/local-data-volume';
+import { serviceMonitoring } from './services/registry';
 import { STORAGE_HISTORY_CONTEXT } from './storage/storage-history';
 import { GeneratedFile } from './output/generated-file';
-import { stringifyYaml } from './output/yaml-memo';
+import { stringifyYaml } from './yaml/yaml-memo';
 import { ClusterSpec } from './spec/schema';
 import { StageRegistry } from './stages/stage';
-
-/** A Kubernetes object as rendered, with where it is written. */
-export interface RenderedObject {
-  /** Output path, e.g. `dist/networking/namespace-metallb-system.yaml`. */
-  readonly file: string;
-  /** The output group: a stage name, or `flux`. */
-  readonly group: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  readonly manifest: any;
-  /** For an object a chart renders: the release that installs it (`HelmRelease/ns/name`). */
-  readonly release?: string;
-}
-
-/** Everything one synth produces, before any check and before anything is written. */
-export interface RenderedCluster {
-  readonly spec: ClusterSpec;
-  /** The objects written to dist/ and flux/. */
-  readonly objects: readonly RenderedObject[];
-  /**
-   * The objects the control plane's k3s applies from its auto-deploy folder at first boot
-   * (group `bootstrap/<file>`, in file order), as written into its k3OS config.
-   */
-  readonly bootstrapObjects: readonly RenderedObject[];
-  /**
-   * The objects the chart releases install, rendered with helm (lib/helm/): empty until
-   * renderChartObjects() fills them, and when the chart cache is missing.
-   */
-  readonly chartObjects: readonly RenderedObject[];
-  /** Every release rendered (bootstrap HelmCharts included), with its objects. */
-  readonly releases: readonly RenderedRelease[];
-  /** Set when the charts could not be rendered: why, and how to fix it. */
-  readonly chartsUnavailable?: string;
-  readonly files: FileSet;
-  /** Objects per output group, in delivery order. */
-  readonly objectCounts: ReadonlyMap<string, number>;
-  /** The load-balancer address of every service that has one. */
-  readonly vips: VipAssignments;
-}
-
-/** Every object the cluster will hold: ours and the charts'. */
-export function clusterObjects(cluster: RenderedCluster): readonly RenderedObject[] {
-  return cluster.chartObjects.length === 0 ? cluster.objects : [...cluster.objects, ...cluster.chartObjects];
-}
-
-/**
- * Whether the cluster has chart releases that were not rendered (no chart cache, or a render
- * failed): checks whose verdict depends on what the charts install then stay silent, and synth
- * says which.
- */
-export function chartsMissing(cluster: RenderedCluster): boolean {
-  return (
-    cluster.releases.length === 0 &&
-    [...cluster.objects, ...cluster.bootstrapObjects].some((o) => o.manifest.kind === 'HelmRelease' || o.manifest.kind === 'HelmChart')
-  );
-}
-
-/** `metallb-system: Namespace/metallb-system` style label for messages. */
-export function describeObject(manifest: { kind?: string; metadata?: { name?: string; namespace?: string } }): string {
-  const ns = manifest.metadata?.namespace ? `${manifest.metadata.namespace}/` : '';
-  return `${manifest.kind}/${ns}${manifest.metadata?.name}`;
-}
 
 /**
  * Builds the construct tree for a spec and renders it to files in memory. Pure: no disk,
@@ -87,6 +28,9 @@ export function renderCluster(
   const app = new App({ outdir: 'dist' });
   // existing claims keep what the API server will not change (lib/storage/storage-history.ts)
   app.node.setContext(STORAGE_HISTORY_CONTEXT, storageHistory);
+  // every namespace opens to Prometheus exactly the pod ports its scrape jobs read (lib/k8s/homelab-namespace.ts)
+  const scrapeTargets = spec.services.observability.enabled ? serviceMonitoring(spec).scrapeJobs.flatMap((j) => (j.target ? [j.target] : [])) : [];
+  app.node.setContext(SCRAPE_TARGETS_CONTEXT, scrapeTargets);
   const enabled = stages.enabled(spec);
   const stageCharts: [string, Chart][] = enabled.map((stage) => [
     stage.name,
@@ -139,7 +83,7 @@ export function renderCluster(
         })),
       )
     : [];
-  return { spec, objects, bootstrapObjects, chartObjects: [], releases: [], files, objectCounts, vips };
+  return { spec, objects, bootstrapObjects, chartObjects: [], releases: [], files, objectCounts, vips, stages };
 }
 
 /** Makes `chart.toJson()` compute its manifests on the first call and return them after. */

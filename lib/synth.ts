@@ -27,11 +27,11 @@ import { UserError } from './errors';
 import { ChartRenderer, HelmChartRenderer } from './helm/chart-renderer';
 import { renderChartObjects } from './helm/cluster-charts';
 import { Ipv4Range, numberToIpv4 } from './net/ipv4';
-import { vipRequests } from './net/service-vips';
 import { allocateVips } from './net/vip-allocator';
 import { ClusterLock, lockFromOutputs, lockStorageObjects } from './lock/cluster-lock';
-import { RenderedCluster, renderCluster } from './render';
-import { loadSpec } from './spec/load-spec';
+import { RenderedCluster } from './output/rendered';
+import { renderCluster } from './render';
+import { loadSpec, vipRequests } from './services/registry';
 import { StageRegistry } from './stages/stage';
 
 /** The checks every synth runs. */

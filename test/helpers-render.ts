@@ -1,8 +1,9 @@
 import { STAGES } from '../charts/stages';
-import { vipRequests } from '../lib/net/service-vips';
+import { vipRequests } from '../lib/services/registry';
 import { allocateVips } from '../lib/net/vip-allocator';
-import { RenderedCluster, renderCluster } from '../lib/render';
-import { loadSpec } from '../lib/spec/load-spec';
+import { renderCluster } from '../lib/render';
+import { RenderedCluster } from '../lib/output/rendered';
+import { loadSpec } from '../lib/services/registry';
 
 /** Renders a spec text the way a first synth does (no previous outputs), without checks. */
 export function renderSpec(text: string): RenderedCluster {

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { persistSchemaVerdicts } from '../lib/checks/kubernetes-schema-check';
 import { CACHE_DIR } from '../lib/helm/chart-cache';
-import { persistYamlMemo } from '../lib/output/yaml-memo';
+import { persistYamlMemo } from '../lib/yaml/yaml-memo';
 import { PROJECT_ROOT } from '../lib/project-root';
 
 const saveVerdicts = persistSchemaVerdicts();

@@ -1,8 +1,9 @@
 import * as ipaddr from 'ipaddr.js';
-import { clusterObjects, describeObject, RenderedCluster } from '../render';
-import { NAMESPACE_NAME_LABEL } from '../k8s/well-known-namespaces';
+import { clusterObjects, describeObject, RenderedCluster } from '../output/rendered';
+import { NAMESPACE_NAME_LABEL } from '../conventions/namespaces';
 import { eligibleNodes } from './scheduling';
 import { podTemplateModel } from './workload-model';
+import type { Yaml } from '../yaml/yaml';
 
 /*
  * The traffic the cluster needs, derived from the rendered objects (ours and the charts'), and
@@ -15,8 +16,7 @@ import { podTemplateModel } from './workload-model';
  *   policy takes only what one of those policies' rules admits.
  */
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
-type Manifest = any;
+type Manifest = Yaml;
 
 export interface PodEndpoint {
   readonly id: string;
@@ -263,4 +263,3 @@ export class ClusterTraffic {
     return this.pods.filter((p) => p.hostNetwork);
   }
 }
-/* eslint-enable @typescript-eslint/no-explicit-any */

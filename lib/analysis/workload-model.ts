@@ -1,4 +1,5 @@
-import { describeObject, RenderedObject } from '../render';
+import { describeObject, RenderedObject } from '../output/rendered';
+import type { Yaml } from '../yaml/yaml';
 
 /*
  * What the promise checks need to know about the rendered workloads, read from the
@@ -93,18 +94,17 @@ export interface ClusterModel {
 
 const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
-export function podTemplateModel(template: any): PodTemplateModel {
+export function podTemplateModel(template: Yaml): PodTemplateModel {
   const spec = template?.spec ?? {};
   const labels = template?.metadata?.labels ?? {};
   const required = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
-  const antiAffinity: any[] = spec.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? [];
+  const antiAffinity: Yaml[] = spec.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? [];
   const onePerNode = antiAffinity.some(
     (term) =>
       term.topologyKey === 'kubernetes.io/hostname' &&
       Object.entries(term.labelSelector?.matchLabels ?? {}).every(([k, v]) => labels[k] === v),
   );
-  const container = (c: any, init: boolean): ContainerModel => ({
+  const container = (c: Yaml, init: boolean): ContainerModel => ({
     name: c.name,
     image: c.image,
     requests: c.resources?.requests ?? {},
@@ -115,19 +115,19 @@ export function podTemplateModel(template: any): PodTemplateModel {
   return {
     labels,
     nodeSelector: spec.nodeSelector ?? {},
-    requiredNodeTerms: required.map((t: any) => t.matchExpressions ?? []),
+    requiredNodeTerms: required.map((t: Yaml) => t.matchExpressions ?? []),
     onePerNode,
     tolerations: spec.tolerations ?? [],
     volumes: (spec.volumes ?? []).map(
-      (v: any): VolumeModel => ({
+      (v: Yaml): VolumeModel => ({
         name: v.name,
         type: v.nfs ? 'nfs' : v.persistentVolumeClaim ? 'persistentVolumeClaim' : v.hostPath ? 'hostPath' : 'other',
         claimName: v.persistentVolumeClaim?.claimName,
       }),
     ),
     containers: [
-      ...(spec.initContainers ?? []).map((c: any) => container(c, true)),
-      ...(spec.containers ?? []).map((c: any) => container(c, false)),
+      ...(spec.initContainers ?? []).map((c: Yaml) => container(c, true)),
+      ...(spec.containers ?? []).map((c: Yaml) => container(c, false)),
     ],
     hostNetwork: spec.hostNetwork === true,
     hostPID: spec.hostPID === true,
@@ -168,7 +168,6 @@ export function clusterModel(objects: readonly RenderedObject[]): ClusterModel {
   }
   return { workloads, loadBalancers, objects: objects.map((o) => o.manifest) };
 }
-/* eslint-enable @typescript-eslint/no-explicit-any */
 
 /** The load balancers whose selector picks the workload's pods. */
 export function loadBalancersOf(model: ClusterModel, workload: WorkloadModel): LoadBalancerModel[] {

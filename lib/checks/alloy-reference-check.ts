@@ -2,7 +2,7 @@ import { imageTag } from '../images';
 import { ALLOY_REFERENCE } from '../observability/alloy-reference';
 import { AlloyBlock, parseAlloy } from '../observability/alloy-syntax';
 import { OBSERVABILITY_IMAGES } from '../observability/constants';
-import { RenderedCluster } from '../render';
+import { RenderedCluster } from '../output/rendered';
 import { Check, Finding } from './check';
 
 interface Section {

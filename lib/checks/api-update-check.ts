@@ -1,5 +1,5 @@
 import { applyVerdicts, formatMigrations, migrations, outputObjects } from '../plan/apply-verdicts';
-import { describeObject, RenderedCluster } from '../render';
+import { describeObject, RenderedCluster } from '../output/rendered';
 import { Check, CheckContext, EMPTY_CONTEXT, Finding } from './check';
 
 /**

@@ -1,9 +1,10 @@
 import { imageArchitectures } from '../analysis/architectures';
 import { eligibleNodes, selectedNodes } from '../analysis/scheduling';
 import { clusterModel } from '../analysis/workload-model';
-import { imageCatalog, ImageInfo } from '../images';
+import { ImageInfo } from '../images';
+import { imageCatalog } from '../services/registry';
 import { renderedKubectlImage } from '../upgrades/system-upgrade-controller';
-import { describeObject, clusterObjects, RenderedCluster } from '../render';
+import { describeObject, clusterObjects, RenderedCluster } from '../output/rendered';
 import { NodeSpec } from '../spec/schema';
 import { Check, Finding } from './check';
 

@@ -1,7 +1,7 @@
 import { capacity, NodeCapacity } from '../analysis/capacity';
 import { formatMiB } from '../analysis/quantity';
 import { clusterModel } from '../analysis/workload-model';
-import { clusterObjects, RenderedCluster } from '../render';
+import { clusterObjects, RenderedCluster } from '../output/rendered';
 import { Check, Finding } from './check';
 
 /** Below this share of free allocatable memory a node is reported (a warning). */

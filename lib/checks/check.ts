@@ -1,13 +1,7 @@
-import { RenderedCluster } from '../render';
+import type { Finding } from '../output/finding';
+import { RenderedCluster } from '../output/rendered';
 
-/** One thing a check found. Errors stop the synth; warnings are printed in the summary. */
-export interface Finding {
-  readonly severity: 'error' | 'warning';
-  /** The check that found it, e.g. `kubernetes-schema`. */
-  readonly check: string;
-  /** `file: Kind/namespace/name: field: what is wrong`. */
-  readonly message: string;
-}
+export type { Finding };
 
 /** What a check may know besides the rendered cluster. */
 export interface CheckContext {

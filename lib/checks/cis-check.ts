@@ -1,11 +1,11 @@
 import { posix } from 'node:path';
-import { parseYaml as parse } from '../output/yaml-memo';
+import { parseYaml as parse } from '../yaml/yaml-memo';
 import { clusterModel } from '../analysis/workload-model';
 import { CisControl, cisControls, ControlContext, ControlResult, NamespaceFacts, RenderedNodeK3s } from '../k3s/cis-controls';
 import { undefinedK3sFlags } from '../k3s/k3s-cli-flags';
 import { parseK3sArgs } from '../k3s/k3s-flags';
 import { K3S_MANIFESTS_DIR } from '../k3s/k3s-requirements';
-import { RenderedCluster } from '../render';
+import { RenderedCluster } from '../output/rendered';
 import { K3S_VERSION } from '../spec/schema';
 import { Check, Finding } from './check';
 

@@ -1,7 +1,8 @@
-import { parseYaml as parse } from '../output/yaml-memo';
-import { imageCatalog, ImageInfo, IMAGES, imageRepository, imageTag } from '../images';
-import { HOME_ASSISTANT_METRICS_PATH, HOME_ASSISTANT_PACKAGE } from '../services/home-assistant';
-import { RenderedCluster } from '../render';
+import { parseYaml as parse } from '../yaml/yaml-memo';
+import { ImageInfo, imageRepository, imageTag } from '../images';
+import { imageCatalog } from '../services/registry';
+import { HOME_ASSISTANT_METRICS_PATH, HOME_ASSISTANT_PACKAGE } from '../services/home-assistant/home-assistant';
+import { RenderedCluster } from '../output/rendered';
 import { Check, Finding } from './check';
 
 const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob']);
@@ -87,15 +88,17 @@ export class HomeAssistantMetricsCheck implements Check {
 export class PinnedImagesCheck implements Check {
   public readonly name = 'pinned-images';
 
-  constructor(private readonly catalog: Readonly<Record<string, ImageInfo>> = IMAGES) {}
+  /** @param catalog the image catalogue; the cluster's (lib/services/registry.ts) when omitted */
+  constructor(private readonly catalog?: Readonly<Record<string, ImageInfo>>) {}
 
   public async run(cluster: RenderedCluster): Promise<Finding[]> {
+    const catalog = this.catalog ?? imageCatalog(cluster.spec);
     const messages = new Set<string>();
     for (const { file, manifest } of cluster.objects) {
       if (!WORKLOADS.has(manifest.kind)) continue;
       const pod = podSpecOf(manifest);
       for (const c of [...(pod?.initContainers ?? []), ...(pod?.containers ?? [])]) {
-        const pinned = this.catalog[imageRepository(c.image ?? '')]?.pin;
+        const pinned = catalog[imageRepository(c.image ?? '')]?.pin;
         if (pinned && imageTag(c.image) !== pinned.tag) {
           messages.add(`${file}: ${c.image} is not the checked pin; the image catalogue has ${pinned.tag} (${pinned.tagSeen}, checked ${pinned.checked}): check the tag upstream and record it in lib/images.ts`);
         }

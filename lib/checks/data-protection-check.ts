@@ -1,20 +1,7 @@
-import { parseYamlDocuments } from '../output/yaml-memo';
-import { PRUNE_DISABLED } from '../storage/data-volume';
-import { describeObject, RenderedCluster } from '../render';
+import { parseYamlDocuments } from '../yaml/yaml-memo';
+import { holdsData, PRUNE_KEY } from '../storage/data-volume';
+import { describeObject, RenderedCluster } from '../output/rendered';
 import { Check, CheckContext, EMPTY_CONTEXT, Finding } from './check';
-
-const PRUNE_KEY = Object.keys(PRUNE_DISABLED)[0];
-
-/* eslint-disable @typescript-eslint/no-explicit-any */
-/** Objects whose removal loses data: claims, volumes, StatefulSets, and namespaces marked as holding data. */
-export function holdsData(m: any): boolean {
-  return (
-    m?.kind === 'PersistentVolumeClaim' ||
-    m?.kind === 'PersistentVolume' ||
-    m?.kind === 'StatefulSet' ||
-    (m?.kind === 'Namespace' && m.metadata?.annotations?.[PRUNE_KEY] === 'disabled')
-  );
-}
 
 /** The data-bearing objects in a set of rendered files, by `Kind/namespace/name`. */
 export function dataObjects(files: ReadonlyMap<string, string>): Map<string, string> {
@@ -78,4 +65,3 @@ export class DataProtectionCheck implements Check {
     return { severity, check: this.name, message };
   }
 }
-/* eslint-enable @typescript-eslint/no-explicit-any */

@@ -1,5 +1,5 @@
 import { ClusterTraffic, Flow, PolicyRule } from '../analysis/flows';
-import { chartsMissing, RenderedCluster } from '../render';
+import { chartsMissing, RenderedCluster } from '../output/rendered';
 import { Check, Finding } from './check';
 
 /**

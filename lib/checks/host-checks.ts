@@ -1,5 +1,5 @@
 import { dirname } from 'node:path';
-import { parseYaml as parse } from '../output/yaml-memo';
+import { parseYaml as parse } from '../yaml/yaml-memo';
 import { z } from 'zod';
 import { k3osConfigSchema } from '../host/k3os-schema';
 import { parseK3sArgs } from '../k3s/k3s-flags';
@@ -12,7 +12,7 @@ import { serverNode } from '../spec/nodes';
 import { K3S_VERSION } from '../spec/schema';
 import { renderedKubectlImage } from '../upgrades/system-upgrade-controller';
 import { K3OS_UPGRADE_IMAGE } from '../upgrades/upgrade-plans';
-import { RenderedCluster } from '../render';
+import { RenderedCluster } from '../output/rendered';
 import { Check, Finding } from './check';
 
 /** Every rendered k3OS config validates against the k3OS configuration schema. */

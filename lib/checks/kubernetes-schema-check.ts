@@ -2,9 +2,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CACHE_DIR } from '../helm/chart-cache';
 import { PROJECT_ROOT } from '../project-root';
-import { clusterObjects, describeObject, RenderedCluster } from '../render';
+import { clusterObjects, describeObject, RenderedCluster } from '../output/rendered';
 import { Check, Finding } from './check';
-import { filesFingerprint, fileVerdictCache, memoryVerdictCache, NO_VERDICT_CACHE, VerdictCache } from './verdict-cache';
+import { filesFingerprint, fileVerdictCache, memoryVerdictCache, NO_VERDICT_CACHE, VerdictCache } from '../output/verdict-cache';
 
 /** Validates a manifest; on failure returns the JSON-schema errors. */
 type Validator = (manifest: unknown) => SchemaError[] | undefined;
@@ -210,8 +210,8 @@ export class KubernetesSchemaCheck implements Check {
         verdicts.record(key);
       }
       for (const err of errors) {
-        const missing = err.params?.missingProperty;
-        const field = fieldPath(err.instancePath + (missing ? `/${String(missing)}` : ''));
+        const missing = err.params?.missingProperty as string | undefined;
+        const field = fieldPath(err.instancePath + (missing ? `/${missing}` : ''));
         const problem = missing
           ? 'is required'
           : `${errorText(err)} (value: ${JSON.stringify(valueAt(object.manifest, err.instancePath))})`;

@@ -1,4 +1,4 @@
-import { parseYaml as parse, parseYamlDocuments } from '../output/yaml-memo';
+import { parseYaml as parse, parseYamlDocuments } from '../yaml/yaml-memo';
 import { eligibleNodes } from '../analysis/scheduling';
 import { bootstrapFiles } from '../host/bootstrap-files';
 import { K3S_MANIFESTS_DIR } from '../k3s/k3s-requirements';
@@ -8,7 +8,7 @@ import { podTemplateModel } from '../analysis/workload-model';
 import { NODE_OS, nodeOs } from '../host/node-os';
 import { imageRepository } from '../images';
 import { parseAlloy } from '../observability/alloy-syntax';
-import { RenderedCluster, RenderedObject } from '../render';
+import { RenderedCluster, RenderedObject } from '../output/rendered';
 import { Check, Finding } from './check';
 
 const ALLOY_REPOSITORY = 'docker.io/grafana/alloy';

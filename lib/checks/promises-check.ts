@@ -1,7 +1,7 @@
 import { describeOutcome, failureScenarios, simulate } from '../analysis/failure-simulation';
 import { eligibleNodes } from '../analysis/scheduling';
 import { ANNOTATIONS, clusterModel, WorkloadModel } from '../analysis/workload-model';
-import { clusterObjects, RenderedCluster } from '../render';
+import { clusterObjects, RenderedCluster } from '../output/rendered';
 import { Check, Finding } from './check';
 
 /**

@@ -1,11 +1,11 @@
 import { parse } from 'yaml';
-import { describeObject, RenderedCluster } from '../render';
+import { describeObject, RenderedCluster } from '../output/rendered';
 import { createSecretCommand, secretFilePath, secretReferences } from '../secrets/secret-references';
 import { Check, CheckContext, EMPTY_CONTEXT, Finding } from './check';
+import type { Yaml } from '../yaml/yaml';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 /** Whether a parsed file is SOPS-encrypted: SOPS metadata, and every data value an ENC[…] blob. */
-function plaintextKeys(doc: any): string[] | undefined {
+function plaintextKeys(doc: Yaml): string[] | undefined {
   if (!doc?.sops?.mac) {
     return undefined;
   }
@@ -41,14 +41,14 @@ export class SecretsCheck implements Check {
       }
     }
     const secretFiles = context.secretFiles ?? new Map<string, string>();
-    const parsed = new Map<string, any>();
+    const parsed = new Map<string, Yaml>();
     for (const [path, content] of secretFiles) {
       if (path.endsWith('/README.md') || path === 'secrets/README.md') continue;
       if (!path.endsWith('.sops.yaml')) {
         error(`${path}: is not an encrypted *.sops.yaml file; nothing under secrets/ may be stored in clear`);
         continue;
       }
-      let doc: any;
+      let doc: Yaml;
       try {
         doc = parse(content);
       } catch {
@@ -84,4 +84,3 @@ export class SecretsCheck implements Check {
     return findings;
   }
 }
-/* eslint-enable @typescript-eslint/no-explicit-any */

@@ -1,6 +1,6 @@
 import { ANNOTATIONS, clusterModel, ContainerModel, WorkloadModel } from '../analysis/workload-model';
 import { imageTag } from '../images';
-import { clusterObjects, describeObject, RenderedCluster } from '../render';
+import { clusterObjects, describeObject, RenderedCluster } from '../output/rendered';
 import { Check, Finding } from './check';
 
 /** Namespaces that exist on every k3s cluster with Flux; workloads may live there without our Namespace object. */

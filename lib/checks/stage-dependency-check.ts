@@ -1,8 +1,7 @@
-import { STAGES } from '../../charts/stages';
 import { ANNOTATIONS } from '../analysis/annotations';
 import { clusterScopedKinds, K3S_SERVED_APIS, releaseObjects } from '../helm/cluster-charts';
-import { chartsMissing, clusterObjects, describeObject, RenderedCluster, RenderedObject } from '../render';
-import { Stage, StageRegistry } from '../stages/stage';
+import { chartsMissing, clusterObjects, describeObject, RenderedCluster, RenderedObject } from '../output/rendered';
+import { Stage } from '../stages/stage';
 import { Check, Finding } from './check';
 
 /** Groups that exist before any stage: Kubernetes itself and what k3s serves. */
@@ -12,7 +11,14 @@ function builtIn(group: string): boolean {
 
 function allDependencies(stage: Stage): Set<string> {
   const out = new Set<string>();
-  const visit = (s: Stage): void => s.dependsOn.forEach((d) => (out.has(d.name) ? undefined : (out.add(d.name), visit(d))));
+  const visit = (s: Stage): void => {
+    for (const d of s.dependsOn) {
+      if (!out.has(d.name)) {
+        out.add(d.name);
+        visit(d);
+      }
+    }
+  };
   visit(stage);
   return out;
 }
@@ -42,8 +48,6 @@ interface Installer {
 export class StageDependencyCheck implements Check {
   public readonly name = 'stage-dependencies';
 
-  constructor(private readonly stages: StageRegistry = STAGES) {}
-
   public async run(cluster: RenderedCluster): Promise<Finding[]> {
     const bootstrapRenders = this.bootstrapChartObjects(cluster);
     const everything: RenderedObject[] = [...cluster.bootstrapObjects, ...bootstrapRenders, ...cluster.objects, ...cluster.chartObjects];
@@ -70,7 +74,7 @@ export class StageDependencyCheck implements Check {
         findings.push(this.error(`${label}: in ${this.describeGroup(where)}, kind ${manifest.kind} of ${apiGroup}: no stage, chart or bootstrap file installs its CRD`));
         continue;
       }
-      if (candidates.some((c) => this.before(c, where, release))) continue;
+      if (candidates.some((c) => this.before(cluster, c, where, release))) continue;
       const c = candidates[0];
       const from = c.release ? `${c.what} from ${c.release} in ${this.describeGroup(c.group)}` : `${c.what} in ${this.describeGroup(c.group)}`;
       if (c.group === where) {
@@ -86,15 +90,15 @@ export class StageDependencyCheck implements Check {
     return findings;
   }
 
-  /** Whether the installer's CRD exists before an object of `group` (from `release`, if any) is applied. */
-  private before(c: Installer, group: string, release: string | undefined): boolean {
+  /** Whether (in the stages the cluster was rendered with) the installer's CRD exists before an object of `group` (from `release`, if any) is applied. */
+  private before(cluster: RenderedCluster, c: Installer, group: string, release: string | undefined): boolean {
     if (c.release && c.release === release) return c.crdsFolder;
     if (c.group.startsWith('bootstrap/')) return !group.startsWith('bootstrap/') || c.group < group;
     // Flux's own release (flux/) is up before Flux applies anything: k3s installs it at
     // bootstrap, or the user does by hand on a cluster without an auto-deploy folder.
     if (c.group === 'flux') return !group.startsWith('bootstrap/');
     if (group.startsWith('bootstrap/') || group === 'flux') return false;
-    const stage = this.stages.ordered.find((s) => s.name === group);
+    const stage = cluster.stages.ordered.find((s) => s.name === group);
     return stage !== undefined && allDependencies(stage).has(c.group);
   }
 

@@ -1,4 +1,4 @@
-import { describeObject, RenderedCluster } from '../render';
+import { describeObject, RenderedCluster } from '../output/rendered';
 import { allows, grantsOf, mountsToken, upgradeJobPod } from '../upgrades/upgrade-job-access';
 import { Check, Finding } from './check';
 

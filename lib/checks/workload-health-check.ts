@@ -1,6 +1,6 @@
 import { BUILT_IN_PRIORITY_CLASSES } from '../k8s/priority-classes';
 import { probeException, PROBE_EXCEPTIONS, ProbeKind } from '../k8s/probe-facts';
-import { clusterObjects, describeObject, RenderedCluster } from '../render';
+import { clusterObjects, describeObject, RenderedCluster } from '../output/rendered';
 import { Check, Finding } from './check';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */

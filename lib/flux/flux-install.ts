@@ -1,5 +1,5 @@
 import { BOOTSTRAP_PRIORITY_CLASS } from '../k8s/priority-classes';
-import { stringifyYaml as stringify } from '../output/yaml-memo';
+import { stringifyYaml as stringify } from '../yaml/yaml-memo';
 import { ANNOTATIONS } from '../analysis/annotations';
 import { HelmChart } from '../../imports/helm.cattle.io';
 import { BootstrapManifest } from '../k3s/bootstrap-manifest';

@@ -16,9 +16,10 @@ import {
   readChartArchive,
   verifyChartArchive,
 } from './chart-cache';
-import { markDeepFrozen } from '../checks/verdict-cache';
-import { ChartRelease } from './releases';
+import { ChartRelease } from '../output/rendered';
+import { markDeepFrozen } from '../output/verdict-cache';
 import { chartValuesModel, unreadValues } from './unread-values';
+import type { ChartObject, RenderedRelease } from '../output/rendered';
 
 /*
  * Renders chart releases with the pinned Helm CLI from the chart cache, as the cluster's
@@ -40,26 +41,6 @@ export interface RenderContext {
   readonly kubeVersion: string;
   /** `--api-versions`: `group/version` and `group/version/Kind` of every served API beyond Helm's built-ins. */
   readonly apiVersions: readonly string[];
-}
-
-/** One object a chart renders. */
-export interface ChartObject {
-  /** The template it came from, e.g. `metallb/templates/controller.yaml`. */
-  readonly template: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  readonly manifest: any;
-}
-
-export interface RenderedRelease {
-  readonly release: ChartRelease;
-  readonly objects: readonly ChartObject[];
-  /** Values paths the chart never reads. */
-  readonly unreadValues: readonly string[];
-  /**
-   * About the size of the Secret Helm stores the release in (base64 of the gzipped JSON of
-   * the chart's files, values and manifest), which must stay under Kubernetes' 1 MiB.
-   */
-  readonly releaseBytes: number;
 }
 
 /** Why nothing could be rendered (no chart cache): the checks that need renders say so. */
@@ -269,7 +250,7 @@ function parseRender(stdout: string, release: ChartRelease, archive: ChartArchiv
   for (const doc of parseAllDocuments(stdout)) {
     const manifest = doc.toJS();
     if (!manifest || typeof manifest !== 'object') continue;
-    const source = /# Source: (\S+)/.exec(String(doc.commentBefore ?? ''))?.[1] ?? /# Source: (\S+)/.exec(doc.toString())?.[1] ?? '(unknown template)';
+    const source = /# Source: (\S+)/.exec(doc.commentBefore ?? '')?.[1] ?? /# Source: (\S+)/.exec(doc.toString())?.[1] ?? '(unknown template)';
     objects.push({ template: source, manifest });
   }
   return {

@@ -1,10 +1,12 @@
-import { Finding } from '../checks/check';
+import { Finding } from '../output/finding';
 import { ANNOTATIONS } from '../analysis/annotations';
-import { describeObject, RenderedCluster, RenderedObject } from '../render';
+import { describeObject, RenderedCluster, RenderedObject } from '../output/rendered';
 import { GIT_CRD_SOURCES } from '../upstream/charts';
 import { ChartCacheError } from './chart-cache';
-import { ChartRenderer, ChartRenderError, RenderedRelease } from './chart-renderer';
-import { ChartRelease, chartReleases, UnpinnedChartError } from './releases';
+import { ChartRenderer, ChartRenderError } from './chart-renderer';
+import { RenderedRelease } from '../output/rendered';
+import { chartReleases, UnpinnedChartError } from './releases';
+import { ChartRelease } from '../output/rendered';
 
 /*
  * Joins what the chart releases install to the rendered cluster: every HelmRelease and

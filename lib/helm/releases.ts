@@ -1,31 +1,13 @@
-import { parseYaml as parse } from '../output/yaml-memo';
-import { describeObject, RenderedObject } from '../render';
+import { parseYaml as parse } from '../yaml/yaml-memo';
+import { describeObject, RenderedObject } from '../output/rendered';
 import { ChartSource, PINNED_CHARTS } from '../upstream/charts';
+import type { ChartRelease } from '../output/rendered';
 
 /*
  * The chart releases a synth delivers: every Flux HelmRelease in dist/ and flux/, and every
  * k3s HelmChart in the control plane's auto-deploy folder, read from the rendered objects
  * (what the cluster will see), each resolved to its pinned chart.
  */
-
-/** One release to render with `helm template`. */
-export interface ChartRelease {
-  /** `HelmRelease/ns/name` or `HelmChart/kube-system/name`. */
-  readonly id: string;
-  readonly kind: 'HelmRelease' | 'HelmChart';
-  /** The file the release object is written to. */
-  readonly file: string;
-  /** The output group of the release object: a stage, `flux`, or `bootstrap/<file>`. */
-  readonly group: string;
-  readonly source: ChartSource;
-  readonly releaseName: string;
-  /** The namespace the chart installs into. */
-  readonly namespace: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  readonly values: Record<string, any>;
-  /** Whether the installer applies the chart's `crds/` folder. */
-  readonly includeCrds: boolean;
-}
 
 /** Thrown when a release names a chart or version that lib/upstream/charts.ts does not pin. */
 export class UnpinnedChartError extends Error {}

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { stringifyYaml as stringify } from '../output/yaml-memo';
+import { stringifyYaml as stringify } from '../yaml/yaml-memo';
 import { GeneratedFile } from '../output/generated-file';
 
 /** An Ansible task as data; `name` first, module keys fully qualified. */

@@ -1,5 +1,5 @@
-import { stringifyYaml as stringify } from '../output/yaml-memo';
-import { bootstrapManifests } from '../../charts/bootstrap-manifests';
+import { stringifyYaml as stringify } from '../yaml/yaml-memo';
+import { bootstrapManifests } from '../flux/bootstrap-manifests';
 import { K3S_MANIFESTS_DIR } from '../k3s/k3s-requirements';
 import { ClusterSpec } from '../spec/schema';
 

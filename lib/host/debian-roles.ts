@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { stringifyYaml as stringify } from '../output/yaml-memo';
+import { stringifyYaml as stringify } from '../yaml/yaml-memo';
 import { admissionConfiguration, ADMISSION_CONFIG_PATH, KUBELET_KERNEL_PARAMETERS, KUBELET_SYSCTL_FILE } from '../k3s/cis-hardening';
 import { agentConfig, auditPolicy, serverConfig } from '../k3s/k3s-flags';
 import { AUDIT_POLICY_PATH, K3S_MANIFESTS_DIR } from '../k3s/k3s-requirements';

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { TEXTFILE_DIR } from '../observability/constants';
+import { TEXTFILE_DIR } from '../conventions/node-paths';
 import { storageNode } from '../spec/nodes';
 import { ClusterSpec } from '../spec/schema';
 import { DISK_TEMPERATURE_CELSIUS, poolDisks, SMARTCTL_EXPORTER } from '../storage/disks';

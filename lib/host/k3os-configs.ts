@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { stringifyYaml as stringify } from '../output/yaml-memo';
+import { stringifyYaml as stringify } from '../yaml/yaml-memo';
 import { admissionConfiguration, ADMISSION_CONFIG_PATH, hardenedNodeConfig, withKubeletKernelParameters } from '../k3s/cis-hardening';
 import { agentConfig, auditPolicy, CONTROL_PLANE_TAINT_FLAG, serverConfig, toK3sArgs } from '../k3s/k3s-flags';
 import { AUDIT_POLICY_PATH } from '../k3s/k3s-requirements';

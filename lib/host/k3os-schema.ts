@@ -11,8 +11,8 @@ const writeFile = z
     encoding: z.enum(['', 'b64', 'base64', 'gz', 'gzip', 'gz+base64', 'gzip+base64', 'gz+b64', 'gzip+b64']).optional(),
     content: z.string(),
     owner: z.string().optional(),
-    path: z.string().regex(/^\//, { message: 'must be an absolute path' }),
-    permissions: z.string().regex(/^0[0-7]{3}$/, { message: "must be an octal mode string such as '0644'" }).optional(),
+    path: z.string().regex(/^\//, { error: 'must be an absolute path' }),
+    permissions: z.string().regex(/^0[0-7]{3}$/, { error: "must be an octal mode string such as '0644'" }).optional(),
   })
   .strict();
 
@@ -35,17 +35,17 @@ export const k3osConfigSchema = z
         dns_nameservers: z.array(z.string()).optional(),
         wifi: z.array(z.object({ name: z.string(), passphrase: z.string() }).strict()).optional(),
         password: z.string().optional(),
-        server_url: z.string().regex(/^https:\/\//, { message: 'must be an https:// URL' }).optional(),
+        server_url: z.string().regex(/^https:\/\//, { error: 'must be an https:// URL' }).optional(),
         token: z.string().optional(),
         labels: z.record(z.string(), z.string()).optional(),
         k3s_args: z
           .array(z.string())
           .refine((args) => args.length === 0 || args[0] === 'server' || args[0] === 'agent', {
-            message: 'must start with "server" or "agent"',
+            error: 'must start with "server" or "agent"',
           })
           .optional(),
         environment: z.record(z.string(), z.string()).optional(),
-        taints: z.array(z.string().regex(/^[^=:]+(=[^:]*)?:(NoSchedule|PreferNoSchedule|NoExecute)$/, { message: 'must be key=value:Effect' })).optional(),
+        taints: z.array(z.string().regex(/^[^=:]+(=[^:]*)?:(NoSchedule|PreferNoSchedule|NoExecute)$/, { error: 'must be key=value:Effect' })).optional(),
       })
       .strict()
       .optional(),

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { KUBELET_KERNEL_PARAMETERS, withKubeletKernelParameters } from '../k3s/cis-hardening';
-import { TEXTFILE_DIR } from '../observability/constants';
+import { TEXTFILE_DIR } from '../conventions/node-paths';
 import { ClusterSpec, NodeSpec } from '../spec/schema';
 import { AnsibleRole } from './ansible-role';
 

@@ -1,4 +1,4 @@
-import { INGRESS_NAMESPACE } from '../k8s/well-known-namespaces';
+import { INGRESS_NAMESPACE } from '../conventions/namespaces';
 
 /** The one Gateway of the cluster; every HTTPRoute attaches to its HTTPS listener. */
 export const GATEWAY = { name: 'homelab', namespace: INGRESS_NAMESPACE, httpListener: 'web', httpsListener: 'websecure' } as const;

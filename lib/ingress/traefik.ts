@@ -1,7 +1,7 @@
 import { PRIORITY_TIERS } from '../k8s/priority-classes';
 import { ANNOTATIONS } from '../analysis/annotations';
-import { INGRESS_NAMESPACE } from '../k8s/well-known-namespaces';
-import { VIP_KEYS } from '../net/service-vips';
+import { INGRESS_NAMESPACE } from '../conventions/namespaces';
+import { VIP_KEYS } from '../net/vip-keys';
 import { VIP_ANNOTATION, VIP_KEY_ANNOTATION, VipAssignments } from '../net/vip-allocator';
 import { Placement } from '../placement/placement';
 import { standbyNode, storageNode } from '../spec/nodes';

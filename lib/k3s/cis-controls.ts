@@ -83,10 +83,15 @@ const STRONG_CIPHERS = new Set([
   'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305', 'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
 ]);
 
+/** A k3s flag's value as written on the command line. */
+function flagText(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
 /** `--kube-apiserver-arg=k=v` style arguments of one component as a map (the last one wins). */
 export function componentArgs(node: RenderedNodeK3s, flag: string): Map<string, string> {
   const raw = node.flags[flag];
-  const list = Array.isArray(raw) ? raw.map(String) : raw === undefined ? [] : [String(raw)];
+  const list = Array.isArray(raw) ? raw.map(flagText) : raw === undefined ? [] : [flagText(raw)];
   return new Map(
     list.map((a) => {
       const [k, ...v] = a.replace(/^--/, '').split('=');
@@ -187,7 +192,7 @@ export function cisControls(k3sMinor: number, parse: (text: string) => unknown):
       scope: 'every node',
       expected: 'protect-kernel-defaults: true',
       source: `${GUIDE}, "Host-level Requirements"`,
-      judge: (n) => (n.flags['protect-kernel-defaults'] === true ? undefined : `${where(n)}: protect-kernel-defaults is ${show(n.flags['protect-kernel-defaults'] === undefined ? undefined : String(n.flags['protect-kernel-defaults']))}, expected true`),
+      judge: (n) => (n.flags['protect-kernel-defaults'] === true ? undefined : `${where(n)}: protect-kernel-defaults is ${show(n.flags['protect-kernel-defaults'] === undefined ? undefined : flagText(n.flags['protect-kernel-defaults']))}, expected true`),
     },
     {
       id: 'guide:kernel-parameters',
@@ -284,7 +289,7 @@ export function cisControls(k3sMinor: number, parse: (text: string) => unknown):
       scope: 'server',
       expected: 'secrets-encryption: true',
       source: SELF_ASSESSMENT,
-      judge: (n) => (n.flags['secrets-encryption'] === true ? undefined : `${where(n)}: secrets-encryption is ${show(n.flags['secrets-encryption'] === undefined ? undefined : String(n.flags['secrets-encryption']))}, expected true`),
+      judge: (n) => (n.flags['secrets-encryption'] === true ? undefined : `${where(n)}: secrets-encryption is ${show(n.flags['secrets-encryption'] === undefined ? undefined : flagText(n.flags['secrets-encryption']))}, expected true`),
     },
     {
       id: '1.2.28',
@@ -294,7 +299,7 @@ export function cisControls(k3sMinor: number, parse: (text: string) => unknown):
       source: SELF_ASSESSMENT,
       judge: (n) => {
         const p = n.flags['secrets-encryption-provider'];
-        return p === undefined || p === 'aescbc' || p === 'secretbox' ? undefined : `${where(n)}: secrets-encryption-provider is "${String(p)}", expected aescbc or secretbox`;
+        return p === undefined || p === 'aescbc' || p === 'secretbox' ? undefined : `${where(n)}: secrets-encryption-provider is "${flagText(p)}", expected aescbc or secretbox`;
       },
     },
     {

@@ -1,4 +1,4 @@
-import { TIGERA_NAMESPACE } from '../networking/calico';
+import { TIGERA_NAMESPACE } from '../conventions/namespaces';
 
 /*
  * What the k3s CIS Hardening Guide asks of every k3s server and agent, as the values this

@@ -48,7 +48,7 @@ export function toK3sArgs(config: K3sServerConfig): string[] {
   return Object.entries(config).flatMap(([key, value]) => {
     if (value === true) return [`--${key}`];
     if (Array.isArray(value)) return value.map((v) => `--${key}=${v}`);
-    return [`--${key}=${value}`];
+    return [`--${key}=${String(value)}`];
   });
 }
 

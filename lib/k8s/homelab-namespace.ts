@@ -1,10 +1,25 @@
 import { ApiObjectMetadata } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-33/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { NamespaceNetworkPolicies, NamespaceTraffic } from './namespace-network-policies';
+import { ExposedPort, NamespaceNetworkPolicies } from './namespace-network-policies';
 
 /** Pod Security Standards levels. */
 export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
+
+/** The annotation that keeps Flux from pruning an object (a namespace holding data). */
+export const PRUNE_DISABLED = { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' } as const;
+
+/**
+ * Where Prometheus scrapes pods: set on the app by the renderer (lib/render.ts) from the scrape
+ * jobs of the cluster, so that every namespace opens exactly those ports to Prometheus.
+ */
+export const SCRAPE_TARGETS_CONTEXT = 'homelab:scrape-targets';
+
+/** A pod port in a namespace that a scrape job reads. */
+export interface ScrapeTarget {
+  readonly namespace: string;
+  readonly port: number;
+}
 
 export interface HomelabNamespaceProps {
   /** The namespace name. */
@@ -21,26 +36,22 @@ export interface HomelabNamespaceProps {
    * @default - none
    */
   readonly podSecurityReason?: string;
-  /**
-   * The namespace holds data (PVCs): Flux must never prune it.
-   * @default false
-   */
-  readonly holdsData?: boolean;
-  /**
-   * Who may reach pods here, beyond the namespace itself (everything else is denied).
-   * @default - only the namespace's own pods
-   */
-  readonly traffic?: NamespaceTraffic;
 }
 
 /**
- * A namespace with Pod Security labels, the default-deny ingress baseline with its explicit
- * allows, and, where it holds data, Flux prune-protection.
+ * A namespace with Pod Security labels and the default-deny ingress baseline. What runs in it
+ * opens what it needs through the grants (exposing an app grants the ingress controller, a
+ * LoadBalancer port opens itself, a data volume marks the namespace as holding data, which
+ * keeps Flux from pruning it); the ports Prometheus scrapes are opened from the cluster's
+ * scrape jobs.
  */
 export class HomelabNamespace extends Construct {
   public readonly name: string;
   public readonly podSecurity: PodSecurityLevel;
   public readonly podSecurityReason?: string;
+  private readonly resource: k8s.KubeNamespace;
+  private readonly policies: NamespaceNetworkPolicies;
+  private dataHeld = false;
 
   constructor(scope: Construct, id: string, props: HomelabNamespaceProps) {
     super(scope, id);
@@ -57,12 +68,33 @@ export class HomelabNamespace extends Construct {
         'pod-security.kubernetes.io/audit': this.podSecurity,
         'pod-security.kubernetes.io/warn': this.podSecurity,
       },
-      annotations: {
-        ...(props.podSecurityReason ? { 'homelab.dev/pod-security-reason': props.podSecurityReason } : {}),
-        ...(props.holdsData ? { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' } : {}),
-      },
+      annotations: props.podSecurityReason ? { 'homelab.dev/pod-security-reason': props.podSecurityReason } : {},
     };
-    new k8s.KubeNamespace(this, 'Resource', { metadata });
-    new NamespaceNetworkPolicies(this, 'NetworkPolicies', { namespace: props.name, ...props.traffic });
+    this.resource = new k8s.KubeNamespace(this, 'Resource', { metadata });
+    this.policies = new NamespaceNetworkPolicies(this, 'NetworkPolicies', { namespace: props.name });
+    const targets = (this.node.tryGetContext(SCRAPE_TARGETS_CONTEXT) ?? []) as readonly ScrapeTarget[];
+    targets.filter((t) => t.namespace === props.name).forEach((t) => this.policies.allowPrometheus(t.port));
+  }
+
+  /** An app here is served through the ingress controller (ExposedHttpApp asks for this). */
+  public allowIngressController(): void {
+    this.policies.allowIngressController();
+  }
+
+  /** A webhook here is called by the API server from the control-plane node. */
+  public allowControlPlane(ip: string): void {
+    this.policies.allowControlPlane(ip);
+  }
+
+  /** A LoadBalancer forwards outside clients to this pod port. */
+  public exposePort(port: ExposedPort): void {
+    this.policies.exposePort(port);
+  }
+
+  /** Data lives here (a claim or a node-local volume): Flux must never prune the namespace. */
+  public markHoldsData(): void {
+    if (this.dataHeld) return;
+    this.dataHeld = true;
+    this.resource.metadata.addAnnotation(Object.keys(PRUNE_DISABLED)[0], Object.values(PRUNE_DISABLED)[0]);
   }
 }

@@ -1,4 +1,4 @@
-import { priorityClassFor } from './priority-classes';
+import { priorityClassFor, PRIORITY_TIERS } from './priority-classes';
 import * as k8s from 'cdk8s-plus-33/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { ANNOTATIONS } from '../analysis/workload-model';
@@ -30,6 +30,22 @@ export type SecurityExceptions = Readonly<
     >
   >
 >;
+
+/**
+ * The container security context a workload's exceptions allow: RESTRICTED_CONTAINER, relaxed
+ * exactly where an exception says why (the exception is also what the report lists). A
+ * container that brings no securityContext of its own gets this one.
+ */
+export function containerSecurityContext(exceptions: SecurityExceptions = {}): k8s.SecurityContext {
+  return {
+    allowPrivilegeEscalation: exceptions.allowPrivilegeEscalation !== undefined,
+    readOnlyRootFilesystem: exceptions.readOnlyRootFilesystem === undefined,
+    runAsNonRoot: exceptions.runAsNonRoot === undefined,
+    ...(exceptions.privileged !== undefined ? { privileged: true } : {}),
+    capabilities: exceptions.dropAllCapabilities !== undefined ? {} : { drop: ['ALL'] },
+    seccompProfile: { type: 'RuntimeDefault' },
+  };
+}
 
 export interface HomelabWorkloadProps {
   readonly kind: 'Deployment' | 'StatefulSet' | 'DaemonSet';
@@ -74,6 +90,11 @@ export interface HomelabWorkloadProps {
   readonly stateless?: boolean;
   /** @default - none */
   readonly securityExceptions?: SecurityExceptions;
+  /**
+   * Its PriorityClass tier, when its module says so (a service module's own namespace).
+   * @default - the tier of its namespace (NAMESPACE_TIERS in lib/k8s/priority-classes.ts)
+   */
+  readonly priority?: keyof typeof PRIORITY_TIERS;
 }
 
 /**
@@ -112,21 +133,22 @@ export class HomelabWorkload extends Construct {
       annotations[`${ANNOTATIONS.securityExceptionPrefix}${rule}`] = reason!;
     }
     const placement = props.placement.podFields(this.selector);
+    const secured = (c: k8s.Container): k8s.Container => (c.securityContext ? c : { ...c, securityContext: containerSecurityContext(props.securityExceptions) });
     const template: k8s.PodTemplateSpec = {
       metadata: { labels },
       spec: {
         automountServiceAccountToken: props.usesKubernetesApi !== undefined,
         serviceAccountName: props.usesKubernetesApi?.serviceAccountName,
         enableServiceLinks: false,
-        priorityClassName: priorityClassFor(props.namespace),
+        priorityClassName: props.priority ? PRIORITY_TIERS[props.priority].name : priorityClassFor(props.namespace),
         hostNetwork: props.hostNetwork,
         hostPid: props.hostPID,
         dnsPolicy: props.hostNetwork ? 'ClusterFirstWithHostNet' : undefined,
         securityContext: props.podSecurityContext ?? { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
         terminationGracePeriodSeconds: props.terminationGracePeriodSeconds,
         ...placement,
-        initContainers: props.initContainers,
-        containers: props.containers,
+        initContainers: props.initContainers?.map(secured),
+        containers: props.containers.map(secured),
         volumes: props.volumes,
       },
     };

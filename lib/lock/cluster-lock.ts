@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { UserError } from '../errors';
 import { isIpv4 } from '../net/ipv4';
 import { previousVips, VipAssignments } from '../net/vip-allocator';
-import { outputObjects, OutputObject } from '../plan/output-objects';
+import { outputObjects, OutputObject } from '../output/output-objects';
 
 /*
  * The cluster lock (`cluster.lock.yaml` beside the spec): what the running cluster already

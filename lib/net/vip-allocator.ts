@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { parseYamlDocuments } from '../output/yaml-memo';
+import { parseYamlDocuments } from '../yaml/yaml-memo';
 import { UserError } from '../errors';
 import { Ipv4Range } from './ipv4';
 import { metallbAnnouncer } from './metallb-election';
@@ -204,7 +204,7 @@ export function previousVips(files: ReadonlyMap<string, string>): Map<string, st
     } else if (node !== null && typeof node === 'object') {
       const record = node as Record<string, unknown>;
       if (typeof record[VIP_KEY_ANNOTATION] === 'string' && typeof record[VIP_ANNOTATION] === 'string') {
-        found.set(record[VIP_KEY_ANNOTATION] as string, record[VIP_ANNOTATION] as string);
+        found.set(record[VIP_KEY_ANNOTATION], record[VIP_ANNOTATION]);
       }
       Object.values(record).forEach(walk);
     }

@@ -1,5 +1,5 @@
 import { BOOTSTRAP_PRIORITY_CLASS } from '../k8s/priority-classes';
-import { stringifyYaml as stringify } from '../output/yaml-memo';
+import { stringifyYaml as stringify } from '../yaml/yaml-memo';
 import { HelmChart } from '../../imports/helm.cattle.io';
 import {
   InstallationSpec,
@@ -17,7 +17,7 @@ import { ClusterSpec } from '../spec/schema';
 import { CALICO_CRDS_CHART, TIGERA_OPERATOR_CHART } from '../upstream/charts';
 
 /** The namespace and release name of the operator, shared by k3s's HelmChart and Flux's HelmRelease. */
-export const TIGERA_NAMESPACE = 'tigera-operator';
+import { TIGERA_NAMESPACE } from '../conventions/namespaces';
 export const TIGERA_RELEASE = 'tigera-operator';
 
 /**

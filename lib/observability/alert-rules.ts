@@ -1,34 +1,15 @@
 import { ClusterSpec } from '../spec/schema';
+import { alertRule, RuleGroup } from './monitoring';
 import { withRunbooks } from './runbooks';
 import { storageHealthRuleGroups } from './storage-health';
 
-export interface AlertRule {
-  readonly alert: string;
-  readonly expr: string;
-  readonly for?: string;
-  readonly labels: { readonly severity: 'warning' | 'critical' };
-  /** `runbook`: what to check and what is safe to do, for this cluster (runbooks.ts). */
-  readonly annotations: { readonly summary: string; readonly runbook?: string };
-}
-
-export interface RuleGroup {
-  readonly name: string;
-  readonly rules: readonly AlertRule[];
-}
-
-const rule = (alert: string, expr: string, forDuration: string | undefined, severity: 'warning' | 'critical', summary: string): AlertRule => ({
-  alert,
-  expr,
-  ...(forDuration ? { for: forDuration } : {}),
-  labels: { severity },
-  annotations: { summary },
-});
+const rule = alertRule;
 
 /**
- * The alert rules, by signal. Thresholds are for a home cluster: page on what breaks
+ * The alert rules, by signal, and then the services' (`contributed`, from the registry). Thresholds are for a home cluster: page on what breaks
  * service (a node or pool down, hardware alarms, no backup), warn on what will.
  */
-export function alertRuleGroups(spec: ClusterSpec): RuleGroup[] {
+export function alertRuleGroups(spec: ClusterSpec, contributed: readonly RuleGroup[]): RuleGroup[] {
   const groups: RuleGroup[] = [
     {
       name: 'nodes',
@@ -101,21 +82,6 @@ export function alertRuleGroups(spec: ClusterSpec): RuleGroup[] {
       ],
     },
   ];
-  if (spec.services.ingress.enabled) {
-    groups.push({
-      name: 'ingress',
-      rules: [
-        rule('TraefikDown', 'up{job="traefik"} == 0', '2m', 'critical', 'Traefik replica {{ $labels.instance }} is down.'),
-        rule(
-          'TraefikHighErrorRate',
-          'sum(rate(traefik_service_requests_total{code=~"5.."}[5m])) / sum(rate(traefik_service_requests_total[5m])) > 0.05',
-          '10m',
-          'warning',
-          'Over 5% of requests through Traefik fail with a server error.',
-        ),
-      ],
-    });
-  }
   if (spec.nodes.some((n) => n.ipmi)) {
     groups.push({
       name: 'ipmi',
@@ -151,12 +117,6 @@ export function alertRuleGroups(spec: ClusterSpec): RuleGroup[] {
       ],
     });
   }
-  if (spec.services.homeAssistant) {
-    groups.push({
-      name: 'home-assistant',
-      rules: [rule('HomeAssistantDown', 'up{job="home-assistant"} == 0', '10m', 'warning', 'Home Assistant metrics are unreachable.')],
-    });
-  }
   if (spec.storage.backup) {
     groups.push({
       name: 'backups',
@@ -172,6 +132,6 @@ export function alertRuleGroups(spec: ClusterSpec): RuleGroup[] {
       ],
     });
   }
-  groups.push(...storageHealthRuleGroups(spec));
+  groups.push(...storageHealthRuleGroups(spec), ...contributed);
   return withRunbooks(spec, groups);
 }

@@ -1,4 +1,6 @@
-import { MONITORING_NAMESPACE } from '../k8s/well-known-namespaces';
+import { MONITORING_NAMESPACE } from '../conventions/namespaces';
+
+
 
 export const OBSERVABILITY_NAMESPACE = MONITORING_NAMESPACE;
 
@@ -36,6 +38,3 @@ export const PORTS = {
 export function serviceHost(name: string): string {
   return `${name}.${OBSERVABILITY_NAMESPACE}.svc.cluster.local`;
 }
-
-/** Where node-exporter's textfile collector reads extra metrics on every node (backups write here). */
-export const TEXTFILE_DIR = '/var/lib/prometheus/node-exporter';

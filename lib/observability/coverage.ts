@@ -1,27 +1,12 @@
 import { watchdogPlan } from '../host/watchdog-role';
 import { ClusterSpec } from '../spec/schema';
+import { CoverageRow, LOGS_ARE_READ } from './monitoring';
 
-/** How one monitored signal of the design notes is collected, stored, shown and alerted on. */
-export interface CoverageRow {
-  /** The signal, as the design notes name it. */
-  readonly signal: string;
-  /** The workload (in the monitoring namespace) that collects it. */
-  readonly collector: string;
-  /** The metric or log stream it is stored as; it appears in the panel's query. */
-  readonly stored: string;
-  /** Dashboard uid and panel title. */
-  readonly dashboard: string;
-  readonly panel: string;
-  /** The alert rule, or why none makes sense. */
-  readonly alert: { readonly rule: string } | { readonly none: string };
-  /** Set when the collector is a service on the storage node (Ansible), not a workload. @default false */
-  readonly onHost?: boolean;
-}
+export type { CoverageRow };
 
-const LOGS_ARE_READ = 'logs are read when something is wrong; the matching metrics carry the alerts';
 
-/** Every signal of the design notes this cluster can collect, with where it ends up. */
-export function coverage(spec: ClusterSpec): CoverageRow[] {
+/** Every signal of the design notes this cluster can collect, with where it ends up; then the services' (`contributed`). */
+export function coverage(spec: ClusterSpec, contributed: readonly CoverageRow[]): CoverageRow[] {
   const rows: CoverageRow[] = [];
   const add = (row: CoverageRow): void => void rows.push(row);
   if (spec.nodes.some((n) => n.ipmi)) {
@@ -37,10 +22,6 @@ export function coverage(spec: ClusterSpec): CoverageRow[] {
   add({ signal: 'Kubelet metrics', collector: 'prometheus', stored: 'kubelet_running_pods', dashboard: 'homelab-kubernetes', panel: 'Running pods per node', alert: { rule: 'KubeletDown' } });
   add({ signal: 'Kubernetes events', collector: 'alloy-gateway', stored: '{job="kubernetes-events"}', dashboard: 'homelab-kubernetes', panel: 'Kubernetes events', alert: { none: LOGS_ARE_READ } });
   add({ signal: 'Kubernetes API audit log', collector: 'alloy', stored: '{job="kube-audit"}', dashboard: 'homelab-kubernetes', panel: 'API audit log', alert: { none: 'the audit log records who changed what; there is nothing to page on' } });
-  if (spec.services.ingress.enabled) {
-    add({ signal: 'Ingress metrics (Traefik)', collector: 'prometheus', stored: 'traefik_service_requests_total', dashboard: 'homelab-ingress', panel: 'Requests by status', alert: { rule: 'TraefikHighErrorRate' } });
-    add({ signal: 'Ingress access logs', collector: 'alloy', stored: '{namespace="traefik", container="traefik"}', dashboard: 'homelab-ingress', panel: 'Access log', alert: { none: LOGS_ARE_READ } });
-  }
   add({ signal: 'Per-container usage metrics (cAdvisor)', collector: 'prometheus', stored: 'container_memory_working_set_bytes', dashboard: 'homelab-kubernetes', panel: 'Container memory', alert: { rule: 'ContainerMemoryNearLimit' } });
   add({ signal: 'Per-process usage metrics', collector: 'process-exporter', stored: 'namedprocess_namegroup_memory_bytes', dashboard: 'homelab-nodes', panel: 'Memory by process group', alert: { rule: 'ProcessMemoryHigh' } });
   add({ signal: 'Container logs', collector: 'alloy', stored: '{job="containers"}', dashboard: 'homelab-logs', panel: 'Container logs', alert: { none: LOGS_ARE_READ } });
@@ -53,12 +34,6 @@ export function coverage(spec: ClusterSpec): CoverageRow[] {
     add({ signal: 'Router statistics (firewall drops, errors)', collector: 'snmp-exporter', stored: 'ifInDiscards', dashboard: 'homelab-network', panel: 'Dropped and errored packets', alert: { rule: 'RouterInterfaceErrors' } });
     add({ signal: 'WiFi throughput', collector: 'snmp-exporter', stored: 'ifHCInOctets', dashboard: 'homelab-network', panel: 'WiFi throughput', alert: { rule: 'RouterInterfaceDown' } });
   }
-  if (spec.services.homeAssistant) {
-    add({ signal: 'Home Assistant sensor metrics', collector: 'prometheus', stored: 'homeassistant_sensor_', dashboard: 'homelab-home-assistant', panel: 'Sensors', alert: { rule: 'HomeAssistantDown' } });
-    if (spec.services.homeAssistant.mode === 'cluster') {
-      add({ signal: 'Home Assistant event logs', collector: 'alloy', stored: '{namespace="home", container="home-assistant"}', dashboard: 'homelab-home-assistant', panel: 'Event log', alert: { none: LOGS_ARE_READ } });
-    }
-  }
   add({ signal: 'Disk SMART health, attributes and temperatures', collector: 'smartctl-exporter', onHost: true, stored: 'smartctl_device_smart_status', dashboard: 'homelab-storage', panel: 'Disk SMART health (1 = passed)', alert: { rule: 'DiskSmartFailing' } });
   add({ signal: 'Disk self-tests', collector: 'smartctl-exporter', onHost: true, stored: 'smartctl_device_smartctl_exit_status', dashboard: 'homelab-storage', panel: 'Failed self-tests (1 = the log has errors)', alert: { rule: 'DiskSelfTestFailed' } });
   add({ signal: 'ZFS scrub results', collector: 'node-exporter', stored: 'homelab_zfs_scrub_last_end_timestamp_seconds', dashboard: 'homelab-storage', panel: 'Days since the last scrub', alert: { rule: 'ZfsScrubOverdue' } });
@@ -69,13 +44,14 @@ export function coverage(spec: ClusterSpec): CoverageRow[] {
   if (watchdogPlan(spec).armed.length > 0) {
     add({ signal: 'BMC watchdog', collector: 'node-exporter', stored: 'homelab_bmc_watchdog_running', dashboard: 'homelab-ipmi', panel: 'Watchdog timer (1 = running)', alert: { rule: 'BmcWatchdogReset' } });
   }
+  rows.push(...contributed);
   return rows;
 }
 
 /** The table for the README. */
-export function coverageMarkdown(spec: ClusterSpec): string {
+export function coverageMarkdown(spec: ClusterSpec, contributed: readonly CoverageRow[]): string {
   const lines = ['| signal | collected by | stored as | dashboard panel | alert |', '|---|---|---|---|---|'];
-  for (const r of coverage(spec)) {
+  for (const r of coverage(spec, contributed)) {
     const alert = 'rule' in r.alert ? r.alert.rule : `— (${r.alert.none})`;
     lines.push(`| ${r.signal} | ${r.collector} | \`${r.stored.replace(/\|/g, '\\|')}\` | ${r.dashboard} / ${r.panel} | ${alert} |`);
   }

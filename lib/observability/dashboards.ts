@@ -1,27 +1,12 @@
 import { ClusterSpec } from '../spec/schema';
+import { DashboardSpec, logPanel, metricPanel } from './monitoring';
 import { storageDashboard } from './storage-health';
 
-export type Datasource = 'prometheus' | 'loki';
+const m = metricPanel;
+const logs = logPanel;
 
-export interface PanelSpec {
-  readonly title: string;
-  readonly datasource: Datasource;
-  readonly expr: string;
-  /** Grafana unit, e.g. `percentunit`, `bytes`, `celsius`. */
-  readonly unit?: string;
-}
-
-export interface DashboardSpec {
-  readonly uid: string;
-  readonly title: string;
-  readonly panels: readonly PanelSpec[];
-}
-
-const m = (title: string, expr: string, unit?: string): PanelSpec => ({ title, datasource: 'prometheus', expr, unit });
-const logs = (title: string, expr: string): PanelSpec => ({ title, datasource: 'loki', expr });
-
-/** The dashboards, one per area of the design notes, for what this cluster runs. */
-export function dashboardSpecs(spec: ClusterSpec): DashboardSpec[] {
+/** The dashboards, one per area of the design notes, for what this cluster runs, then the services' (`contributed`). */
+export function dashboardSpecs(spec: ClusterSpec, contributed: readonly DashboardSpec[]): DashboardSpec[] {
   const dashboards: DashboardSpec[] = [
     {
       uid: 'homelab-nodes',
@@ -62,17 +47,6 @@ export function dashboardSpecs(spec: ClusterSpec): DashboardSpec[] {
       ],
     },
   ];
-  if (spec.services.ingress.enabled) {
-    dashboards.push({
-      uid: 'homelab-ingress',
-      title: 'Ingress',
-      panels: [
-        m('Requests by status', 'sum by (code) (rate(traefik_service_requests_total[5m]))', 'reqps'),
-        m('Latency p95', 'histogram_quantile(0.95, sum by (le) (rate(traefik_service_request_duration_seconds_bucket[5m])))', 's'),
-        logs('Access log', '{namespace="traefik", container="traefik"}'),
-      ],
-    });
-  }
   if (spec.nodes.some((n) => n.ipmi)) {
     dashboards.push({
       uid: 'homelab-ipmi',
@@ -109,16 +83,6 @@ export function dashboardSpecs(spec: ClusterSpec): DashboardSpec[] {
       ],
     });
   }
-  if (spec.services.homeAssistant) {
-    dashboards.push({
-      uid: 'homelab-home-assistant',
-      title: 'Home Assistant',
-      panels: [
-        m('Sensors', '{__name__=~"homeassistant_sensor_.*"}'),
-        ...(spec.services.homeAssistant.mode === 'cluster' ? [logs('Event log', '{namespace="home", container="home-assistant"}')] : []),
-      ],
-    });
-  }
   dashboards.push(storageDashboard(spec));
   if (spec.storage.backup) {
     dashboards.push({
@@ -127,6 +91,7 @@ export function dashboardSpecs(spec: ClusterSpec): DashboardSpec[] {
       panels: [m('Hours since the last backup', '(time() - homelab_backup_last_success_timestamp_seconds) / 3600', 'h')],
     });
   }
+  dashboards.push(...contributed);
   return dashboards;
 }
 

@@ -1,4 +1,4 @@
-import { stringifyYaml as stringify } from '../output/yaml-memo';
+import { stringifyYaml as stringify } from '../yaml/yaml-memo';
 
 /*
  * What the ipmi_exporter module (in the user's Secret, since it holds the BMC password) must

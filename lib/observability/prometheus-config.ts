@@ -1,30 +1,27 @@
-import { INGRESS_NAMESPACE, TRAEFIK_PORTS, TRAEFIK_RELEASE } from '../ingress/traefik';
-import { CERT_MANAGER_METRICS_PORT, CERT_MANAGER_NAMESPACE } from '../ingress/cert-manager';
-import { HOME_ASSISTANT_METRICS_PATH, homeAssistantEndpoint } from '../services/home-assistant';
 import { ClusterSpec } from '../spec/schema';
 import { PORTS, serviceHost } from './constants';
+import type { ScrapeConfig, ScrapeJob } from './monitoring';
 import { smartctlScrapeJob } from './storage-health';
+import type { Yaml } from '../yaml/yaml';
 
 /** Where the Prometheus pod finds its files. */
 export const PROMETHEUS_PATHS = {
   config: '/etc/prometheus/prometheus.yml',
   rules: '/etc/prometheus/rules',
-  homeAssistantToken: '/etc/prometheus/secrets/home-assistant/token',
   serviceAccountToken: '/var/run/secrets/kubernetes.io/serviceaccount/token',
 } as const;
 
 /** The kubelet's authenticated port (Kubernetes' default). */
 const KUBELET_PORT = 10250;
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
-const staticJob = (job: string, targets: string[], extra: Record<string, any> = {}): Record<string, any> => ({
+export const staticJob = (job: string, targets: string[], extra: Record<string, Yaml> = {}): ScrapeConfig => ({
   job_name: job,
   static_configs: [{ targets }],
   ...extra,
 });
 
 /** A job that asks an exporter (`exporter`) to probe `targets`: the target becomes a parameter. */
-const probeJob = (job: string, exporter: string, path: string, targets: string[], params: Record<string, string[]>): Record<string, any> => ({
+const probeJob = (job: string, exporter: string, path: string, targets: string[], params: Record<string, string[]>): Record<string, Yaml> => ({
   job_name: job,
   metrics_path: path,
   params,
@@ -40,7 +37,7 @@ const probeJob = (job: string, exporter: string, path: string, targets: string[]
  * A job on the kubelet of every node, at its address from the spec (no API discovery: it
  * keeps working while the API server is down), authenticated with the service-account token.
  */
-const kubeletJob = (job: string, path: string, nodes: Record<string, any>[]): Record<string, any> => ({
+const kubeletJob = (job: string, path: string, nodes: Record<string, Yaml>[]): Record<string, Yaml> => ({
   job_name: job,
   metrics_path: path,
   scheme: 'https',
@@ -53,12 +50,12 @@ const kubeletJob = (job: string, path: string, nodes: Record<string, any>[]): Re
 /**
  * prometheus.yml, generated from the spec and the components this project deploys: the node
  * agents and the kubelets (with cAdvisor) by node address, the in-cluster exporters by Service name, the BMC and the router through
- * their exporters, and Home Assistant with its token from a Secret file.
+ * their exporters, and the jobs the service modules contribute (with their credentials from Secret files).
  */
-export function prometheusConfig(spec: ClusterSpec): Record<string, any> {
-  const nodeTargets = (port: number): Record<string, any>[] =>
+export function prometheusConfig(spec: ClusterSpec, contributed: readonly ScrapeJob[]): Record<string, Yaml> {
+  const nodeTargets = (port: number): Record<string, Yaml>[] =>
     spec.nodes.map((n) => ({ targets: [`${n.ip}:${port}`], labels: { node: n.name } }));
-  const jobs: Record<string, any>[] = [
+  const jobs: Record<string, Yaml>[] = [
     staticJob('prometheus', [`localhost:${PORTS.prometheus}`]),
     staticJob('alertmanager', [`${serviceHost('alertmanager')}:${PORTS.alertmanager}`]),
     { job_name: 'node', static_configs: nodeTargets(PORTS.nodeExporter) },
@@ -69,14 +66,6 @@ export function prometheusConfig(spec: ClusterSpec): Record<string, any> {
     staticJob('loki', [`${serviceHost('loki')}:${PORTS.loki}`]),
     staticJob('grafana', [`${serviceHost('grafana')}:${PORTS.grafana}`]),
   ];
-  if (spec.services.ingress.enabled) {
-    // The chart's metrics Service is named <release>-metrics.
-    jobs.push(staticJob('traefik', [`${TRAEFIK_RELEASE}-metrics.${INGRESS_NAMESPACE}.svc.cluster.local:${TRAEFIK_PORTS.metrics}`]));
-  }
-  // cert-manager's chart serves controller and cainjector metrics on Services of their names.
-  for (const name of ['cert-manager', 'cert-manager-cainjector']) {
-    jobs.push(staticJob(name, [`${name}.${CERT_MANAGER_NAMESPACE}.svc.cluster.local:${CERT_MANAGER_METRICS_PORT}`]));
-  }
   jobs.push(smartctlScrapeJob(spec));
   const bmcs = spec.nodes.filter((n) => n.ipmi).map((n) => n.ipmi!.address);
   if (bmcs.length > 0) {
@@ -90,17 +79,7 @@ export function prometheusConfig(spec: ClusterSpec): Record<string, any> {
       }),
     );
   }
-  const ha = homeAssistantEndpoint(spec);
-  if (ha) {
-    const url = new URL(ha.url);
-    jobs.push(
-      staticJob('home-assistant', [url.host], {
-        scheme: url.protocol.replace(':', ''),
-        metrics_path: HOME_ASSISTANT_METRICS_PATH,
-        authorization: { credentials_file: PROMETHEUS_PATHS.homeAssistantToken },
-      }),
-    );
-  }
+  jobs.push(...contributed.map((j) => j.config));
   return {
     global: { scrape_interval: '30s', evaluation_interval: '30s', external_labels: { cluster: spec.name } },
     rule_files: [`${PROMETHEUS_PATHS.rules}/*.yml`],
@@ -108,4 +87,3 @@ export function prometheusConfig(spec: ClusterSpec): Record<string, any> {
     scrape_configs: jobs,
   };
 }
-/* eslint-enable @typescript-eslint/no-explicit-any */

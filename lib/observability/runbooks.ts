@@ -2,7 +2,7 @@ import { watchdogPlan } from '../host/watchdog-role';
 import { standbyNode, storageNode } from '../spec/nodes';
 import { ClusterSpec, NodeSpec } from '../spec/schema';
 import { poolDisks } from '../storage/disks';
-import type { RuleGroup } from './alert-rules';
+import type { RuleGroup } from './monitoring';
 
 /*
  * The `runbook` annotation of every node and storage alert: written for this cluster from the

@@ -2,9 +2,9 @@ import { watchdogPlan } from '../host/watchdog-role';
 import { storageNode } from '../spec/nodes';
 import { ClusterSpec } from '../spec/schema';
 import { DISK_TEMPERATURE_CELSIUS, poolDisks, SMARTCTL_EXPORTER } from '../storage/disks';
-import type { AlertRule, RuleGroup } from './alert-rules';
-import type { DashboardSpec } from './dashboards';
+import type { AlertRule, DashboardSpec, RuleGroup } from './monitoring';
 import { SEL_EVENTS } from './ipmi-module';
+import type { Yaml } from '../yaml/yaml';
 
 /*
  * The storage node's own health as signals (docs/decisions/0083-disk-health.md): SMART of
@@ -28,13 +28,12 @@ const rule = (alert: string, expr: string, forDuration: string | undefined, seve
 /** A regex that matches exactly `s` (Prometheus regexes are anchored, RE2 syntax). */
 const exact = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 /**
  * The scrape job of the SMART exporter on the storage node. The exporter labels a disk by its
  * path without /dev/disk/by-id/; the relabelling adds the path as cluster.yaml writes it
  * (`disk`), its pool and its role, so every alert names the disk the way the spec does.
  */
-export function smartctlScrapeJob(spec: ClusterSpec): Record<string, any> {
+export function smartctlScrapeJob(spec: ClusterSpec): Record<string, Yaml> {
   const node = storageNode(spec);
   return {
     job_name: 'smartctl',
@@ -50,7 +49,6 @@ export function smartctlScrapeJob(spec: ClusterSpec): Record<string, any> {
     ),
   };
 }
-/* eslint-enable @typescript-eslint/no-explicit-any */
 
 /** The alert rules of disks, scrubs, snapshots and the watchdog. */
 export function storageHealthRuleGroups(spec: ClusterSpec): RuleGroup[] {

@@ -1,18 +1,18 @@
-import { describeObject } from '../render';
-import { OutputObject, outputObjects } from './output-objects';
+import { describeObject } from '../output/rendered';
+import { OutputObject, outputObjects } from '../output/output-objects';
 import { Verdict, verdictOf } from './update-rules';
+import type { Yaml } from '../yaml/yaml';
 
-export type { OutputObject } from './output-objects';
-export { outputObjects } from './output-objects';
+export type { OutputObject } from '../output/output-objects';
+export { outputObjects } from '../output/output-objects';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 
 /** The verdict of every object that exists before and after and differs. */
 export interface ObjectVerdict {
   readonly id: string;
   readonly file: string;
-  readonly before: any;
-  readonly after: any;
+  readonly before: Yaml;
+  readonly after: Yaml;
   readonly verdict: Verdict;
 }
 
@@ -24,7 +24,7 @@ export function applyVerdicts(
   /** Every object after the push, when `after` holds only the changed ones (a claim's StorageClass). */
   all: Iterable<OutputObject> = after.values(),
 ): ObjectVerdict[] {
-  const byName = new Map<string, any>();
+  const byName = new Map<string, Yaml>();
   for (const o of all) {
     byName.set(`${o.manifest.kind}/${o.manifest.metadata.name}`, o.manifest);
   }
@@ -50,7 +50,7 @@ function datasetOf(path: string): string {
 }
 
 /** Where a claim's data lives: a local folder, or an NFS share and the claim's folder in it. */
-function dataLocation(claim: any, objects: ReadonlyMap<string, OutputObject>): { server?: string; path: string; node?: string } | undefined {
+function dataLocation(claim: Yaml, objects: ReadonlyMap<string, OutputObject>): { server?: string; path: string; node?: string } | undefined {
   const ns = claim.metadata.namespace;
   const name = claim.metadata.name;
   for (const { manifest: pv } of objects.values()) {
@@ -66,11 +66,11 @@ function dataLocation(claim: any, objects: ReadonlyMap<string, OutputObject>): {
 }
 
 /** The workloads that mount a claim, as `kind/name` for kubectl. */
-function usersOf(claim: any, objects: ReadonlyMap<string, OutputObject>): string[] {
+function usersOf(claim: Yaml, objects: ReadonlyMap<string, OutputObject>): string[] {
   const users: string[] = [];
   for (const { manifest: m } of objects.values()) {
     if (!['Deployment', 'StatefulSet'].includes(m.kind) || m.metadata.namespace !== claim.metadata.namespace) continue;
-    const vols: any[] = m.spec?.template?.spec?.volumes ?? [];
+    const vols: Yaml[] = m.spec?.template?.spec?.volumes ?? [];
     if (vols.some((v) => v.persistentVolumeClaim?.claimName === claim.metadata.name)) {
       users.push(`${m.kind.toLowerCase()}/${m.metadata.name}`);
     }
@@ -104,7 +104,7 @@ export function migrations(
   before: ReadonlyMap<string, OutputObject>,
   after: ReadonlyMap<string, OutputObject>,
 ): Migration[] {
-  const claims = new Map<string, { claim: any; file: string; reasons: string[] }>();
+  const claims = new Map<string, { claim: Yaml; file: string; reasons: string[] }>();
   const claimOf = (ns: string, name: string): OutputObject | undefined => after.get(`PersistentVolumeClaim/${ns}/${name}`);
   for (const v of verdicts) {
     if (v.verdict.verdict === 'applies' || !v.verdict.refused.every((r) => r.rule.holdsData)) continue;
@@ -201,7 +201,7 @@ export function formatMigrations(ms: readonly Migration[]): string[] {
  * dataset (the `homelab.dev/dataset` annotation), as a new server or share names them.
  */
 function newNames(before: ReadonlyMap<string, OutputObject>, after: ReadonlyMap<string, OutputObject>): [string, string][] {
-  const dataset = (m: any): string | undefined => (m.kind === 'StorageClass' ? m.metadata.annotations?.['homelab.dev/dataset'] : undefined);
+  const dataset = (m: Yaml): string | undefined => (m.kind === 'StorageClass' ? m.metadata.annotations?.['homelab.dev/dataset'] : undefined);
   const out: [string, string][] = [];
   for (const [id, o] of before) {
     const d = dataset(o.manifest);
@@ -254,4 +254,3 @@ export function formatApplyPlan(beforeFiles: ReadonlyMap<string, string>, afterF
   );
   return `${lines.join('\n')}\n`;
 }
-/* eslint-enable @typescript-eslint/no-explicit-any */

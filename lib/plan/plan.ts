@@ -1,7 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import { parseAllDocuments } from 'yaml';
-import { holdsData } from '../checks/data-protection-check';
-import { describeObject } from '../render';
+import { holdsData } from '../storage/data-volume';
+import { describeObject } from '../output/rendered';
+import type { Yaml } from '../yaml/yaml';
 
 export interface PlannedChange {
   readonly change: 'added' | 'changed' | 'removed';
@@ -16,14 +17,13 @@ export interface PlannedChange {
   readonly fields: readonly string[];
 }
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 function layerOf(path: string): string {
   return path.startsWith('dist/') ? path.split('/').slice(0, 2).join('/') : path.split('/')[0];
 }
 
 /** Kubernetes objects of the rendered files (dist/ and flux/), by id; other files by path. */
-function index(files: ReadonlyMap<string, string>): Map<string, { file: string; value: any; object: boolean }> {
-  const out = new Map<string, { file: string; value: any; object: boolean }>();
+function index(files: ReadonlyMap<string, string>): Map<string, { file: string; value: Yaml; object: boolean }> {
+  const out = new Map<string, { file: string; value: Yaml; object: boolean }>();
   for (const [path, content] of files) {
     if (path.endsWith('/kustomization.yaml')) {
       continue; // derived from the objects' files: their changes already show
@@ -43,7 +43,7 @@ function index(files: ReadonlyMap<string, string>): Map<string, { file: string; 
 }
 
 /** Dotted paths of the leaves that differ between two objects (lists compared whole). */
-function changedFields(a: any, b: any, prefix = ''): string[] {
+function changedFields(a: Yaml, b: Yaml, prefix = ''): string[] {
   if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
     return [...new Set([...Object.keys(a), ...Object.keys(b)])]
       .sort()
@@ -98,4 +98,3 @@ export function formatPlan(changes: readonly PlannedChange[]): string {
   lines.push('', `${count('added')} to add, ${count('changed')} to change, ${count('removed')} to remove.`);
   return `${lines.join('\n')}\n`;
 }
-/* eslint-enable @typescript-eslint/no-explicit-any */

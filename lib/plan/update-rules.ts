@@ -1,3 +1,5 @@
+import { parseQuantity } from '../analysis/quantity';
+import type { Yaml } from '../yaml/yaml';
 /*
  * The API server's update rules: which changes to an existing object Kubernetes 1.33
  * refuses, read from its validation code at v1.33.11 (k8s.io/kubernetes, the files named in
@@ -10,7 +12,6 @@
  * not help with an admission plugin's Forbidden (403).
  */
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 
 /** How the API server refuses: validation (422 Invalid, Flux force recreates) or admission (403 Forbidden). */
 export type Refusal = 'invalid' | 'forbidden';
@@ -25,7 +26,7 @@ export interface UpdateRule {
    * undefined when it accepts it. `objects` are the objects after the push, by `Kind/name`
    * for cluster-scoped ones (a claim's StorageClass).
    */
-  refuses(before: any, after: any, objects: ReadonlyMap<string, any>): string | undefined;
+  refuses(before: Yaml, after: Yaml, objects: ReadonlyMap<string, Yaml>): string | undefined;
   readonly refusal: Refusal;
   /** k8s.io/kubernetes v1.33.11: file and function. */
   readonly source: string;
@@ -35,8 +36,8 @@ export interface UpdateRule {
   readonly holdsData?: boolean;
 }
 
-const get = (m: any, path: string): any => path.split('.').reduce((v, k) => (v === undefined || v === null ? undefined : v[k]), m);
-const same = (a: any, b: any): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+const get = (m: Yaml, path: string): Yaml => path.split('.').reduce((v, k) => (v === undefined || v === null ? undefined : v[k]), m);
+const same = (a: Yaml, b: Yaml): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /** A field that may not change at all once the object exists. */
 function immutable(
@@ -60,15 +61,9 @@ function immutable(
   };
 }
 
-/** Size in bytes of a Kubernetes quantity (binary and decimal suffixes). */
+/** A storage quantity in bytes (an absent one as 0). */
 export function quantityBytes(q: string | number | undefined): number {
-  if (q === undefined) return 0;
-  const m = /^([0-9.]+)([KMGTPE]i?)?$/.exec(String(q));
-  if (!m) throw new Error(`not a storage quantity: ${q}`);
-  const powers: Record<string, number> = { K: 1, M: 2, G: 3, T: 4, P: 5, E: 6 };
-  const unit = m[2] ?? '';
-  const base = unit.endsWith('i') ? 1024 : 1000;
-  return Number(m[1]) * (unit ? base ** powers[unit[0]] : 1);
+  return q === undefined ? 0 : parseQuantity(q);
 }
 
 const STORAGE_VALIDATION = 'pkg/apis/storage/validation/validation.go ValidateStorageClassUpdate';
@@ -206,7 +201,7 @@ export interface Refused {
 }
 
 /** The rules an update of one object breaks (empty: the API server accepts it). */
-export function refusedBy(before: any, after: any, objects: ReadonlyMap<string, any>): Refused[] {
+export function refusedBy(before: Yaml, after: Yaml, objects: ReadonlyMap<string, Yaml>): Refused[] {
   return UPDATE_RULES.filter((r) => r.kinds.includes(after.kind))
     .map((rule) => ({ rule, message: rule.refuses(before, after, objects) }))
     .filter((x): x is Refused => x.message !== undefined);
@@ -226,7 +221,7 @@ export type Verdict =
   | { readonly verdict: 'replaced'; readonly how: 'flux force' | 'planned migration'; readonly refused: readonly Refused[] }
   | { readonly verdict: 'rejected'; readonly refused: readonly Refused[] };
 
-export function verdictOf(before: any, after: any, objects: ReadonlyMap<string, any>, migrate: boolean): Verdict {
+export function verdictOf(before: Yaml, after: Yaml, objects: ReadonlyMap<string, Yaml>, migrate: boolean): Verdict {
   const refused = refusedBy(before, after, objects);
   if (refused.length === 0) {
     return { verdict: 'applies' };
@@ -240,4 +235,3 @@ export function verdictOf(before: any, after: any, objects: ReadonlyMap<string, 
   }
   return { verdict: 'rejected', refused };
 }
-/* eslint-enable @typescript-eslint/no-explicit-any */

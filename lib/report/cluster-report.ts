@@ -9,7 +9,7 @@ import { securityExceptions } from '../checks/security-policy-check';
 import { CIS_SOURCES } from '../k3s/cis-controls';
 import { POD_SECURITY_EXEMPTIONS } from '../k3s/cis-hardening';
 import { announcingNode } from '../analysis/l2-election';
-import { clusterObjects, RenderedCluster } from '../render';
+import { clusterObjects, RenderedCluster } from '../output/rendered';
 
 /*
  * docs/cluster.md: what runs where, what survives which failure, how full each node is,
@@ -117,7 +117,7 @@ export function clusterReport(cluster: RenderedCluster): string {
   for (const [title, down] of [['all up', undefined], ...spec.nodes.filter((n) => n.role === 'agent').map((n) => [`${n.name} down`, n.name])] as [string, string | undefined][]) {
     for (const c of capacity(spec, model, down)) {
       const freePct = Math.round((100 * (c.allocatableMemory - c.requestedMemory)) / c.allocatableMemory);
-      capacityRows.push([title, c.node.name, `${formatMiB(c.requestedMemory)} / ${formatMiB(c.allocatableMemory)} (${freePct}% free)`, `${formatMiB(c.limitMemory)}`, `${c.requestedMillicores}m / ${c.allocatableMillicores}m`, String(c.pods.length)]);
+      capacityRows.push([title, c.node.name, `${formatMiB(c.requestedMemory)} / ${formatMiB(c.allocatableMemory)} (${freePct}% free)`, formatMiB(c.limitMemory), `${c.requestedMillicores}m / ${c.allocatableMillicores}m`, String(c.pods.length)]);
     }
   }
   const byId = new Map(model.workloads.map((w) => [w.id, w]));

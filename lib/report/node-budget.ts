@@ -1,7 +1,7 @@
 import { capacity } from '../analysis/capacity';
 import { formatMiB } from '../analysis/quantity';
 import { clusterModel } from '../analysis/workload-model';
-import { clusterObjects, RenderedCluster } from '../render';
+import { clusterObjects, RenderedCluster } from '../output/rendered';
 
 /** Requests per node with every node up, as a Markdown table (README and docs/cluster.md). */
 export function nodeBudgetMarkdown(cluster: RenderedCluster): string {

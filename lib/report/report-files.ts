@@ -1,4 +1,4 @@
-import { RenderedCluster } from '../render';
+import { RenderedCluster } from '../output/rendered';
 import { clusterReport } from './cluster-report';
 import { wireguardPeersDoc } from './wireguard-peers';
 

@@ -1,5 +1,5 @@
-import { wireguardClientTemplate } from '../services/wireguard';
-import { RenderedCluster } from '../render';
+import { wireguardClientTemplate } from '../services/wireguard/wireguard-server';
+import { RenderedCluster } from '../output/rendered';
 
 /** docs/wireguard-peers.md: a client configuration to complete on each peer's device. */
 export function wireguardPeersDoc(cluster: RenderedCluster): string {

@@ -1,5 +1,6 @@
 import { CERT_MANAGER_NAMESPACE } from '../ingress/cert-manager';
-import { RenderedObject } from '../render';
+import { RenderedObject } from '../output/rendered';
+import type { Yaml } from '../yaml/yaml';
 
 /** A Secret a rendered object needs, and the keys it reads (empty: the whole Secret). */
 export interface SecretReference {
@@ -12,7 +13,6 @@ export interface SecretReference {
 
 const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob']);
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 /**
  * Every Secret the rendered objects reference: pod volumes, env and envFrom of workloads,
  * and the DNS-01 token of an ACME ClusterIssuer (read from cert-manager's namespace). Secrets
@@ -32,7 +32,7 @@ export function secretReferences(objects: readonly RenderedObject[]): SecretRefe
       const pod = m.kind === 'CronJob' ? m.spec?.jobTemplate?.spec?.template?.spec : m.spec?.template?.spec;
       const ns = m.metadata.namespace ?? 'default';
       for (const v of pod?.volumes ?? []) {
-        if (v.secret) add(ns, v.secret.secretName, (v.secret.items ?? []).map((i: any) => i.key), usedBy);
+        if (v.secret) add(ns, v.secret.secretName, (v.secret.items ?? []).map((i: Yaml) => i.key), usedBy);
       }
       for (const c of [...(pod?.initContainers ?? []), ...(pod?.containers ?? [])]) {
         for (const e of c.env ?? []) {
@@ -55,7 +55,6 @@ export function secretReferences(objects: readonly RenderedObject[]): SecretRefe
     .map((r) => ({ namespace: r.namespace, name: r.name, keys: [...r.keys].sort(), usedBy: r.usedBy }))
     .sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`));
 }
-/* eslint-enable @typescript-eslint/no-explicit-any */
 
 /** Where a Secret's encrypted file lives in the repository. */
 export function secretFilePath(ref: { namespace: string; name: string }): string {

@@ -2,15 +2,16 @@ import { Ipv4Range } from '../net/ipv4';
 import { k3sVersionInK3osRelease } from './primitives';
 import { ClusterSpec, K3S_VERSION } from './schema';
 import { landingProblems } from './landing-rules';
-import { serviceDatasetProblems } from './services-rules';
+import { observabilityDatasetProblems } from './services-rules';
 import { storageProblems } from './storage-rules';
 
 /**
  * Rules that relate two or more fields of a structurally valid spec. Each returns
  * problems as `path: value … what is allowed`, and all of them always run, so the user
- * sees every problem at once.
+ * sees every problem at once. The service modules' rules (datasets they name, their own
+ * sections) come in as `serviceProblems` (lib/services/registry.ts).
  */
-export function crossFieldProblems(spec: ClusterSpec): string[] {
+export function crossFieldProblems(spec: ClusterSpec, serviceProblems: (spec: ClusterSpec) => string[] = () => []): string[] {
   return [
     ...nodeRules(spec),
     ...addressRules(spec),
@@ -19,7 +20,8 @@ export function crossFieldProblems(spec: ClusterSpec): string[] {
     ...versionRules(spec),
     ...serviceRules(spec),
     ...storageProblems(spec),
-    ...serviceDatasetProblems(spec),
+    ...observabilityDatasetProblems(spec),
+    ...serviceProblems(spec),
     ...landingProblems(spec),
   ];
 }

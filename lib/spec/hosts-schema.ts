@@ -7,10 +7,10 @@ const SSH_PUBLIC_KEY = /^(ssh-(ed25519|rsa)|ecdsa-sha2-nistp(256|384|521)|sk-ssh
 export const accessSchema = z
   .object({
     sshAuthorizedKeys: z
-      .array(z.string().regex(SSH_PUBLIC_KEY, { message: 'must be an SSH public key line such as "ssh-ed25519 AAAA… you@laptop"' }))
+      .array(z.string().regex(SSH_PUBLIC_KEY, { error: 'must be an SSH public key line such as "ssh-ed25519 AAAA… you@laptop"' }))
       .min(1)
       .describe('Public keys allowed to log in (rancher on k3OS, the Ansible user on Debian).'),
-    ansibleUser: z.string().regex(/^[a-z_][a-z0-9_-]*$/, { message: 'must be a Unix user name' }).default('ansible'),
+    ansibleUser: z.string().regex(/^[a-z_][a-z0-9_-]*$/, { error: 'must be a Unix user name' }).default('ansible'),
     timeServers: z.array(z.string().min(1)).min(1).default(['0.debian.pool.ntp.org', '1.debian.pool.ntp.org']),
   })
   .strict();

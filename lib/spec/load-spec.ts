@@ -1,9 +1,18 @@
 import { Document, isScalar, LineCounter, parseDocument, visit } from 'yaml';
 import { z } from 'zod';
 import { UserError } from '../errors';
-import { rememberYamlData } from '../output/yaml-memo';
+import { rememberYamlData } from '../yaml/yaml-memo';
 import { crossFieldProblems } from './cross-field-rules';
 import { ClusterSpec, clusterSchema } from './schema';
+
+/** What cluster.yaml is: its whole schema and the rules that relate its fields. */
+export interface SpecDefinition {
+  readonly schema: z.ZodType;
+  readonly problems: (spec: ClusterSpec) => string[];
+}
+
+/** The core of cluster.yaml, without the sections the service modules add (lib/services/registry.ts has the whole). */
+export const CORE_SPEC: SpecDefinition = { schema: clusterSchema, problems: (spec) => crossFieldProblems(spec) };
 
 /**
  * Parses and validates the text of a cluster description. Pure: the caller reads the file.
@@ -12,25 +21,26 @@ import { ClusterSpec, clusterSchema } from './schema';
  *
  * @param text the YAML text
  * @param source the file name, for messages
+ * @param definition the schema and rules (lib/services/registry.ts: CLUSTER_SPEC)
  */
-export function loadSpec(text: string, source: string): ClusterSpec {
+export function loadSpecWith(text: string, source: string, definition: SpecDefinition): ClusterSpec {
   const shape = shapeProblem(text);
   if (shape) {
     throw new UserError(`${source} is not a cluster description: ${shape}`);
   }
-  // a text parsed without a problem before is not parsed again (lib/output/yaml-memo.ts)
+  // a text parsed without a problem before is not parsed again (lib/yaml/yaml-memo.ts)
   const raw = rememberYamlData('cluster-description', text, () => parseYamlText(text, source));
-  const parsed = clusterSchema.safeParse(raw ?? {});
+  const parsed = definition.schema.safeParse(raw ?? {});
   if (!parsed.success) {
     const issues = parsed.error.issues;
-    const shown = issues.slice(0, MAX_REPORTED).flatMap((issue) => describeIssue(issue, raw));
+    const shown = issues.slice(0, MAX_REPORTED).flatMap((issue) => describeIssue(issue, raw, definition.schema));
     if (issues.length > MAX_REPORTED) {
       shown.push(`… and ${issues.length - MAX_REPORTED} more`);
     }
     throw new UserError(`${source} has ${plural(issues.length, 'problem')}:`, shown);
   }
   const spec = deepFreeze(parsed.data) as ClusterSpec;
-  const problems = crossFieldProblems(spec);
+  const problems = definition.problems(spec);
   if (problems.length > 0) {
     throw new UserError(`${source} has ${plural(problems.length, 'problem')}:`, problems);
   }
@@ -154,8 +164,8 @@ function show(value: unknown): string {
 }
 
 /** The field names a strict object at `path` of the schema allows. */
-function allowedKeys(path: readonly PropertyKey[], raw: unknown): string[] {
-  let schema: z.core.$ZodType | undefined = clusterSchema;
+function allowedKeys(root: z.core.$ZodType, path: readonly PropertyKey[], raw: unknown): string[] {
+  let schema: z.core.$ZodType | undefined = root;
   let here: unknown = raw;
   for (const key of [...path, undefined]) {
     while (schema && ['optional', 'default', 'pipe', 'union'].includes(schema._zod.def.type)) {
@@ -189,14 +199,14 @@ function allowedKeys(path: readonly PropertyKey[], raw: unknown): string[] {
   return shape ? Object.keys(shape).filter((k) => k !== '$schema') : [];
 }
 
-function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string[] {
+function describeIssue(issue: z.core.$ZodIssue, raw: unknown, root: z.core.$ZodType): string[] {
   const where = formatPath(issue.path) || '(top level)';
   const value = valueAt(raw, issue.path);
   switch (issue.code) {
     case 'unrecognized_keys':
       return issue.keys.map(
         (key) =>
-          `${formatPath([...issue.path, key])}: unknown field; allowed here: ${allowedKeys(issue.path, raw).join(', ')}`,
+          `${formatPath([...issue.path, key])}: unknown field; allowed here: ${allowedKeys(root, issue.path, raw).join(', ')}`,
       );
     case 'invalid_type':
       return value === undefined

@@ -7,7 +7,7 @@ import { ipv4 } from './primitives';
 
 const secretKeyRef = z
   .object({
-    name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: 'must be a Secret name (DNS label)' }),
+    name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'must be a Secret name (DNS label)' }),
     key: z.string().min(1),
   })
   .strict()
@@ -16,10 +16,10 @@ const secretKeyRef = z
 const acmeSchema = z
   .object({
     issuer: z.literal('acme'),
-    email: z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, { message: 'must be an e-mail address' }),
+    email: z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, { error: 'must be an e-mail address' }),
     server: z
       .string()
-      .regex(/^https:\/\/\S+$/, { message: 'must be an https:// URL' })
+      .regex(/^https:\/\/\S+$/, { error: 'must be an https:// URL' })
       .default('https://acme-v02.api.letsencrypt.org/directory')
       .describe("The ACME directory; Let's Encrypt production by default."),
     dns01: z

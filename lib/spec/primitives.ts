@@ -21,11 +21,11 @@ export const ARCHITECTURES = ['amd64', 'arm64'] as const;
 export const dnsLabel = z
   .string()
   .max(63)
-  .regex(DNS_LABEL, { message: 'must be a lower-case DNS label (a-z, 0-9, "-"; at most 63 characters)' });
+  .regex(DNS_LABEL, { error: 'must be a lower-case DNS label (a-z, 0-9, "-"; at most 63 characters)' });
 
 export const ipv4 = z
   .string()
-  .refine(isIpv4, { message: 'must be an IPv4 address such as 192.168.1.10' });
+  .refine(isIpv4, { error: 'must be an IPv4 address such as 192.168.1.10' });
 
 export const cidr = z.string().superRefine((value, ctx) => {
   try {
@@ -45,10 +45,10 @@ export const range = z.string().superRefine((value, ctx) => {
 
 export const k3sVersion = z
   .string()
-  .regex(K3S_VERSION, { message: 'must be a k3s release such as v1.33.5+k3s1' });
+  .regex(K3S_VERSION, { error: 'must be a k3s release such as v1.33.5+k3s1' });
 
 export const k3osRelease = z.string().regex(K3OS_RELEASE, {
-  message: 'must be a petercb/k3os release such as v0.33.11-k3s1-r4 (release candidates, -rcN, are not accepted)',
+  error: 'must be a petercb/k3os release such as v0.33.11-k3s1-r4 (release candidates, -rcN, are not accepted)',
 });
 
 /** The k3s version a k3OS fork release carries (`v0.33.11-k3s1-r4` -> `v1.33.11+k3s1`). */
@@ -60,7 +60,7 @@ export function k3sVersionInK3osRelease(release: string): string | undefined {
 /** A time of day, 24-hour `HH:MM`. */
 export const timeOfDay = z
   .string()
-  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be a 24-hour time such as 03:00' });
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be a 24-hour time such as 03:00' });
 
 export const port = z.number().int().min(1).max(65535);
 

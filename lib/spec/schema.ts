@@ -55,14 +55,14 @@ export const clusterSchema = z
     name: dnsLabel.describe('Cluster name, used in labels and the Flux source name.'),
     domain: z
       .string()
-      .regex(DNS_NAME, { message: 'must be a lower-case DNS name with at least one dot, e.g. home.example.net' })
+      .regex(DNS_NAME, { error: 'must be a lower-case DNS name with at least one dot, e.g. home.example.net' })
       .describe('Apps are exposed as <app>.<domain>.'),
     timezone: z.string().min(1).default('Etc/UTC').describe('IANA time zone for nodes and schedules.'),
     git: z
       .object({
         url: z
           .string()
-          .regex(/^(https:\/\/|ssh:\/\/)\S+$/, { message: 'must be an https:// or ssh:// URL' })
+          .regex(/^(https:\/\/|ssh:\/\/)\S+$/, { error: 'must be an https:// or ssh:// URL' })
           .describe('The repository Flux reconciles (this one).'),
         branch: z.string().min(1).default('main'),
       })

@@ -23,7 +23,7 @@ const loadBalancedPort = z
 const pinnedVersion = z
   .string()
   .min(1)
-  .refine((v) => v !== 'latest', { message: 'must be a pinned version, not "latest"' });
+  .refine((v) => v !== 'latest', { error: 'must be a pinned version, not "latest"' });
 
 export const gameSchema = z
   .object({
@@ -68,7 +68,7 @@ export const gameSchema = z
 const wireguardPeer = z
   .object({
     name: dnsLabel,
-    publicKey: z.string().regex(WIREGUARD_KEY, { message: 'must be a WireGuard public key (44 characters of base64)' }),
+    publicKey: z.string().regex(WIREGUARD_KEY, { error: 'must be a WireGuard public key (44 characters of base64)' }),
     address: cidr.describe('The tunnel address of the peer, e.g. 10.8.0.2/32.'),
   })
   .strict();
@@ -81,7 +81,7 @@ export const wireguardSchema = z
     tunnelCidr: cidr.default('10.8.0.0/24'),
     endpoint: z
       .string()
-      .regex(/^[A-Za-z0-9.-]+$/, { message: 'must be a host name or address, without port' })
+      .regex(/^[A-Za-z0-9.-]+$/, { error: 'must be a host name or address, without port' })
       .optional()
       .describe('The public name clients dial (your router forwards the port to the VIP).'),
     allowedNetworks: z

@@ -14,7 +14,7 @@ const RECORDSIZE = /^(512|[1-9][0-9]*[KM])$/;
 
 const devicePath = z
   .string()
-  .regex(DEVICE_PATH, { message: 'must be a stable device path under /dev/disk/by-id/ (or by-path, by-partuuid)' });
+  .regex(DEVICE_PATH, { error: 'must be a stable device path under /dev/disk/by-id/ (or by-path, by-partuuid)' });
 
 const nvmeSchema = z
   .object({
@@ -30,7 +30,7 @@ const nvmeSchema = z
 
 const poolSchema = z
   .object({
-    name: z.string().regex(POOL_NAME, { message: 'must be a ZFS pool name (a-z, 0-9, "_", "-"; starting with a letter)' }),
+    name: z.string().regex(POOL_NAME, { error: 'must be a ZFS pool name (a-z, 0-9, "_", "-"; starting with a letter)' }),
     layout: z.enum(['single', 'mirror', 'raidz1', 'raidz2', 'raidz3']).describe('vdev layout of the data disks.'),
     disks: z.array(devicePath).min(1),
     ashift: z.number().int().min(9).max(16).default(12),
@@ -40,11 +40,11 @@ const poolSchema = z
 
 const datasetSchema = z
   .object({
-    name: z.string().regex(DATASET_NAME, { message: 'must be a dataset name (a-z, 0-9, "_", "-"; starting with a letter)' }),
+    name: z.string().regex(DATASET_NAME, { error: 'must be a dataset name (a-z, 0-9, "_", "-"; starting with a letter)' }),
     pool: z.string().describe('The pool the dataset lives in.'),
     recordsize: z
       .string()
-      .regex(RECORDSIZE, { message: 'must be a ZFS recordsize such as 16K, 128K or 1M' })
+      .regex(RECORDSIZE, { error: 'must be a ZFS recordsize such as 16K, 128K or 1M' })
       .default('128K'),
     compression: z.enum(['off', 'lz4', 'zstd', 'gzip']).default('lz4'),
     quotaGiB: z.number().int().min(1).optional().describe('Hard quota; none when omitted.'),
@@ -59,14 +59,14 @@ const backupSchema = z
   .object({
     bucket: z
       .string()
-      .regex(/^[a-z0-9][a-z0-9-]{4,48}[a-z0-9]$/, { message: 'must be a Backblaze B2 bucket name (6-50 of a-z, 0-9, "-")' }),
+      .regex(/^[a-z0-9][a-z0-9-]{4,48}[a-z0-9]$/, { error: 'must be a Backblaze B2 bucket name (6-50 of a-z, 0-9, "-")' }),
     endpoint: z
       .string()
-      .regex(/^s3\.[a-z0-9-]+\.backblazeb2\.com$/, { message: 'must be a B2 S3 endpoint such as s3.us-west-004.backblazeb2.com' })
+      .regex(/^s3\.[a-z0-9-]+\.backblazeb2\.com$/, { error: 'must be a B2 S3 endpoint such as s3.us-west-004.backblazeb2.com' })
       .describe("The bucket's S3-compatible endpoint (shown in the B2 console)."),
     schedule: z
       .string()
-      .regex(CRON, { message: 'must be a cron expression with 5 fields, e.g. "30 3 * * *"' })
+      .regex(CRON, { error: 'must be a cron expression with 5 fields, e.g. "30 3 * * *"' })
       .default('30 3 * * *')
       .describe('When the nightly backup starts (host time zone).'),
     retention: z
@@ -79,12 +79,12 @@ const backupSchema = z
       .default({ daily: 7, weekly: 4, monthly: 12 }),
     credentialsFile: z
       .string()
-      .regex(/^\/\S+$/, { message: 'must be an absolute path on the storage node' })
+      .regex(/^\/\S+$/, { error: 'must be an absolute path on the storage node' })
       .default('/etc/restic/b2.env')
       .describe('Root-only file on the storage node with AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, RESTIC_PASSWORD (from Ansible Vault).'),
     restoreSecret: z
       .string()
-      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: 'must be a Secret name (DNS label)' })
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'must be a Secret name (DNS label)' })
       .default('restic-b2')
       .describe('Secret in kube-system with the same three keys, for restore Jobs (npm run restore).'),
   })

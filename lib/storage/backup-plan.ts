@@ -1,4 +1,4 @@
-import { TEXTFILE_DIR } from '../observability/constants';
+import { TEXTFILE_DIR } from '../conventions/node-paths';
 import { ClusterSpec } from '../spec/schema';
 import { datasetMountpoint } from './data-volume';
 

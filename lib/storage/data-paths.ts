@@ -1,4 +1,5 @@
-import { describeObject, RenderedObject } from '../render';
+import { describeObject, RenderedObject } from '../output/rendered';
+import type { Yaml } from '../yaml/yaml';
 
 /** Where a claim's data lives on the storage node, and which object says so. */
 export interface DataPath {
@@ -12,7 +13,6 @@ const NAMED_VARIABLES: Readonly<Record<string, (ns: string, name: string) => str
   '${pvc.metadata.name}': (_ns, name) => name,
 };
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 /**
  * The host path of every claim's data: `share/subDir` of its NFS StorageClass with the claim's
  * namespace and name filled in, or the local path of the volume it is bound to by name. A data
@@ -23,7 +23,7 @@ export function dataPaths(objects: readonly RenderedObject[]): { paths: DataPath
   const manifests = objects.map((o) => o.manifest);
   const classes = new Map(manifests.filter((m) => m.kind === 'StorageClass').map((m) => [m.metadata.name, m]));
   const volumes = new Map(manifests.filter((m) => m.kind === 'PersistentVolume').map((m) => [m.metadata.name, m]));
-  const claims: { ns: string; name: string; spec: any; where: string }[] = [];
+  const claims: { ns: string; name: string; spec: Yaml; where: string }[] = [];
   for (const m of manifests) {
     if (m.kind === 'PersistentVolumeClaim') {
       claims.push({ ns: m.metadata.namespace, name: m.metadata.name, spec: m.spec, where: describeObject(m) });
@@ -67,4 +67,3 @@ export function dataPaths(objects: readonly RenderedObject[]): { paths: DataPath
   }
   return { paths: paths.sort((a, b) => a.claim.localeCompare(b.claim)), problems };
 }
-/* eslint-enable @typescript-eslint/no-explicit-any */

@@ -1,5 +1,6 @@
 import * as k8s from 'cdk8s-plus-33/lib/imports/k8s';
 import { Construct } from 'constructs';
+import { HomelabNamespace, PRUNE_DISABLED } from '../k8s/homelab-namespace';
 import { storageNode } from '../spec/nodes';
 import { ClusterSpec } from '../spec/schema';
 import { claimClass, NfsLocation, nfsClassName } from './storage-history';
@@ -20,14 +21,14 @@ export function storageClassForDataset(spec: ClusterSpec, dataset: string): stri
   return nfsClassName(dataset, nfsLocation(spec, dataset));
 }
 
-/** Flux leaves objects with this annotation alone when they disappear from git. */
-export const PRUNE_DISABLED = { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' } as const;
+export { PRUNE_DISABLED };
 
 export interface DataVolumeProps {
   readonly spec: ClusterSpec;
   /** Claim name: a contract, renaming it is treated as data loss. */
   readonly name: string;
-  readonly namespace: string;
+  /** The namespace of the claim: marked as holding data. */
+  readonly namespace: HomelabNamespace;
   /** The storage dataset the volume lives in. */
   readonly dataset: string;
   readonly sizeGiB: number;
@@ -45,13 +46,15 @@ export class DataVolume extends Construct {
   constructor(scope: Construct, id: string, props: DataVolumeProps) {
     super(scope, id);
     this.claimName = props.name;
+    const namespace = props.namespace.name;
+    props.namespace.markHoldsData();
     new k8s.KubePersistentVolumeClaim(this, 'Resource', {
-      metadata: { name: props.name, namespace: props.namespace, annotations: { ...PRUNE_DISABLED } },
+      metadata: { name: props.name, namespace, annotations: { ...PRUNE_DISABLED } },
       spec: {
         // an existing claim keeps its class while that class points at the same data
         storageClassName: claimClass(
           this,
-          props.namespace,
+          namespace,
           props.name,
           storageClassForDataset(props.spec, props.dataset),
           nfsLocation(props.spec, props.dataset),
@@ -76,4 +79,17 @@ export function datasetMountpoint(spec: ClusterSpec, dataset: string): string {
     throw new Error(`Dataset "${dataset}" is not in storage.datasets`);
   }
   return `/${found.pool}/${found.name}`;
+}
+
+export const PRUNE_KEY = Object.keys(PRUNE_DISABLED)[0];
+
+/** Objects whose removal loses data: claims, volumes, StatefulSets, and namespaces marked as holding data. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a rendered manifest: YAML
+export function holdsData(m: any): boolean {
+  return (
+    m?.kind === 'PersistentVolumeClaim' ||
+    m?.kind === 'PersistentVolume' ||
+    m?.kind === 'StatefulSet' ||
+    (m?.kind === 'Namespace' && m.metadata?.annotations?.[PRUNE_KEY] === 'disabled')
+  );
 }

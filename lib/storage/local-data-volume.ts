@@ -1,5 +1,6 @@
 import * as k8s from 'cdk8s-plus-33/lib/imports/k8s';
 import { Construct } from 'constructs';
+import { HomelabNamespace } from '../k8s/homelab-namespace';
 import { HOSTNAME_LABEL } from '../placement/placement';
 import { storageNode } from '../spec/nodes';
 import { ClusterSpec } from '../spec/schema';
@@ -16,7 +17,8 @@ export interface LocalDataVolumeProps {
   readonly spec: ClusterSpec;
   /** Claim (and volume) name: a contract, renaming it is treated as data loss. */
   readonly name: string;
-  readonly namespace: string;
+  /** The namespace of the claim: marked as holding data. */
+  readonly namespace: HomelabNamespace;
   readonly dataset: string;
   /** Folder inside the dataset. */
   readonly folder: string;
@@ -37,10 +39,12 @@ export class LocalDataVolume extends Construct {
   constructor(scope: Construct, id: string, props: LocalDataVolumeProps) {
     super(scope, id);
     const { spec } = props;
+    const namespace = props.namespace.name;
+    props.namespace.markHoldsData();
     this.claimName = props.name;
     this.dir = { path: `${datasetMountpoint(spec, props.dataset)}/${props.folder}`, uid: props.uid };
     const size = k8s.Quantity.fromString(`${props.sizeGiB}Gi`);
-    const volumeName = `${props.namespace}-${props.name}`;
+    const volumeName = `${namespace}-${props.name}`;
     new k8s.KubePersistentVolume(this, 'Volume', {
       metadata: { name: volumeName, annotations: { ...PRUNE_DISABLED } },
       spec: {
@@ -48,7 +52,7 @@ export class LocalDataVolume extends Construct {
         accessModes: ['ReadWriteOnce'],
         persistentVolumeReclaimPolicy: 'Retain',
         storageClassName: '',
-        claimRef: { namespace: props.namespace, name: props.name },
+        claimRef: { namespace, name: props.name },
         local: { path: this.dir.path },
         nodeAffinity: {
           required: { nodeSelectorTerms: [{ matchExpressions: [{ key: HOSTNAME_LABEL, operator: 'In', values: [storageNode(spec).name] }] }] },
@@ -56,14 +60,14 @@ export class LocalDataVolume extends Construct {
       },
     });
     new k8s.KubePersistentVolumeClaim(this, 'Claim', {
-      metadata: { name: props.name, namespace: props.namespace, annotations: { ...PRUNE_DISABLED } },
+      metadata: { name: props.name, namespace, annotations: { ...PRUNE_DISABLED } },
       // the volume's capacity may change, the claim's request may not grow (static) or shrink:
       // an existing claim keeps its request while the volume grows (storage-history.ts)
       spec: {
         storageClassName: '',
         volumeName,
         accessModes: ['ReadWriteOnce'],
-        resources: { requests: { storage: k8s.Quantity.fromString(staticClaimRequest(this, props.namespace, props.name, props.sizeGiB)) } },
+        resources: { requests: { storage: k8s.Quantity.fromString(staticClaimRequest(this, namespace, props.name, props.sizeGiB)) } },
       },
     });
   }

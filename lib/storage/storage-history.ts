@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
-import { quantityBytes } from '../plan/update-rules';
-
-/* eslint-disable @typescript-eslint/no-explicit-any */
+import { parseQuantity } from '../analysis/quantity';
+import type { Yaml } from '../yaml/yaml';
 
 /*
  * What the cluster lock says about existing storage objects, for the things Kubernetes
@@ -19,8 +18,8 @@ import { quantityBytes } from '../plan/update-rules';
 export const STORAGE_HISTORY_CONTEXT = 'homelab.dev/storage-history';
 
 /** The previous claims and classes by `Kind/namespace/name` (empty on a first synth). */
-export function previousObjects(scope: Construct): ReadonlyMap<string, { readonly manifest: any }> {
-  return (scope.node.tryGetContext(STORAGE_HISTORY_CONTEXT) as ReadonlyMap<string, { readonly manifest: any }> | undefined) ?? new Map();
+export function previousObjects(scope: Construct): ReadonlyMap<string, { readonly manifest: Yaml }> {
+  return (scope.node.tryGetContext(STORAGE_HISTORY_CONTEXT) as ReadonlyMap<string, { readonly manifest: Yaml }> | undefined) ?? new Map();
 }
 
 /** Where an NFS StorageClass provisions: what its (immutable) name is derived from. */
@@ -38,7 +37,7 @@ export function nfsClassName(dataset: string, where: NfsLocation): string {
   return `nfs-${dataset}-${createHash('sha256').update(`${where.server}:${where.share}`).digest('hex').slice(0, 6)}`;
 }
 
-function sameLocation(cls: any, where: NfsLocation, provisioner: string): boolean {
+function sameLocation(cls: Yaml, where: NfsLocation, provisioner: string): boolean {
   return cls?.provisioner === provisioner && cls?.parameters?.server === where.server && cls?.parameters?.share === where.share;
 }
 
@@ -61,12 +60,12 @@ export function claimClass(scope: Construct, namespace: string, name: string, cu
  * server and share as a current class: kept as they were, so those claims stay valid. A
  * class is dropped by the first synth after no claim uses it.
  */
-export function keptClasses(scope: Construct, current: ReadonlyMap<string, NfsLocation>, provisioner: string): any[] {
+export function keptClasses(scope: Construct, current: ReadonlyMap<string, NfsLocation>, provisioner: string): Yaml[] {
   const previous = previousObjects(scope);
   const used = new Set(
     [...previous.values()].filter((o) => o.manifest.kind === 'PersistentVolumeClaim').map((o) => o.manifest.spec?.storageClassName as string),
   );
-  const kept: any[] = [];
+  const kept: Yaml[] = [];
   for (const { manifest } of previous.values()) {
     if (manifest.kind !== 'StorageClass' || current.has(manifest.metadata.name) || !used.has(manifest.metadata.name)) continue;
     if ([...current.values()].some((where) => sameLocation(manifest, where, provisioner))) {
@@ -85,6 +84,5 @@ export function keptClasses(scope: Construct, current: ReadonlyMap<string, NfsLo
 export function staticClaimRequest(scope: Construct, namespace: string, name: string, sizeGiB: number): string {
   const had = previousObjects(scope).get(`PersistentVolumeClaim/${namespace}/${name}`)?.manifest?.spec?.resources?.requests?.storage;
   const wanted = `${sizeGiB}Gi`;
-  return had !== undefined && quantityBytes(had) <= quantityBytes(wanted) ? String(had) : wanted;
+  return had !== undefined && parseQuantity(had) <= parseQuantity(wanted) ? String(had) : wanted;
 }
-/* eslint-enable @typescript-eslint/no-explicit-any */

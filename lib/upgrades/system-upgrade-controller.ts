@@ -1,8 +1,8 @@
 import * as k8s from 'cdk8s-plus-33/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { HomelabWorkload, RESTRICTED_CONTAINER } from '../k8s/homelab-workload';
+import { HomelabWorkload } from '../k8s/homelab-workload';
 import { Placement } from '../placement/placement';
-import { RenderedObject } from '../render';
+import { RenderedObject } from '../output/rendered';
 import { SYSTEM_UPGRADE_CONTROLLER } from '../upstream/charts';
 
 /** Where the controller, its Plans and the upgrade Jobs live. */
@@ -118,7 +118,6 @@ export class SystemUpgradeController extends Construct {
             { name: 'SYSTEM_UPGRADE_CONTROLLER_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
             { name: 'SYSTEM_UPGRADE_CONTROLLER_NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
           ],
-          securityContext: RESTRICTED_CONTAINER,
           resources: {
             requests: { cpu: k8s.Quantity.fromString('10m'), memory: k8s.Quantity.fromString('32Mi') },
             limits: { memory: k8s.Quantity.fromString('128Mi') },

@@ -1,3 +1,5 @@
+import type { Yaml } from '../yaml/yaml';
+
 /*
  * What the Job pods of a system-upgrade-controller Plan are, and which Kubernetes API
  * requests their steps make. Facts, each from the upstream source at the pinned version:
@@ -54,7 +56,6 @@ export interface UpgradeJobPod {
   readonly steps: readonly JobStep[];
 }
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 const req = (group: string, resource: string, verb: string, because: string, namespace?: string): ApiRequest => ({
   group,
   resource,
@@ -112,7 +113,7 @@ export function kubectlRequests(script: string, podNamespace: string): ApiReques
   return out;
 }
 
-function drainRequests(drain: any): ApiRequest[] {
+function drainRequests(drain: Yaml): ApiRequest[] {
   const because = 'drain: kubectl drain';
   return [
     req('', 'nodes', 'get', because),
@@ -127,7 +128,7 @@ function drainRequests(drain: any): ApiRequest[] {
 }
 
 /** The pod the controller would run for a rendered Plan, with each step's requests. */
-export function upgradeJobPod(plan: any): UpgradeJobPod {
+export function upgradeJobPod(plan: Yaml): UpgradeJobPod {
   const namespace: string = plan.metadata.namespace;
   const spec = plan.spec ?? {};
   const steps: JobStep[] = [];
@@ -160,8 +161,8 @@ export interface Grant {
 }
 
 /** What a ServiceAccount may do, from the rendered RBAC objects (no aggregation, no wildcards). */
-export function grantsOf(objects: readonly any[], namespace: string, account: string): Grant[] {
-  const roles = new Map<string, any>();
+export function grantsOf(objects: readonly Yaml[], namespace: string, account: string): Grant[] {
+  const roles = new Map<string, Yaml>();
   for (const m of objects) {
     if (m.kind === 'ClusterRole') roles.set(`ClusterRole//${m.metadata.name}`, m);
     if (m.kind === 'Role') roles.set(`Role/${m.metadata.namespace}/${m.metadata.name}`, m);
@@ -170,7 +171,7 @@ export function grantsOf(objects: readonly any[], namespace: string, account: st
   for (const b of objects) {
     if (b.kind !== 'ClusterRoleBinding' && b.kind !== 'RoleBinding') continue;
     const bound = (b.subjects ?? []).some(
-      (s: any) => s.kind === 'ServiceAccount' && s.name === account && (s.namespace ?? b.metadata.namespace) === namespace,
+      (s: Yaml) => s.kind === 'ServiceAccount' && s.name === account && (s.namespace ?? b.metadata.namespace) === namespace,
     );
     if (!bound) continue;
     const scope = b.kind === 'RoleBinding' ? b.metadata.namespace : undefined;
@@ -203,8 +204,7 @@ export function allows(g: Grant, r: ApiRequest): boolean {
 }
 
 /** Whether a pod of this account gets a token: the account's setting, as the Job pod sets none. */
-export function mountsToken(objects: readonly any[], namespace: string, account: string): boolean | undefined {
+export function mountsToken(objects: readonly Yaml[], namespace: string, account: string): boolean | undefined {
   const sa = objects.find((m) => m.kind === 'ServiceAccount' && m.metadata.name === account && m.metadata.namespace === namespace);
   return sa === undefined ? undefined : sa.automountServiceAccountToken !== false;
 }
-/* eslint-enable @typescript-eslint/no-explicit-any */

@@ -5,6 +5,17 @@ import { CONTROL_PLANE_TAINT, HOSTNAME_LABEL } from '../placement/placement';
 import { ClusterSpec, NodeSpec } from '../spec/schema';
 import { UPGRADE_JOB_SERVICE_ACCOUNT, UPGRADE_NAMESPACE } from './system-upgrade-controller';
 
+/** The spec's day names as the Plan CRD spells them (the same three letters). */
+const WINDOW_DAYS = {
+  mon: PlanSpecWindowDays.MON,
+  tue: PlanSpecWindowDays.TUE,
+  wed: PlanSpecWindowDays.WED,
+  thu: PlanSpecWindowDays.THU,
+  fri: PlanSpecWindowDays.FRI,
+  sat: PlanSpecWindowDays.SAT,
+  sun: PlanSpecWindowDays.SUN,
+} as const;
+
 /** Replaces the k3s binary on a Debian node and restarts k3s; tagged with the k3s version. */
 export const K3S_UPGRADE_IMAGE = 'docker.io/rancher/k3s-upgrade';
 /** The k3OS fork's image: writes its kernel and root filesystem to the node and reboots it. */
@@ -87,7 +98,7 @@ export class UpgradePlans extends Construct {
     const groups = upgradeGroups(spec);
     const window = spec.k3s.upgradeWindow
       ? {
-          days: spec.k3s.upgradeWindow.days.map((d) => d as PlanSpecWindowDays),
+          days: spec.k3s.upgradeWindow.days.map((d) => WINDOW_DAYS[d]),
           startTime: spec.k3s.upgradeWindow.startTime,
           endTime: spec.k3s.upgradeWindow.endTime,
           timeZone: spec.timezone,

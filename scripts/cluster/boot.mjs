@@ -130,7 +130,7 @@ function getJson(cp, args) {
 async function waitReady(cp, objects, seconds) {
   const watched = objects.filter((o) => ['Deployment', 'StatefulSet', 'DaemonSet', 'PersistentVolumeClaim'].includes(o.kind));
   const deadline = Date.now() + seconds * 1000;
-  let reasons = [];
+  let reasons;
   do {
     reasons = [];
     for (const o of watched) {

@@ -5,7 +5,7 @@
 import { allocatable } from '../../lib/analysis/capacity';
 import { GIB } from '../../lib/analysis/quantity';
 import { nodeLabels, nodeTaints } from '../../lib/analysis/scheduling';
-import { loadSpec } from '../../lib/spec/load-spec';
+import { loadSpec } from '../../lib/services/registry';
 
 /** The annotation kwok is told to manage nodes by (kwok --manage-nodes-with-annotation-selector). */
 export const KWOK_ANNOTATION = 'kwok.x-k8s.io/node';

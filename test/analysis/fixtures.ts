@@ -1,9 +1,10 @@
+import { STAGES } from '../../charts/stages';
 import { VipAssignments } from '../../lib/net/vip-allocator';
 import { ANNOTATIONS } from '../../lib/analysis/workload-model';
 import { FileSet } from '../../lib/output/file-set';
 import { Placement } from '../../lib/placement/placement';
-import { RenderedCluster, RenderedObject } from '../../lib/render';
-import { loadSpec } from '../../lib/spec/load-spec';
+import { RenderedCluster, RenderedObject } from '../../lib/output/rendered';
+import { loadSpec } from '../../lib/services/registry';
 import { ClusterSpec } from '../../lib/spec/schema';
 import { defaultSpecText } from '../helpers';
 
@@ -97,7 +98,7 @@ export function metallbConfig(): RenderedObject[] {
 }
 
 export function cluster(...objects: RenderedObject[]): RenderedCluster {
-  return { spec: SPEC, objects: [namespace('apps'), ...metallbConfig(), ...objects], bootstrapObjects: [], chartObjects: [], releases: [], files: new FileSet(), objectCounts: new Map(), vips: new VipAssignments(new Map()) };
+  return { spec: SPEC, objects: [namespace('apps'), ...metallbConfig(), ...objects], bootstrapObjects: [], chartObjects: [], releases: [], files: new FileSet(), objectCounts: new Map(), vips: new VipAssignments(new Map()), stages: STAGES };
 }
 
 export const FAILOVER_10S = { [ANNOTATIONS.failoverWithinSeconds]: '10' };

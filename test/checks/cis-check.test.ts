@@ -4,9 +4,10 @@ import { UserError } from '../../lib/errors';
 import { clusterReport } from '../../lib/report/cluster-report';
 import * as hardening from '../../lib/k3s/cis-hardening';
 import { FileSet } from '../../lib/output/file-set';
-import { RenderedCluster } from '../../lib/render';
+import { RenderedCluster } from '../../lib/output/rendered';
 import { synthesize } from '../../lib/synth';
 import { defaultSpecText } from '../helpers';
+import type { Yaml } from '../../lib/yaml/yaml';
 
 const PI_CP = 'host-provisioning/k3os/pi-cp.yaml';
 const PI_WORKER = 'host-provisioning/k3os/pi-worker.yaml';
@@ -28,7 +29,7 @@ function tamper(path: string, edit: (content: string) => string): RenderedCluste
 }
 
 /** Edits the admission configuration the server's k3OS config writes. */
-function tamperAdmission(edit: (config: { plugins: { name: string; configuration: Record<string, any> }[] }) => void): RenderedCluster {
+function tamperAdmission(edit: (config: { plugins: { name: string; configuration: Record<string, Yaml> }[] }) => void): RenderedCluster {
   return tamper(PI_CP, (text) => {
     const config = parse(text);
     const file = config.write_files.find((f: { path: string }) => f.path === PSA);
@@ -180,7 +181,7 @@ describe('a synth with one control removed', () => {
     });
     const error = await isolated.synthesize(defaultSpecText(), 'cluster.yaml').catch((e: unknown) => e);
     if (!(error instanceof isolated.UserError)) throw error;
-    expect((error as UserError).problems).toEqual([
+    expect(error.problems).toEqual([
       '[k3s-cis] CIS 4.2.14 (The --seccomp-default parameter is set to true) not met: ' +
         'host-provisioning/ansible/roles/k3s/files/config-atlas.yaml (atlas): kubelet-arg seccomp-default is not set, expected "true"; ' +
         'host-provisioning/k3os/pi-cp.yaml (pi-cp): kubelet-arg seccomp-default is not set, expected "true"; ' +

@@ -1,6 +1,6 @@
 import { ClusterTraffic } from '../../lib/analysis/flows';
 import { FlowsCheck } from '../../lib/checks';
-import { RenderedCluster } from '../../lib/render';
+import { RenderedCluster } from '../../lib/output/rendered';
 import { synthesize } from '../../lib/synth';
 import { defaultSpecText } from '../helpers';
 

@@ -1,9 +1,10 @@
+import { STAGES } from '../../charts/stages';
 import { VipAssignments } from '../../lib/net/vip-allocator';
 import { KubernetesSchemaCheck } from '../../lib/checks';
 import { FileSet } from '../../lib/output/file-set';
-import { RenderedCluster } from '../../lib/render';
+import { RenderedCluster } from '../../lib/output/rendered';
 import { synthesize } from '../../lib/synth';
-import { loadSpec } from '../../lib/spec/load-spec';
+import { loadSpec } from '../../lib/services/registry';
 import { defaultSpecText } from '../helpers';
 
 function clusterWith(manifest: object): RenderedCluster {
@@ -16,6 +17,7 @@ function clusterWith(manifest: object): RenderedCluster {
     files: new FileSet(),
     objectCounts: new Map(),
     vips: new VipAssignments(new Map()),
+    stages: STAGES,
   };
 }
 

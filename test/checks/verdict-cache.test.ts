@@ -1,12 +1,13 @@
+import { STAGES } from '../../charts/stages';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubernetesSchemaCheck } from '../../lib/checks';
-import { filesFingerprint, fileVerdictCache } from '../../lib/checks/verdict-cache';
+import { filesFingerprint, fileVerdictCache } from '../../lib/output/verdict-cache';
 import { VipAssignments } from '../../lib/net/vip-allocator';
 import { FileSet } from '../../lib/output/file-set';
-import { RenderedCluster } from '../../lib/render';
-import { loadSpec } from '../../lib/spec/load-spec';
+import { RenderedCluster } from '../../lib/output/rendered';
+import { loadSpec } from '../../lib/services/registry';
 import { defaultSpecText } from '../helpers';
 
 /* The schema check's verdict cache: a pass is kept for the exact object and validators, nothing else. */
@@ -21,6 +22,7 @@ function clusterWith(manifest: object): RenderedCluster {
     files: new FileSet(),
     objectCounts: new Map(),
     vips: new VipAssignments(new Map()),
+    stages: STAGES,
   };
 }
 

@@ -1,5 +1,5 @@
 import { PriorityClassCheck, ProbeCheck, unusedProbeExceptions } from '../../lib/checks/workload-health-check';
-import { RenderedCluster } from '../../lib/render';
+import { RenderedCluster } from '../../lib/output/rendered';
 import { synthesize } from '../../lib/synth';
 import { defaultSpecText, fixtures } from '../helpers';
 

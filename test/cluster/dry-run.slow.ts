@@ -3,6 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, parseAllDocuments, stringify } from 'yaml';
+import type { Yaml } from '../../lib/yaml/yaml';
 
 // The API server as judge (scripts/cluster/dry-run.mjs): a real kube-apiserver built from the
 // Go module proxy receives every object of a rendered tree, after the CRDs the boot installs.
@@ -39,7 +40,7 @@ function copyTree(): string {
   return dir;
 }
 
-function edit(file: string, change: (o: any) => void): void {
+function edit(file: string, change: (o: Yaml) => void): void {
   const o = parse(readFileSync(file, 'utf8'));
   change(o);
   writeFileSync(file, stringify(o));

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../main';
 import { NETWORKING, NETWORKING_CONTROLLERS, NETWORKING_CRDS } from '../../charts/stages';
-import { bootstrapManifests } from '../../charts/bootstrap-manifests';
+import { bootstrapManifests } from '../../lib/flux/bootstrap-manifests';
 import { KubernetesSchemaCheck, StageDependencyCheck } from '../../lib/checks';
 import { parse } from 'yaml';
 import { Stage, StageRegistry } from '../../lib/stages/stage';
@@ -27,7 +27,7 @@ describe('Flux delivery', () => {
     // WHEN
     const { cluster } = await synthesize(defaultSpecText(), 'cluster.yaml', { stages, checks: [] });
     // THEN
-    expect((await new StageDependencyCheck(stages).run(cluster)).map((f) => f.message)).toEqual([
+    expect((await new StageDependencyCheck().run(cluster)).map((f) => f.message)).toEqual([
       'dist/networking/metallb-system/ipaddresspool-lan.yaml: IPAddressPool/metallb-system/lan: stage networking uses IPAddressPool of metallb.io, whose CRD is CustomResourceDefinition/ipaddresspools.metallb.io from HelmRelease/metallb-system/metallb in stage networking-controllers, but is not applied after it; make it depend on that stage',
       'dist/networking/metallb-system/l2advertisement-lan.yaml: L2Advertisement/metallb-system/lan: stage networking uses L2Advertisement of metallb.io, whose CRD is CustomResourceDefinition/l2advertisements.metallb.io from HelmRelease/metallb-system/metallb in stage networking-controllers, but is not applied after it; make it depend on that stage',
       'dist/networking/metallb-system/l2advertisement-lan-atlas.yaml: L2Advertisement/metallb-system/lan-atlas: stage networking uses L2Advertisement of metallb.io, whose CRD is CustomResourceDefinition/l2advertisements.metallb.io from HelmRelease/metallb-system/metallb in stage networking-controllers, but is not applied after it; make it depend on that stage',

@@ -1,7 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadSpec } from '../../lib/spec/load-spec';
-import { REPO } from '../helpers';
+import { imageCatalog, loadSpec } from '../../lib/services/registry';
+import { WIREGUARD_IMAGE } from '../../lib/services/wireguard/wireguard-server';
+import { FIXTURES, fixtureText, REPO } from '../helpers';
 
 /*
  * Renovate's regex managers only help if they find the literals where this project writes
@@ -23,7 +25,7 @@ const config = JSON.parse(readFileSync(join(REPO, 'renovate.json'), 'utf8')) as 
 };
 const files: Record<string, string[]> = {
   '/^lib/upstream/charts\\.ts$/': ['lib/upstream/charts.ts'],
-  '/^lib/.+\\.ts$/': ['lib/observability/constants.ts', 'lib/services/wireguard.ts', 'lib/storage/restore-job.ts', 'lib/upgrades/system-upgrade-controller.ts'],
+  '/^lib/.+\\.ts$/': ['lib/observability/constants.ts', 'lib/services/wireguard/wireguard-server.ts', 'lib/storage/restore-job.ts', 'lib/upgrades/system-upgrade-controller.ts'],
   '/^charts/.+\\.ts$/': [],
   '/^cluster\\.yaml$/': ['cluster.yaml'],
   '/^lib/storage/disks\\.ts$/': ['lib/storage/disks.ts'],
@@ -31,7 +33,7 @@ const files: Record<string, string[]> = {
 
 describe('renovate.json', () => {
   test.each(config.customManagers.map((m) => [m.description, m]))('%s finds its literals', (_d, manager) => {
-    const m = manager as Manager;
+    const m = manager;
     const texts = m.managerFilePatterns.flatMap((p) => files[p]).map((f) => readFileSync(join(REPO, f), 'utf8'));
     const matches = texts.flatMap((t) => [...t.matchAll(new RegExp(m.matchStrings[0], 'g'))]);
     expect(matches.length).toBeGreaterThan(0);
@@ -82,18 +84,22 @@ describe('Renovate can offer an update for every pin', () => {
   test("linuxserver's WireGuard tag has a versioning of its own that orders its builds and skips arch-prefixed tags", () => {
     const rule = rules.find((r) => r.matchDepNames?.includes('lscr.io/linuxserver/wireguard'))!;
     const pattern = new RegExp(rule.versioning!.replace(/^regex:/, ''));
-    const { WIREGUARD_IMAGE } = require('../../lib/services/wireguard');
-    const pinned = (WIREGUARD_IMAGE as string).split(':')[1];
+    const pinned = WIREGUARD_IMAGE.split(':')[1];
     expect(pattern.exec(pinned)!.groups).toEqual({ major: '1', minor: '0', patch: '20250521', build: '1', revision: '110' });
     expect(['1.0.20250521-r1-ls111', 'arm64v8-1.0.20250521-r1-ls111', 'latest', 'version-1.0.20250521-r1'].map((t) => pattern.test(t))).toEqual([true, false, false, false]);
   });
 
   test('every image the catalogue pins is found by the image manager in the code that renders it', () => {
-    const { IMAGES } = require('../../lib/images');
+    // the catalogue of a cluster that runs every service module with a pinned image
+    const catalog = imageCatalog(loadSpec(fixtureText(join(FIXTURES, 'valid', 'media-apps.yaml')), 'media-apps.yaml'));
     const manager = config.customManagers.find((m) => m.description.startsWith('Container images pinned in TypeScript'))!;
-    const texts = ['lib/observability/constants.ts', 'lib/services/wireguard.ts', 'lib/services/dlna.ts', 'lib/storage/restore-job.ts', 'lib/upgrades/system-upgrade-controller.ts'].map((f) => readFileSync(join(REPO, f), 'utf8'));
+    // every file the manager reads (a new service's folder needs no entry here)
+    const patterns = manager.managerFilePatterns.map((p) => new RegExp(p.slice(1, -1)));
+    const tracked = spawnSync('git', ['-C', REPO, 'ls-files', '--cached', '--others', '--exclude-standard'], { encoding: 'utf8' }).stdout.split('\n');
+    const texts = tracked.filter((f) => patterns.some((p) => p.test(f))).map((f) => readFileSync(join(REPO, f), 'utf8'));
+    expect(texts.length).toBeGreaterThan(50);
     const found = new Set(texts.flatMap((t) => [...t.matchAll(new RegExp(manager.matchStrings[0], 'g'))]).map((m) => `${m.groups!.depName}:${m.groups!.currentValue}`));
-    const pinned = Object.entries(IMAGES as Record<string, { pin?: { tag: string } }>).filter(([, i]) => i.pin && i.pin.tag).map(([repo, i]) => `${repo}:${i.pin!.tag}`);
+    const pinned = Object.entries(catalog).flatMap(([repo, i]) => (i.pin ? [`${repo}:${i.pin.tag}`] : []));
     // system-upgrade-controller's image takes the tag of its repository (the github-tags manager).
     expect(pinned.filter((p) => !found.has(p))).toEqual(['docker.io/rancher/system-upgrade-controller:v0.20.1']);
   });

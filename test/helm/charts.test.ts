@@ -10,7 +10,7 @@ import { renderChartObjects } from '../../lib/helm/cluster-charts';
 import { chartReleases } from '../../lib/helm/releases';
 import { chartValuesModel, unreadValues } from '../../lib/helm/unread-values';
 import { readChartArchive } from '../../lib/helm/chart-cache';
-import { RenderedCluster } from '../../lib/render';
+import { RenderedCluster } from '../../lib/output/rendered';
 import { synthesize } from '../../lib/synth';
 import { METALLB_CHART, PINNED_CHARTS, TIGERA_OPERATOR_CHART } from '../../lib/upstream/charts';
 import { defaultSpecText } from '../helpers';

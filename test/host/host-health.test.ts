@@ -6,10 +6,11 @@ import { parse } from 'yaml';
 import { SMARTCTL_WRAPPER } from '../../lib/host/disk-health-role';
 import { RUNBOOK_GROUPS } from '../../lib/observability/runbooks';
 import { smartctlScrapeJob } from '../../lib/observability/storage-health';
-import { loadSpec } from '../../lib/spec/load-spec';
+import { loadSpec } from '../../lib/services/registry';
 import { SMARTCTL_EXPORTER, smartctlExporterLabel } from '../../lib/storage/disks';
 import { synthesize } from '../../lib/synth';
 import { defaultSpecText, fixtures } from '../helpers';
+import type { Yaml } from '../../lib/yaml/yaml';
 
 /*
  * The storage node's self-care: the BMC watchdog, SMART, scrub and snapshot health, and the
@@ -44,11 +45,11 @@ describe('BMC watchdog', () => {
       'WatchdogDevice=/dev/watchdog',
     ]);
     const tasks = parse(out.get(role('watchdog', 'tasks/main.yml'))!);
-    const content = (dest: string): string => tasks.find((t: any) => t['ansible.builtin.copy']?.dest === dest)['ansible.builtin.copy'].content;
+    const content = (dest: string): string => tasks.find((t: Yaml) => t['ansible.builtin.copy']?.dest === dest)['ansible.builtin.copy'].content;
     expect(content('/etc/sysctl.d/60-homelab-panic.conf')).toContain('\nkernel.hardlockup_panic = 1\n');
     // A panic or an oops reboots after 10 s: the kubelet's kernel settings, on every node.
     const base = parse(out.get('host-provisioning/ansible/roles/base/tasks/main.yml')!);
-    const kubelet = base.find((t: any) => t['ansible.builtin.copy']?.dest === '/etc/sysctl.d/90-kubelet.conf')['ansible.builtin.copy'].content;
+    const kubelet = base.find((t: Yaml) => t['ansible.builtin.copy']?.dest === '/etc/sysctl.d/90-kubelet.conf')['ansible.builtin.copy'].content;
     expect(kubelet).toContain('kernel.panic = 10\n');
     expect(kubelet).toContain('kernel.panic_on_oops = 1\n');
     expect(content('/etc/modprobe.d/homelab-watchdog.conf')).toContain('blacklist sp5100_tco\nblacklist iTCO_wdt\n');

@@ -6,9 +6,10 @@ import { parse } from 'yaml';
 import { run } from '../../main';
 import { HostConsistencyCheck, K3osConfigCheck } from '../../lib/checks';
 import { FileSet } from '../../lib/output/file-set';
-import { RenderedCluster } from '../../lib/render';
+import { RenderedCluster } from '../../lib/output/rendered';
 import { synthesize } from '../../lib/synth';
 import { defaultSpecText } from '../helpers';
+import type { Yaml } from '../../lib/yaml/yaml';
 
 async function shipped(): Promise<RenderedCluster> {
   return (await synthesize(defaultSpecText(), 'cluster.yaml')).cluster;
@@ -154,7 +155,7 @@ describe('HostConsistencyCheck', () => {
   });
 
   /** The shipped cluster with one upgrade Plan's spec edited. */
-  async function withPlan(name: string, edit: (spec: Record<string, any>) => void): Promise<RenderedCluster> {
+  async function withPlan(name: string, edit: (spec: Record<string, Yaml>) => void): Promise<RenderedCluster> {
     const cluster = await shipped();
     const objects = cluster.objects.map((o) => {
       if (o.manifest.kind !== 'Plan' || o.manifest.metadata.name !== name) return o;

@@ -3,17 +3,19 @@ import { STAGES } from '../../charts/stages';
 import { AlloyReferenceCheck } from '../../lib/checks/alloy-reference-check';
 import { FirstBootCheck, NodeLogAgentCheck } from '../../lib/checks/node-os-checks';
 import { NODE_OS } from '../../lib/host/node-os';
-import { vipRequests } from '../../lib/net/service-vips';
+import { vipRequests } from '../../lib/services/registry';
 import { allocateVips } from '../../lib/net/vip-allocator';
 import { ALLOY_REFERENCE } from '../../lib/observability/alloy-reference';
 import { parseAlloy } from '../../lib/observability/alloy-syntax';
 import { OBSERVABILITY_IMAGES } from '../../lib/observability/constants';
 import { FileSet } from '../../lib/output/file-set';
-import { RenderedCluster, renderCluster } from '../../lib/render';
-import { loadSpec } from '../../lib/spec/load-spec';
+import { renderCluster } from '../../lib/render';
+import { RenderedCluster } from '../../lib/output/rendered';
+import { loadSpec } from '../../lib/services/registry';
 import { ClusterSpec } from '../../lib/spec/schema';
 import { synthesize } from '../../lib/synth';
 import { defaultSpecText, fixtures } from '../helpers';
+import type { Yaml } from '../../lib/yaml/yaml';
 
 const debianEverywhere = fixtures('valid').find(([n]) => n === 'debian-everywhere.yaml')![1];
 
@@ -42,7 +44,7 @@ function agents(cluster: RenderedCluster): Record<string, { nodes: string[]; con
 }
 
 /** The cluster with one object edited, as if a generator had got it wrong. */
-function editObject(cluster: RenderedCluster, kind: string, name: string, edit: (m: any) => any): RenderedCluster {
+function editObject(cluster: RenderedCluster, kind: string, name: string, edit: (m: Yaml) => Yaml): RenderedCluster {
   let found = false;
   const objects = cluster.objects.flatMap((o) => {
     if (o.manifest.kind !== kind || o.manifest.metadata.name !== name) return [o];
@@ -116,7 +118,7 @@ describe('the log agent per node OS', () => {
   test('catches the journal read on k3OS (the agent would crash-loop on both Pis)', async () => {
     const cluster = await rendered(defaultSpecText());
     const broken = editObject(cluster, 'ConfigMap', 'alloy-k3os-config', (m) => {
-      m.data['config.alloy'] += `\nloki.source.journal "system" {\n  path       = "${NODE_OS.debian.journalDir}"\n  forward_to = [loki.write.default.receiver]\n}\n`;
+      m.data['config.alloy'] = `${m.data['config.alloy'] as string}\nloki.source.journal "system" {\n  path       = "${NODE_OS.debian.journalDir}"\n  forward_to = [loki.write.default.receiver]\n}\n`;
       return m;
     });
     expect(await messages(new NodeLogAgentCheck(), broken)).toEqual([

@@ -1,13 +1,16 @@
 import { Chart, Testing } from 'cdk8s';
 import { parse, stringify } from 'yaml';
 import { STAGES } from '../../charts/stages';
-import { KubernetesSchemaCheck } from '../../lib/checks';
+import { FlowsCheck, KubernetesSchemaCheck } from '../../lib/checks';
 import { UserError } from '../../lib/errors';
 import { ExposedHttpApp } from '../../lib/ingress/exposed-http-app';
+import { HomelabNamespace } from '../../lib/k8s/homelab-namespace';
+import { synthesize } from '../../lib/synth';
 import { metallbAnnouncer } from '../../lib/net/metallb-election';
-import { loadSpec } from '../../lib/spec/load-spec';
+import { loadSpec } from '../../lib/services/registry';
 import { defaultSpecText } from '../helpers';
 import { renderSpec } from '../helpers-render';
+import type { Yaml } from '../../lib/yaml/yaml';
 
 const spec = loadSpec(defaultSpecText(), 'cluster.yaml');
 
@@ -17,7 +20,7 @@ function withIngress(ingress: Record<string, unknown>): string {
   return stringify(doc);
 }
 
-function manifests(text: string): any[] {
+function manifests(text: string): Yaml[] {
   return renderSpec(text).objects.map((o) => o.manifest);
 }
 
@@ -38,7 +41,7 @@ describe('Traefik', () => {
       spec.placement.standbyNode,
     ]);
     expect(values.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey).toBe('kubernetes.io/hostname');
-    expect(values.tolerations.map((t: any) => [t.key, t.effect, t.tolerationSeconds])).toEqual([
+    expect(values.tolerations.map((t: Yaml) => [t.key, t.effect, t.tolerationSeconds])).toEqual([
       ['node.kubernetes.io/not-ready', 'NoExecute', 10],
       ['node.kubernetes.io/unreachable', 'NoExecute', 10],
     ]);
@@ -130,9 +133,10 @@ describe('schema check', () => {
 describe('ExposedHttpApp', () => {
   test('routes https://<name>.<domain> through the shared Gateway to the Service', () => {
     const chart = new Chart(Testing.app(), 'Test');
-    const app = new ExposedHttpApp(chart, 'Grafana', { spec, name: 'grafana', namespace: 'observability', serviceName: 'grafana', servicePort: 3000 });
+    const namespace = new HomelabNamespace(chart, 'Namespace', { name: 'observability' });
+    const app = new ExposedHttpApp(chart, 'Grafana', { spec, name: 'grafana', namespace, serviceName: 'grafana', servicePort: 3000 });
     expect(app.hostname).toBe(`grafana.${spec.domain}`);
-    expect(Testing.synth(chart)).toEqual([
+    expect(Testing.synth(chart).filter((o) => o.kind === 'HTTPRoute')).toEqual([
       {
         apiVersion: 'gateway.networking.k8s.io/v1',
         kind: 'HTTPRoute',
@@ -143,6 +147,47 @@ describe('ExposedHttpApp', () => {
           rules: [{ backendRefs: [{ name: 'grafana', port: 3000 }] }],
         },
       },
+    ]);
+  });
+});
+
+describe('the ingress grant', () => {
+  const policies = (chart: Chart): string[] =>
+    Testing.synth(chart)
+      .filter((o) => o.kind === 'NetworkPolicy')
+      .map((o) => o.metadata.name)
+      .sort();
+
+  test('GIVEN an app exposed through the ingress THEN its namespace admits the ingress controller, and only it', () => {
+    // GIVEN
+    const chart = new Chart(Testing.app(), 'Test');
+    const namespace = new HomelabNamespace(chart, 'Namespace', { name: 'media' });
+    // WHEN
+    new ExposedHttpApp(chart, 'App', { spec, name: 'jellyfin', namespace, serviceName: 'jellyfin', servicePort: 8096 });
+    // THEN
+    expect(policies(chart)).toEqual(['allow-from-ingress-controller', 'allow-same-namespace', 'default-deny-ingress']);
+    const allow = Testing.synth(chart).find((o) => o.metadata.name === 'allow-from-ingress-controller');
+    expect(allow.spec.ingress).toEqual([{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'traefik' } } }] }]);
+  });
+
+  test('GIVEN a namespace nothing is exposed from THEN it keeps the baseline alone', () => {
+    const chart = new Chart(Testing.app(), 'Test');
+    new HomelabNamespace(chart, 'Namespace', { name: 'media' });
+    expect(policies(chart)).toEqual(['allow-same-namespace', 'default-deny-ingress']);
+  });
+
+  test('GIVEN a route written without the construct (no grant) THEN the flows check catches the blocked backend', async () => {
+    // GIVEN the shipped cluster with Grafana's ingress allow taken away, as a hand-written route would leave it
+    const { cluster } = await synthesize(defaultSpecText(), 'cluster.yaml', { checks: [] });
+    const withoutGrant = {
+      ...cluster,
+      objects: cluster.objects.filter((o) => !(o.manifest.kind === 'NetworkPolicy' && o.manifest.metadata.namespace === 'observability' && o.manifest.metadata.name === 'allow-from-ingress-controller')),
+    };
+    // WHEN
+    const messages = (await new FlowsCheck().run(withoutGrant)).map((f) => f.message);
+    // THEN Traefik's way to Grafana is reported blocked
+    expect(messages).toEqual([
+      'flow Deployment/traefik/traefik -> Service/observability/grafana:3000/TCP (Deployment/observability/grafana, TCP 3000; backend of HTTPRoute/observability/grafana) is blocked by NetworkPolicy/observability/default-deny-ingress, NetworkPolicy/observability/allow-same-namespace, NetworkPolicy/observability/allow-exposed-ports: no rule admits it',
     ]);
   });
 });

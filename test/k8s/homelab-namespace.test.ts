@@ -17,7 +17,8 @@ describe('HomelabNamespace', () => {
 
   test('a data namespace carries the reason of its level and Flux prune protection', () => {
     const chart = new Chart(Testing.app(), 'Test');
-    new HomelabNamespace(chart, 'Ns', { name: 'media', podSecurity: 'baseline', podSecurityReason: 'host network for SSDP', holdsData: true });
+    const namespace = new HomelabNamespace(chart, 'Ns', { name: 'media', podSecurity: 'baseline', podSecurityReason: 'host network for SSDP' });
+    namespace.markHoldsData();
     expect(Testing.synth(chart)[0].metadata.annotations).toEqual({
       'homelab.dev/pod-security-reason': 'host network for SSDP',
       'kustomize.toolkit.fluxcd.io/prune': 'disabled',

@@ -4,7 +4,7 @@ import { renderSpec } from '../helpers-render';
 import { defaultSpecText } from '../helpers';
 
 describe('NamespaceNetworkPolicies', () => {
-  test('with no callers named: deny all ingress except from the namespace itself', () => {
+  test('with nothing granted: deny all ingress except from the namespace itself', () => {
     const chart = new Chart(Testing.app(), 'Test');
     new NamespaceNetworkPolicies(chart, 'Net', { namespace: 'apps' });
     expect(Testing.synth(chart).map((p) => [p.metadata.name, p.spec])).toEqual([
@@ -13,15 +13,17 @@ describe('NamespaceNetworkPolicies', () => {
     ]);
   });
 
-  test('allows exactly the callers it names, on their ports', () => {
+  test('allows exactly the callers it is granted, on their ports, each once', () => {
     const chart = new Chart(Testing.app(), 'Test');
-    new NamespaceNetworkPolicies(chart, 'Net', {
-      namespace: 'edge',
-      fromIngressController: true,
-      metricsPorts: [9100],
-      controlPlaneIp: '10.0.0.2',
-      exposedPorts: [{ port: 8443, protocol: 'TCP' }],
-    });
+    const net = new NamespaceNetworkPolicies(chart, 'Net', { namespace: 'edge' });
+    net.allowIngressController();
+    net.allowPrometheus(9100);
+    net.allowControlPlane('10.0.0.2');
+    net.exposePort({ port: 8443, protocol: 'TCP' });
+    // asked twice: one allow, one port
+    net.allowPrometheus(9100);
+    net.exposePort({ port: 8443, protocol: 'TCP' });
+    net.exposePort({ port: 8443, protocol: 'UDP' });
     const byName = Object.fromEntries(Testing.synth(chart).map((p) => [p.metadata.name, p.spec.ingress]));
     expect(byName).toEqual({
       'default-deny-ingress': undefined,
@@ -31,7 +33,7 @@ describe('NamespaceNetworkPolicies', () => {
         { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } } }], ports: [{ port: 9100, protocol: 'TCP' }] },
       ],
       'allow-control-plane': [{ from: [{ ipBlock: { cidr: '10.0.0.2/32' } }] }],
-      'allow-exposed-ports': [{ ports: [{ port: 8443, protocol: 'TCP' }] }],
+      'allow-exposed-ports': [{ ports: [{ port: 8443, protocol: 'TCP' }, { port: 8443, protocol: 'UDP' }] }],
     });
   });
 

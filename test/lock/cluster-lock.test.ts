@@ -121,7 +121,7 @@ describe('the cluster lock', () => {
       spawnSync(process.execPath, [join(REPO, 'scripts/synth.mjs'), ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
     expect(synth(['--spec', spec, '--out', dir]).status).toBe(0);
     // WHEN a second game is added and the synth is killed after the lock's first rename (three folders: six renames before it)
-    const withGame = readFileSync(spec, 'utf8').replace(/(\n  games:\n)/, '$1    - name: valheim\n      image: docker.io/lloesche/valheim-server\n      version: "2024.10.01"\n      memoryMiB: 2048\n      worldSizeGiB: 5\n      ports:\n        - { name: game, port: 2456, protocol: UDP }\n');
+    const withGame = readFileSync(spec, 'utf8').replace(/(\n {2}games:\n)/, '$1    - name: valheim\n      image: docker.io/lloesche/valheim-server\n      version: "2024.10.01"\n      memoryMiB: 2048\n      worldSizeGiB: 5\n      ports:\n        - { name: game, port: 2456, protocol: UDP }\n');
     expect(withGame).toContain('name: valheim');
     writeFileSync(spec, withGame);
     const killed = synth(['--spec', spec, '--out', dir], { HOMELAB_SYNTH_FAULT: 'kill-after-rename:7' });

@@ -1,7 +1,7 @@
 import { metallbAnnouncer } from '../../lib/net/metallb-election';
-import { vipRequests } from '../../lib/net/service-vips';
+import { vipRequests } from '../../lib/services/registry';
 import { allocateVips } from '../../lib/net/vip-allocator';
-import { loadSpec } from '../../lib/spec/load-spec';
+import { loadSpec } from '../../lib/services/registry';
 import { defaultSpecText, fixtures } from '../helpers';
 
 describe('the cluster VIPs', () => {

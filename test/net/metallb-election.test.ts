@@ -2,7 +2,7 @@ import { announcingNode } from '../../lib/analysis/l2-election';
 import { clusterModel, loadBalancersOf } from '../../lib/analysis/workload-model';
 import { eligibleNodes } from '../../lib/analysis/scheduling';
 import { l2Candidates, metallbAnnouncer, selectorMatches } from '../../lib/net/metallb-election';
-import { clusterObjects } from '../../lib/render';
+import { clusterObjects } from '../../lib/output/rendered';
 import { fixtureText, FIXTURES } from '../helpers';
 import { renderSpec } from '../helpers-render';
 import { join } from 'node:path';

@@ -1,8 +1,8 @@
 import { UserError } from '../../lib/errors';
 import { metallbAnnouncer } from '../../lib/net/metallb-election';
-import { vipRequests } from '../../lib/net/service-vips';
+import { vipRequests } from '../../lib/services/registry';
 import { allocateVips, previousVips, VipRequest } from '../../lib/net/vip-allocator';
-import { loadSpec } from '../../lib/spec/load-spec';
+import { loadSpec } from '../../lib/services/registry';
 import { Ipv4Range } from '../../lib/net/ipv4';
 import { defaultSpecText, fixtures } from '../helpers';
 

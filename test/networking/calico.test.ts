@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse } from 'yaml';
-import { bootstrapManifests } from '../../charts/bootstrap-manifests';
-import { loadSpec } from '../../lib/spec/load-spec';
+import { bootstrapManifests } from '../../lib/flux/bootstrap-manifests';
+import { loadSpec } from '../../lib/services/registry';
 import { defaultSpecText, fixtures, REPO } from '../helpers';
 import { renderSpec } from '../helpers-render';
+import type { Yaml } from '../../lib/yaml/yaml';
 
 type Validate = ((m: unknown) => boolean) & { errors?: unknown[] };
 
@@ -14,7 +15,7 @@ async function validator(group: string, name: string): Promise<Validate> {
   return ((await import(pathToFileURL(file).href)) as { validate: Validate }).validate;
 }
 
-function calicoHelmChart(text: string): any {
+function calicoHelmChart(text: string): Yaml {
   const manifest = bootstrapManifests(loadSpec(text, 'spec.yaml')).find((m) => m.fileName === '10-calico.yaml')!;
   return manifest.objects[0];
 }
@@ -52,7 +53,7 @@ describe('Calico', () => {
       const validate = await validator('operator.tigera.io', 'OperatorTigeraIoV1Installation');
       expect(enabled).toBe(true);
       expect(validate(installation)).toBe(true);
-      expect(installationSpec.calicoNetwork.ipPools.map((p: any) => p.cidr)).toEqual([loadSpec(text, 'spec.yaml').network.podCidr]);
+      expect(installationSpec.calicoNetwork.ipPools.map((p: Yaml) => p.cidr)).toEqual([loadSpec(text, 'spec.yaml').network.podCidr]);
     },
   );
 

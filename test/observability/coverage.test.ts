@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { coverage, coverageMarkdown } from '../../lib/observability/coverage';
+import { serviceMonitoring } from '../../lib/services/registry';
 import { ipmiExporterConfigTemplate } from '../../lib/observability/ipmi-module';
 import { nodeBudgetMarkdown } from '../../lib/report/node-budget';
 import { synthesize } from '../../lib/synth';
@@ -62,7 +63,7 @@ describe('observability coverage of the shipped cluster', () => {
     rendered.objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === name).data;
 
   test('every signal of the design notes has a row', () => {
-    expect(coverage(rendered.spec).map((r) => r.signal).sort()).toEqual([...REQUIRED_SIGNALS].sort());
+    expect(coverage(rendered.spec, serviceMonitoring(rendered.spec).coverage).map((r) => r.signal).sort()).toEqual([...REQUIRED_SIGNALS].sort());
   });
 
   test('every row names a rendered collector, a real dashboard panel querying what it stores, and a rendered alert', () => {
@@ -73,7 +74,7 @@ describe('observability coverage of the shipped cluster', () => {
     // The node agent runs as one DaemonSet per node OS (alloy-debian, alloy-k3os), each with its configuration.
     const nodeAgents = [...workloads].filter((w) => /^alloy-(debian|k3os)$/.test(w));
     const alloy = [...nodeAgents.map((w) => `${w}-config`), 'alloy-gateway-config'].map((c) => configMap(c)['config.alloy']).join('');
-    for (const row of coverage(rendered.spec)) {
+    for (const row of coverage(rendered.spec, serviceMonitoring(rendered.spec).coverage)) {
       const where = row.signal;
       if (row.onHost) {
         // A host service on the storage node: Ansible installs its unit.
@@ -98,7 +99,7 @@ describe('observability coverage of the shipped cluster', () => {
   });
 
   test('the README shows the coverage table as generated', () => {
-    expect(readFileSync(join(REPO, 'README.md'), 'utf8')).toContain(coverageMarkdown(rendered.spec));
+    expect(readFileSync(join(REPO, 'README.md'), 'utf8')).toContain(coverageMarkdown(rendered.spec, serviceMonitoring(rendered.spec).coverage));
   });
 
   test('the README shows the ipmi_exporter module the alerts need, as generated', () => {

@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { alertRuleGroups } from '../../lib/observability/alert-rules';
+import { prometheusCredentialsFile } from '../../lib/observability/monitoring';
 import { PROMETHEUS_PATHS, prometheusConfig } from '../../lib/observability/prometheus-config';
-import { loadSpec } from '../../lib/spec/load-spec';
+import { loadSpec, serviceMonitoring } from '../../lib/services/registry';
 import { defaultSpecText, fixtures } from '../helpers';
 
 /*
@@ -41,13 +42,13 @@ function writeConfig(specText: string, name: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'promtool-'));
   const spec = loadSpec(specText, name);
   mkdirSync(join(dir, 'rules'));
-  writeFileSync(join(dir, 'rules', 'homelab.yml'), stringify({ groups: alertRuleGroups(spec) }));
+  writeFileSync(join(dir, 'rules', 'homelab.yml'), stringify({ groups: alertRuleGroups(spec, serviceMonitoring(spec).ruleGroups) }));
   // promtool checks that credential files exist: stand-ins for the mounted token files.
   writeFileSync(join(dir, 'token'), 'stand-in\n');
-  const config = stringify(prometheusConfig(spec))
+  const config = stringify(prometheusConfig(spec, serviceMonitoring(spec).scrapeJobs))
     .split(`${PROMETHEUS_PATHS.rules}/*.yml`).join(join(dir, 'rules', '*.yml'))
     .split(PROMETHEUS_PATHS.serviceAccountToken).join(join(dir, 'token'))
-    .split(PROMETHEUS_PATHS.homeAssistantToken).join(join(dir, 'token'));
+    .split(prometheusCredentialsFile('home-assistant')).join(join(dir, 'token'));
   writeFileSync(join(dir, 'prometheus.yml'), config);
   return dir;
 }
@@ -92,9 +93,8 @@ describe('promtool', () => {
     (file) => {
       const tests = parse(readFileSync(join(__dirname, file), 'utf8'));
       const step = seconds(tests.evaluation_interval);
-      const forOf = new Map(
-        alertRuleGroups(loadSpec(defaultSpecText(), 'cluster.yaml')).flatMap((g) => g.rules.map((r) => [r.alert, r.for ?? '0s'] as const)),
-      );
+      const spec = loadSpec(defaultSpecText(), 'cluster.yaml');
+      const forOf = new Map(alertRuleGroups(spec, serviceMonitoring(spec).ruleGroups).flatMap((g) => g.rules.map((r) => [r.alert, r.for ?? '0s'] as const)));
       const offGrid: string[] = [];
       for (const group of tests.tests) {
         const durations = [

@@ -12,9 +12,9 @@ import {
   stringifyYaml,
   useYamlMemoStore,
   YamlMemoStore,
-} from '../../lib/output/yaml-memo';
+} from '../../lib/yaml/yaml-memo';
 
-/* The YAML memo (lib/output/yaml-memo.ts): the same answers as the yaml library, remembered by exact input. */
+/* The YAML memo (lib/yaml/yaml-memo.ts): the same answers as the yaml library, remembered by exact input. */
 
 /** A store that records what is asked of it, so a test sees what was remembered. */
 class RecordingStore implements YamlMemoStore {
@@ -132,6 +132,7 @@ describe('isJsonExact', () => {
   test.each([
     [{ a: [1, 'x', true, null, { b: 2.5 }] }, true],
     [{ a: undefined }, false],
+    // eslint-disable-next-line no-sparse-arrays -- a hole in an array is the case under test
     [[1, , 3], false],
     [{ a: NaN }, false],
     [{ a: -0 }, false],

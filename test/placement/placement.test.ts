@@ -1,5 +1,5 @@
 import { Placement } from '../../lib/placement/placement';
-import { loadSpec } from '../../lib/spec/load-spec';
+import { loadSpec } from '../../lib/services/registry';
 import { defaultSpecText } from '../helpers';
 
 const spec = loadSpec(defaultSpecText(), 'cluster.yaml');

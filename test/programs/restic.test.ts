@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync, appendFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadSpec } from '../../lib/spec/load-spec';
+import { loadSpec } from '../../lib/services/registry';
 import { backupScript, backupSourcePath } from '../../lib/storage/backup-plan';
 import { defaultSpecText } from '../helpers';
 import { inMountNamespace, requireProgram, run } from './helpers';

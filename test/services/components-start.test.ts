@@ -6,16 +6,17 @@ import { parse, stringify } from 'yaml';
 import { HomeAssistantMetricsCheck, PinnedImagesCheck, WritableDirsCheck } from '../../lib/checks/component-checks';
 import { AnsibleFoldersCheck } from '../../lib/checks/node-os-checks';
 import { FileSet } from '../../lib/output/file-set';
-import { RenderedCluster } from '../../lib/render';
-import { DLNA_IMAGE } from '../../lib/services/dlna';
+import { RenderedCluster } from '../../lib/output/rendered';
+import { DLNA_IMAGE } from '../../lib/services/dlna/dlna-server';
 import { synthesize } from '../../lib/synth';
 import { defaultSpecText } from '../helpers';
+import type { Yaml } from '../../lib/yaml/yaml';
 
 async function shipped(): Promise<RenderedCluster> {
   return (await synthesize(defaultSpecText(), 'cluster.yaml')).cluster;
 }
 
-function editObject(cluster: RenderedCluster, kind: string, name: string, edit: (m: any) => void): RenderedCluster {
+function editObject(cluster: RenderedCluster, kind: string, name: string, edit: (m: Yaml) => void): RenderedCluster {
   const objects = cluster.objects.map((o) => {
     if (o.manifest.kind !== kind || o.manifest.metadata.name !== name) return o;
     const m = JSON.parse(JSON.stringify(o.manifest));
@@ -25,7 +26,7 @@ function editObject(cluster: RenderedCluster, kind: string, name: string, edit: 
   return { ...cluster, objects };
 }
 
-const object = (cluster: RenderedCluster, kind: string, name: string): any => cluster.objects.find((o) => o.manifest.kind === kind && o.manifest.metadata.name === name)!.manifest;
+const object = (cluster: RenderedCluster, kind: string, name: string): Yaml => cluster.objects.find((o) => o.manifest.kind === kind && o.manifest.metadata.name === name)!.manifest;
 const messages = async (check: { run(c: RenderedCluster): Promise<readonly { message: string }[]> }, cluster: RenderedCluster): Promise<string[]> =>
   (await check.run(cluster)).map((f) => f.message);
 

@@ -5,13 +5,13 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../../lib/errors';
-import { VIP_KEYS } from '../../lib/net/service-vips';
+import { VIP_KEYS } from '../../lib/net/vip-keys';
 import { VIP_ANNOTATION, VipAssignments } from '../../lib/net/vip-allocator';
-import { RenderedCluster } from '../../lib/render';
+import { RenderedCluster } from '../../lib/output/rendered';
 import { clusterReport } from '../../lib/report/cluster-report';
-import { COREDNS_IMAGE, DNS_PATHS, DNS_PORTS, dnsRecords, zoneFile, zoneFileName } from '../../lib/services/dns';
-import { wireguardClientTemplate } from '../../lib/services/wireguard';
-import { loadSpec } from '../../lib/spec/load-spec';
+import { COREDNS_IMAGE, DNS_PATHS, DNS_PORTS, dnsRecords, zoneFile, zoneFileName } from '../../lib/services/dns/dns-server';
+import { wireguardClientTemplate } from '../../lib/services/wireguard/wireguard-server';
+import { loadSpec } from '../../lib/services/registry';
 import { defaultSpecText, fixtures } from '../helpers';
 import { renderSpec } from '../helpers-render';
 
@@ -77,8 +77,8 @@ async function serve(cluster: RenderedCluster): Promise<{ resolver: Resolver; st
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
   const stop = (): void => {
     child.kill();
     rmSync(dir, { recursive: true, force: true });

@@ -1,9 +1,9 @@
 import { eligibleNodes } from '../../lib/analysis/scheduling';
 import { clusterModel } from '../../lib/analysis/workload-model';
 import { metallbAnnouncer } from '../../lib/net/metallb-election';
-import { wireguardClientTemplate, wireguardServerConfig } from '../../lib/services/wireguard';
-import { homeAssistantEndpoint } from '../../lib/services/home-assistant';
-import { loadSpec } from '../../lib/spec/load-spec';
+import { wireguardClientTemplate, wireguardServerConfig } from '../../lib/services/wireguard/wireguard-server';
+import { homeAssistantEndpoint } from '../../lib/services/home-assistant/home-assistant';
+import { loadSpec } from '../../lib/services/registry';
 import { synthesize } from '../../lib/synth';
 import { defaultSpecText, fixtures } from '../helpers';
 
@@ -125,7 +125,7 @@ describe('services', () => {
 
   test('Home Assistant is reached at its LAN address, or on the storage node when in the cluster', async () => {
     const external = defaultSpecText().replace(
-      /  homeAssistant:\n    mode: cluster\n    version: "[^"]+"\n/,
+      / {2}homeAssistant:\n {4}mode: cluster\n {4}version: "[^"]+"\n/,
       '  homeAssistant:\n    mode: external\n    address: 192.168.10.20\n',
     );
     expect(homeAssistantEndpoint(loadSpec(external, 'cluster.yaml'))).toEqual({

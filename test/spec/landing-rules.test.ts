@@ -4,7 +4,7 @@ import { UserError } from '../../lib/errors';
 import { secretReferences } from '../../lib/secrets/secret-references';
 import { cronProblem } from '../../lib/spec/cron';
 import { timezoneProblem } from '../../lib/spec/landing-rules';
-import { loadSpec } from '../../lib/spec/load-spec';
+import { loadSpec } from '../../lib/services/registry';
 import { synthesize } from '../../lib/synth';
 import { FIXTURES } from '../helpers';
 

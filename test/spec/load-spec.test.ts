@@ -1,5 +1,6 @@
 import { UserError } from '../../lib/errors';
-import { formatPath, loadSpec } from '../../lib/spec/load-spec';
+import { formatPath } from '../../lib/spec/load-spec';
+import { loadSpec } from '../../lib/services/registry';
 import { defaultSpecText, fixtures } from '../helpers';
 
 function problemsOf(text: string): { summary: string; problems: readonly string[] } {

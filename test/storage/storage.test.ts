@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../main';
 import { DataProtectionCheck, KubernetesSchemaCheck } from '../../lib/checks';
 import { UserError } from '../../lib/errors';
-import { loadSpec } from '../../lib/spec/load-spec';
+import { loadSpec } from '../../lib/services/registry';
 import { backupScript } from '../../lib/storage/backup-plan';
 import { nfsExports } from '../../lib/storage/nfs-exports';
 import { restoreJob } from '../../lib/storage/restore-job';
@@ -135,7 +135,7 @@ describe('DataProtectionCheck', () => {
       // GIVEN outputs with the game's world claim
       expect((await run(['--out', out])).exitCode).toBe(0);
       const renamed = join(out, 'renamed.yaml');
-      require('node:fs').writeFileSync(renamed, defaultSpecText().replace('- name: minecraft', '- name: minecraft-java'));
+      writeFileSync(renamed, defaultSpecText().replace('- name: minecraft', '- name: minecraft-java'));
       // WHEN the game is renamed
       const refused = await run(['--spec', renamed, '--out', out]);
       // THEN the synth stops and says which claim would go

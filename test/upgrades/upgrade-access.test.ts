@@ -1,5 +1,5 @@
 import { UpgradeAccessCheck } from '../../lib/checks';
-import { RenderedCluster } from '../../lib/render';
+import { RenderedCluster } from '../../lib/output/rendered';
 import { kubectlRequests, upgradeJobPod } from '../../lib/upgrades/upgrade-job-access';
 import { defaultSpecText } from '../helpers';
 import { renderSpec } from '../helpers-render';

@@ -1,9 +1,9 @@
 import { parse } from 'yaml';
 import { ArchitectureCheck, HostConsistencyCheck, KubernetesSchemaCheck, StageDependencyCheck } from '../../lib/checks';
 import { UPGRADES, UPGRADES_CONTROLLERS } from '../../charts/stages';
-import { imageCatalog } from '../../lib/images';
+import { imageCatalog } from '../../lib/services/registry';
 import { Stage, StageRegistry } from '../../lib/stages/stage';
-import { RenderedCluster } from '../../lib/render';
+import { RenderedCluster } from '../../lib/output/rendered';
 import { synthesize } from '../../lib/synth';
 import { defaultSpecText } from '../helpers';
 import { renderSpec } from '../helpers-render';
@@ -137,7 +137,7 @@ describe('checks on the upgrade plans', () => {
     const orphan = new Stage({ name: UPGRADES.name, layer: 'upgrades', purpose: 'test', chart: UPGRADES.chart });
     const stages = new StageRegistry([UPGRADES_CONTROLLERS, orphan]);
     const { cluster: broken } = await synthesize(defaultSpecText(), 'cluster.yaml', { stages, checks: [] });
-    expect((await new StageDependencyCheck(stages).run(broken)).map((f) => f.message)).toEqual(
+    expect((await new StageDependencyCheck().run(broken)).map((f) => f.message)).toEqual(
       ['k3os-server', 'k3s-agent', 'k3os-agent'].map(
         (name) =>
           `dist/upgrades/system-upgrade/plan-${name}.yaml: Plan/system-upgrade/${name}: stage upgrades uses Plan of upgrade.cattle.io, whose CRD is Kustomization/flux-system/system-upgrade-controller-crds in stage upgrades-controllers, but is not applied after it; make it depend on that stage`,
