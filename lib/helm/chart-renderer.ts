@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -27,6 +27,12 @@ import type { ChartObject, RenderedRelease } from '../output/rendered';
  * values, Kubernetes version and the API versions the cluster serves; Helm applies the
  * chart's values schema). Each render is kept in .cache/renders/ under a key made of the
  * archive's digest, the values and every flag, so a warm synth runs no helm at all.
+ *
+ * What helm printed is parsed once per exact text: a render key names the sha256 of its
+ * output (`<key>.json`), and `output-<sha>.json` holds the parsed objects. Renders that differ
+ * only in a flag the chart never looks at (the Kubernetes version or the served APIs of
+ * another cluster) print the same text; helm still runs for each key, the parse of a 3 MB
+ * CRD chart does not run again.
  */
 
 /** What the cluster will look like to the charts (`.Capabilities`). */
@@ -60,7 +66,7 @@ export interface HelmChartRendererOptions {
   readonly required?: boolean;
 }
 
-const CACHE_FORMAT = 2;
+const CACHE_FORMAT = 3;
 
 type CachedRender = { objects: ChartObject[]; unreadValues: string[]; releaseBytes: number };
 
@@ -71,7 +77,7 @@ function releaseSecretBytes(files: ReadonlyMap<string, Buffer>, values: unknown,
 }
 
 /**
- * Renders read in this process, by the sha256 of the file: a bootstrap HelmChart and the
+ * Renders read in this process, by the sha256 of their output: a bootstrap HelmChart and the
  * HelmRelease that takes it over often render alike, so do the two passes of
  * renderChartObjects for a chart that does not look at the cluster's APIs, and so do the
  * synths of one test file. Checks only read the objects, so one parse serves them all; they
@@ -126,34 +132,88 @@ export class HelmChartRenderer implements ChartRenderer {
         .digest('hex');
       return { release, archive, path: join(this.layout.renders, `${key}.json`) };
     });
-    const cold = jobs.filter((j) => !existsSync(j.path));
+    const cold = jobs.filter((j) => this.outputOf(j.path) === undefined);
     if (cold.length > 0 && !existsSync(helm)) {
       throw new ChartCacheError(`the pinned Helm CLI ${HELM_CLI.helmVersion} is not at ${helm}; run ${FILL_COMMAND}`);
     }
     await runLimited(cold, 2, async (job) => {
-      verifyChartArchive(job.archive);
-      const rendered = await this.helmTemplate(helm, job.release, job.archive, context);
-      mkdirSync(this.layout.renders, { recursive: true });
-      const tmp = `${job.path}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify(rendered));
-      renameSync(tmp, job.path);
+      const release = await this.claim(job.path);
+      try {
+        if (this.outputOf(job.path) === undefined) await this.renderJob(helm, job, context);
+      } finally {
+        release();
+      }
     });
     return jobs.map(({ release, path }) => {
-      const bytes = readFileSync(path);
-      const digest = createHash('sha256').update(bytes).digest('hex');
-      const cached = parsedRenders.get(digest) ?? deepFreeze(JSON.parse(bytes.toString('utf8')) as CachedRender);
+      const output = this.outputOf(path)!;
+      const cached = parsedRenders.get(output) ?? deepFreeze(JSON.parse(readFileSync(this.outputPath(output), 'utf8')) as CachedRender);
       cached.objects.forEach((o) => markDeepFrozen(o.manifest));
-      parsedRenders.set(digest, cached);
+      parsedRenders.set(output, cached);
       return { release, objects: cached.objects, unreadValues: cached.unreadValues, releaseBytes: cached.releaseBytes };
     });
   }
 
-  private async helmTemplate(
-    helm: string,
-    release: ChartRelease,
-    archive: ChartArchive,
-    context: RenderContext,
-  ): Promise<CachedRender> {
+  /**
+   * Takes the render key's lock (`<key>.json.lock`, naming this process), so that synths or
+   * test workers starting together run helm once per key: the others wait until the render is
+   * there. A lock whose process is gone is taken over; after LOCK_WAIT_MS the render runs
+   * anyway. Only work depends on the lock, never a result: every cache file is written by rename.
+   */
+  private async claim(path: string): Promise<() => void> {
+    mkdirSync(this.layout.renders, { recursive: true });
+    const lock = `${path}.lock`;
+    const started = Date.now();
+    for (;;) {
+      const owner = `${lock}.${process.pid}.${Math.random().toString(36).slice(2)}`;
+      writeFileSync(owner, JSON.stringify({ pid: process.pid, host: hostname() }));
+      try {
+        linkSync(owner, lock);
+        return () => rmSync(lock, { force: true });
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      } finally {
+        rmSync(owner, { force: true });
+      }
+      if (this.outputOf(path) !== undefined || Date.now() - started > LOCK_WAIT_MS) return () => {};
+      if (!lockHeld(lock)) {
+        rmSync(lock, { force: true });
+        continue;
+      }
+      await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
+    }
+  }
+
+  private async renderJob(helm: string, job: { release: ChartRelease; archive: ChartArchive; path: string }, context: RenderContext): Promise<void> {
+    verifyChartArchive(job.archive);
+    const stdout = await this.helmTemplate(helm, job.release, job.archive, context);
+    // The parsed render is a function of the archive, the values and what helm printed.
+    const output = createHash('sha256')
+      .update(JSON.stringify({ format: CACHE_FORMAT, digest: job.archive.digest, values: job.release.values }))
+      .update(stdout)
+      .digest('hex');
+    mkdirSync(this.layout.renders, { recursive: true });
+    const outputPath = this.outputPath(output);
+    if (!existsSync(outputPath)) writeAtomically(outputPath, JSON.stringify(parseRender(stdout, job.release, job.archive)));
+    writeAtomically(job.path, JSON.stringify({ output }));
+  }
+
+  private outputPath(output: string): string {
+    return join(this.layout.renders, `output-${output}.json`);
+  }
+
+  /** The sha256 of a cached render's output, if both the key's file and the output's are there. */
+  private outputOf(path: string): string | undefined {
+    if (!existsSync(path)) return undefined;
+    try {
+      const { output } = JSON.parse(readFileSync(path, 'utf8')) as { output?: unknown };
+      return typeof output === 'string' && /^[0-9a-f]{64}$/.test(output) && existsSync(this.outputPath(output)) ? output : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** What `helm template` prints for a release. */
+  private async helmTemplate(helm: string, release: ChartRelease, archive: ChartArchive, context: RenderContext): Promise<string> {
     const scratch = mkdtempSync(join(tmpdir(), 'helm-values-'));
     try {
       const valuesFile = join(scratch, 'values.json');
@@ -177,22 +237,55 @@ export class HelmChartRenderer implements ChartRenderer {
           `${release.file}: ${release.id}: helm template of ${release.source.chart} ${release.source.version} failed: ${stderr.trim().replace(/\n+/g, '; ')}`,
         );
       }
-      const objects: ChartObject[] = [];
-      for (const doc of parseAllDocuments(stdout)) {
-        const manifest = doc.toJS();
-        if (!manifest || typeof manifest !== 'object') continue;
-        const source = /# Source: (\S+)/.exec(doc.commentBefore ?? '')?.[1] ?? /# Source: (\S+)/.exec(doc.toString())?.[1] ?? '(unknown template)';
-        objects.push({ template: source, manifest });
-      }
-      return {
-        objects,
-        unreadValues: unreadValues(chartValuesModel(archive.files()), release.values),
-        releaseBytes: releaseSecretBytes(archive.files(), release.values, stdout),
-      };
+      return stdout;
     } finally {
       rmSync(scratch, { recursive: true, force: true });
     }
   }
+}
+
+/** The objects of what helm printed, with the values the chart never reads and the release's size. */
+function parseRender(stdout: string, release: ChartRelease, archive: ChartArchive): CachedRender {
+  const objects: ChartObject[] = [];
+  for (const doc of parseAllDocuments(stdout)) {
+    const manifest = doc.toJS();
+    if (!manifest || typeof manifest !== 'object') continue;
+    const source = /# Source: (\S+)/.exec(doc.commentBefore ?? '')?.[1] ?? /# Source: (\S+)/.exec(doc.toString())?.[1] ?? '(unknown template)';
+    objects.push({ template: source, manifest });
+  }
+  return {
+    objects,
+    unreadValues: unreadValues(chartValuesModel(archive.files()), release.values),
+    releaseBytes: releaseSecretBytes(archive.files(), release.values, stdout),
+  };
+}
+
+/** How long a synth waits for another process's render of the same key, and how often it looks. */
+const LOCK_WAIT_MS = 120_000;
+const LOCK_POLL_MS = 50;
+
+/** Whether a render lock's process still runs (a lock of another host, or unreadable, counts as held). */
+function lockHeld(lock: string): boolean {
+  let owner: { pid?: unknown; host?: unknown };
+  try {
+    owner = JSON.parse(readFileSync(lock, 'utf8'));
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'ENOENT';
+  }
+  if (owner.host !== hostname() || typeof owner.pid !== 'number') return true;
+  try {
+    process.kill(owner.pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Writes a cache file by rename, so a synth running at the same time never reads half of one. */
+function writeAtomically(path: string, text: string): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
 }
 
 function run(command: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -163,13 +163,24 @@ describe('CisBenchmarkCheck catches', () => {
 });
 
 describe('a synth with one control removed', () => {
-  afterEach(() => jest.restoreAllMocks());
+  const HARDENING = '../../lib/k3s/cis-hardening';
+  afterEach(() => jest.dontMock(HARDENING));
 
   test('GIVEN the kubelet arguments without seccomp-default WHEN synthesizing THEN it fails with control 4.2.14, naming every node', async () => {
     const original = hardening.hardenedNodeConfig();
-    jest.spyOn(hardening, 'hardenedNodeConfig').mockReturnValue({ ...original, 'kubelet-arg': original['kubelet-arg'].filter((a) => !a.startsWith('seccomp-default=')) });
-    const error = await synthesize(defaultSpecText(), 'cluster.yaml').catch((e: unknown) => e);
-    if (!(error instanceof UserError)) throw error;
+    const without = { ...original, 'kubelet-arg': original['kubelet-arg'].filter((a) => !a.startsWith('seccomp-default=')) };
+    // A synth from a module registry of its own, in which cis-hardening returns that config
+    // (the transform's exports are read-only bindings, as an ES module's are: no spyOn).
+    let isolated!: { synthesize: typeof synthesize; UserError: typeof UserError };
+    jest.isolateModules(() => {
+      jest.doMock(HARDENING, () => ({ ...jest.requireActual<typeof hardening>(HARDENING), hardenedNodeConfig: () => without }));
+      isolated = {
+        synthesize: jest.requireActual<typeof import('../../lib/synth')>('../../lib/synth').synthesize,
+        UserError: jest.requireActual<typeof import('../../lib/errors')>('../../lib/errors').UserError,
+      };
+    });
+    const error = await isolated.synthesize(defaultSpecText(), 'cluster.yaml').catch((e: unknown) => e);
+    if (!(error instanceof isolated.UserError)) throw error;
     expect(error.problems).toEqual([
       '[k3s-cis] CIS 4.2.14 (The --seccomp-default parameter is set to true) not met: ' +
         'host-provisioning/ansible/roles/k3s/files/config-atlas.yaml (atlas): kubelet-arg seccomp-default is not set, expected "true"; ' +

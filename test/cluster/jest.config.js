@@ -7,7 +7,7 @@ module.exports = {
   rootDir: '../..',
   testEnvironment: 'node',
   testMatch: ['<rootDir>/test/cluster/**/*.slow.ts'],
-  transform: { '^.+\\.ts$': 'ts-jest' },
+  transform: { '^.+\\.ts$': '<rootDir>/test/esbuild-transform.js' },
   // Each test boots its own control plane; the first run may also build it.
   testTimeout: 30 * 60 * 1000,
 };

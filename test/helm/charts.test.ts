@@ -1,17 +1,20 @@
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { CapacityCheck, PromisesCheck, StageDependencyCheck } from '../../lib/checks';
 import { UserError } from '../../lib/errors';
-import { cacheLayout } from '../../lib/helm/chart-cache';
+import { cacheLayout, helmBinaryPath } from '../../lib/helm/chart-cache';
 import { HelmChartRenderer } from '../../lib/helm/chart-renderer';
 import { renderChartObjects } from '../../lib/helm/cluster-charts';
+import { chartReleases } from '../../lib/helm/releases';
 import { chartValuesModel, unreadValues } from '../../lib/helm/unread-values';
 import { readChartArchive } from '../../lib/helm/chart-cache';
 import { RenderedCluster } from '../../lib/output/rendered';
 import { synthesize } from '../../lib/synth';
 import { METALLB_CHART, PINNED_CHARTS, TIGERA_OPERATOR_CHART } from '../../lib/upstream/charts';
 import { defaultSpecText } from '../helpers';
+import { renderSpec } from '../helpers-render';
 
 const REAL = cacheLayout();
 
@@ -213,7 +216,6 @@ describe('chart pods in the checks', () => {
 
 describe('the typed Calico constructs', () => {
   test('imports/ was generated from the Installation CRD the pinned CRD chart installs', async () => {
-    const { readFileSync } = await import('node:fs');
     const { parseAllDocuments } = await import('yaml');
     const { cluster } = await synthesize(defaultSpecText(), 'cluster.yaml', { checks: [] });
     const rendered = cluster.chartObjects.find((o) => o.manifest.kind === 'CustomResourceDefinition' && o.manifest.metadata.name === 'installations.operator.tigera.io')!.manifest;
@@ -221,5 +223,56 @@ describe('the typed Calico constructs', () => {
       .map((d) => d.toJS())
       .find((d) => d?.metadata?.name === 'installations.operator.tigera.io');
     expect(rendered.spec).toEqual(shared.spec);
+  });
+});
+
+describe('renders by several processes at once', () => {
+  /** A cache with the real charts and a helm that logs each release it renders, then runs the real one. */
+  function loggingCache(): { layout: ReturnType<typeof cacheLayout>; helmRuns: () => string[]; cleanup: () => void } {
+    const root = mkdtempSync(join(tmpdir(), 'render-lock-'));
+    const layout = cacheLayout(root);
+    symlinkSync(REAL.charts, layout.charts);
+    const helm = helmBinaryPath(layout);
+    mkdirSync(dirname(helm), { recursive: true });
+    const log = join(root, 'helm.log');
+    writeFileSync(helm, `#!/bin/sh\necho "$2" >> '${log}'\nexec '${helmBinaryPath(REAL)}' "$@"\n`, { mode: 0o755 });
+    const helmRuns = (): string[] => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : []);
+    return { layout, helmRuns, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+  }
+  const keys = (layout: ReturnType<typeof cacheLayout>): string[] => readdirSync(layout.renders).filter((f) => !f.startsWith('output-')).sort();
+
+  const cluster = renderSpec(defaultSpecText());
+  const releases = chartReleases([...cluster.objects, ...cluster.bootstrapObjects]).filter((r) => r.source === METALLB_CHART || r.source === TIGERA_OPERATOR_CHART);
+  const context = { kubeVersion: cluster.spec.k3s.version, apiVersions: [] };
+
+  test('GIVEN two renderers on one empty cache WHEN they render the same releases together THEN helm runs once per render key', async () => {
+    const { layout, helmRuns, cleanup } = loggingCache();
+    try {
+      const [a, b] = await Promise.all([new HelmChartRenderer({ layout, required: true }).render(releases, context), new HelmChartRenderer({ layout, required: true }).render(releases, context)]);
+      expect(b).toEqual(a);
+      expect(keys(layout).filter((f) => f.endsWith('.json'))).toHaveLength(helmRuns().length);
+      expect(keys(layout).filter((f) => !f.endsWith('.json'))).toEqual([]);
+      expect(new Set(helmRuns()).size).toBeGreaterThan(1);
+    } finally {
+      cleanup();
+    }
+  });
+
+  test('GIVEN the locks of a render killed midway WHEN a synth renders THEN it takes them over and removes them', async () => {
+    const { layout, helmRuns, cleanup } = loggingCache();
+    try {
+      const first = await new HelmChartRenderer({ layout, required: true }).render(releases, context);
+      const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+      for (const key of keys(layout)) {
+        rmSync(join(layout.renders, key));
+        writeFileSync(join(layout.renders, `${key}.lock`), JSON.stringify({ pid: Number(dead.stdout), host: hostname() }));
+      }
+      const runs = helmRuns().length;
+      expect(await new HelmChartRenderer({ layout, required: true }).render(releases, context)).toEqual(first);
+      expect(helmRuns()).toHaveLength(2 * runs);
+      expect(readdirSync(layout.renders).filter((f) => f.endsWith('.lock'))).toEqual([]);
+    } finally {
+      cleanup();
+    }
   });
 });

@@ -17,6 +17,21 @@ import { defaultSpecText, fixtures } from '../helpers';
 const hasPromtool = spawnSync('promtool', ['--version']).status === 0;
 const promtoolTest = hasPromtool ? test : test.skip;
 
+/**
+ * The rule unit tests, one file per evaluation step: promtool evaluates every rule at every
+ * step up to a test's last eval_time, so hour-scale tests at 1m steps cost thousands of
+ * evaluations each (docs/decisions/0062-synth-and-test-speed.md).
+ */
+const RULE_TESTS = ['rules.test.yml', 'rules-5m.test.yml', 'rules-1h.test.yml'];
+
+/** A Prometheus duration (`90s`, `1h30m`, `40d`) in seconds. */
+function seconds(duration: string): number {
+  const unit: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 };
+  const parts = [...duration.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)];
+  expect(parts.map((p) => p[0]).join('')).toBe(duration);
+  return parts.reduce((sum, [, n, u]) => sum + Number(n) * unit[u], 0);
+}
+
 function promtool(args: string[], cwd: string): { status: number | null; output: string } {
   const r = spawnSync('promtool', args, { cwd, encoding: 'utf8' });
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
@@ -64,14 +79,36 @@ describe('promtool', () => {
   promtoolTest('the rule unit tests pass', () => {
     const dir = writeConfig(defaultSpecText(), 'cluster.yaml');
     try {
-      copyFileSync(join(__dirname, 'rules.test.yml'), join(dir, 'rules', 'rules.test.yml'));
-      const result = promtool(['test', 'rules', 'rules/rules.test.yml'], dir);
-      expect(result.output).toContain('SUCCESS');
+      for (const file of RULE_TESTS) copyFileSync(join(__dirname, file), join(dir, 'rules', file));
+      const result = promtool(['test', 'rules', ...RULE_TESTS.map((f) => `rules/${f}`)], dir);
+      expect(result.output.match(/^ {2}SUCCESS$/gm)).toHaveLength(RULE_TESTS.length);
       expect(result.status).toBe(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  test.each(RULE_TESTS)(
+    'GIVEN %s WHEN promtool steps through it THEN every series interval, eval_time and asserted for: is on its evaluation step',
+    (file) => {
+      const tests = parse(readFileSync(join(__dirname, file), 'utf8'));
+      const step = seconds(tests.evaluation_interval);
+      const spec = loadSpec(defaultSpecText(), 'cluster.yaml');
+      const forOf = new Map(alertRuleGroups(spec, serviceMonitoring(spec).ruleGroups).flatMap((g) => g.rules.map((r) => [r.alert, r.for ?? '0s'] as const)));
+      const offGrid: string[] = [];
+      for (const group of tests.tests) {
+        const durations = [
+          ['interval', group.interval ?? tests.evaluation_interval],
+          ...group.alert_rule_test.flatMap((t: { eval_time: string; alertname: string }) => [
+            ['eval_time', t.eval_time],
+            [`for of ${t.alertname}`, forOf.get(t.alertname) ?? `(no alert ${t.alertname})`],
+          ]),
+        ];
+        for (const [what, d] of durations) if (seconds(d) % step !== 0) offGrid.push(`${group.name}: ${what} ${d}`);
+      }
+      expect(offGrid).toEqual([]);
+    },
+  );
 
   promtoolTest('promtool catches a broken rule (the check can fail)', () => {
     const dir = writeConfig(defaultSpecText(), 'cluster.yaml');

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { OUTPUT_DIRS, run, STATE_DIR } from '../../main';
@@ -119,31 +119,40 @@ describe('the lock', () => {
 });
 
 describe('a synth killed inside the swap', () => {
+  // The outputs of the shipped cluster and of another one, synthesized once for the six cases
+  // (in this process: the same run() the synth process runs); each case starts from a copy.
+  const spec = join(FIXTURES, 'valid', 'minimal.yaml');
+  let shipped: string;
+  let fresh: string;
+  beforeAll(async () => {
+    shipped = mkdtempSync(join(tmpdir(), 'homelab-shipped-'));
+    fresh = mkdtempSync(join(tmpdir(), 'homelab-fresh-'));
+    expect((await run(['--out', shipped])).exitCode).toBe(0);
+    expect((await run(['--spec', spec, '--out', fresh])).exitCode).toBe(0);
+  });
+  afterAll(() => {
+    for (const dir of [shipped, fresh]) rmSync(dir, { recursive: true, force: true });
+  });
+
   // Three folders, two renames each: kill after every one of them.
   test.each([1, 2, 3, 4, 5, 6])('after rename %i, the next command leaves the outputs wholly new', (renames) => {
     // GIVEN the outputs of the shipped cluster, and the outputs of another one for comparison
-    const fresh = mkdtempSync(join(tmpdir(), 'homelab-fresh-'));
-    try {
-      expect(synthProcess(['--out', out]).status).toBe(0);
-      const spec = join(FIXTURES, 'valid', 'minimal.yaml');
-      expect(synthProcess(['--spec', spec, '--out', fresh]).status).toBe(0);
-      // WHEN a synth of the other cluster is killed after `renames` renames
-      const killed = synthProcess(['--spec', spec, '--out', out, '--allow-data-loss'], { HOMELAB_SYNTH_FAULT: `kill-after-rename:${renames}` });
-      expect(killed.signal).toBe('SIGKILL');
-      if (renames < 6) {
-        // Half swapped (after the sixth, only the journal's removal is left).
-        expect(outputs(out)).not.toEqual(outputs(fresh));
-      }
-      // AND the next command is a synth that fails on a bad spec
-      const next = synthProcess(['--spec', join(FIXTURES, 'invalid', 'two-servers.yaml'), '--out', out]);
-      // THEN the outputs are wholly the killed synth's, nothing of it is left behind, the lock is free
-      expect(next.status).toBe(1);
-      expect(next.stderr).not.toContain('    at ');
-      expect(outputs(out)).toEqual(outputs(fresh));
-      expect(existsSync(join(out, STATE_DIR))).toBe(false);
-    } finally {
-      rmSync(fresh, { recursive: true, force: true });
+    cpSync(shipped, out, { recursive: true });
+    expect(outputs(out)).toEqual(outputs(shipped));
+    // WHEN a synth process of the other cluster is killed after `renames` renames
+    const killed = synthProcess(['--spec', spec, '--out', out, '--allow-data-loss'], { HOMELAB_SYNTH_FAULT: `kill-after-rename:${renames}` });
+    expect(killed.signal).toBe('SIGKILL');
+    if (renames < 6) {
+      // Half swapped (after the sixth, only the journal's removal is left).
+      expect(outputs(out)).not.toEqual(outputs(fresh));
     }
+    // AND the next command is a synth process that fails on a bad spec
+    const next = synthProcess(['--spec', join(FIXTURES, 'invalid', 'two-servers.yaml'), '--out', out]);
+    // THEN the outputs are wholly the killed synth's, nothing of it is left behind, the lock is free
+    expect(next.status).toBe(1);
+    expect(next.stderr).not.toContain('    at ');
+    expect(outputs(out)).toEqual(outputs(fresh));
+    expect(existsSync(join(out, STATE_DIR))).toBe(false);
   });
 
   test('a synth killed before its journal was written leaves the old outputs, and its staging folder is removed', async () => {
