@@ -1,5 +1,5 @@
 // typescript-eslint, strict and type-aware, on every TypeScript file but the generated imports/.
-// `npm run lint` runs it with --max-warnings 0, and npm test runs `npm run lint`.
+// `npm run lint` runs it with --max-warnings 0, and npm test as test/lint.test.ts.
 import eslint from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
