@@ -1,5 +1,6 @@
 import * as ipaddr from 'ipaddr.js';
 import { clusterObjects, describeObject, RenderedCluster } from '../output/rendered';
+import { LabelSelector, selectorMatches } from '../conventions/label-selectors';
 import { NAMESPACE_NAME_LABEL } from '../conventions/namespaces';
 import { eligibleNodes } from './scheduling';
 import { podTemplateModel } from './workload-model';
@@ -52,26 +53,7 @@ export interface PolicyRule {
 }
 
 function selects(selector: Manifest, labels: Readonly<Record<string, string>>): boolean {
-  if (!selector) return false;
-  const exprs: Manifest[] = selector.matchExpressions ?? [];
-  return (
-    Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v) &&
-    exprs.every((e) => {
-      const value = labels[e.key];
-      switch (e.operator) {
-        case 'In':
-          return value !== undefined && e.values.includes(value);
-        case 'NotIn':
-          return value === undefined || !e.values.includes(value);
-        case 'Exists':
-          return value !== undefined;
-        case 'DoesNotExist':
-          return value === undefined;
-        default:
-          return false;
-      }
-    })
-  );
+  return Boolean(selector) && selectorMatches(selector as LabelSelector, labels);
 }
 
 function inCidr(ip: string, cidr: string, except: readonly string[] = []): boolean {

@@ -1,3 +1,4 @@
+import { requirementMatches } from '../conventions/label-selectors';
 import { CONTROL_PLANE_TAINT } from '../placement/placement';
 import { ClusterSpec, NodeSpec } from '../spec/schema';
 import { NodeSelectorRequirement, PodTemplateModel, TolerationModel } from './workload-model';
@@ -27,22 +28,6 @@ export function nodeTaints(node: NodeSpec): Taint[] {
   return node.role === 'server' ? [{ key: CONTROL_PLANE_TAINT.key!, effect: CONTROL_PLANE_TAINT.effect! }] : [];
 }
 
-function matches(req: NodeSelectorRequirement, labels: Record<string, string>): boolean {
-  const value = labels[req.key];
-  switch (req.operator) {
-    case 'In':
-      return value !== undefined && (req.values ?? []).includes(value);
-    case 'NotIn':
-      return value === undefined || !(req.values ?? []).includes(value);
-    case 'Exists':
-      return value !== undefined;
-    case 'DoesNotExist':
-      return value === undefined;
-    default:
-      return false;
-  }
-}
-
 function tolerates(toleration: TolerationModel, taint: Taint): boolean {
   if (toleration.effect && toleration.effect !== taint.effect) {
     return false;
@@ -55,7 +40,7 @@ function tolerates(toleration: TolerationModel, taint: Taint): boolean {
 
 /** The nodes a label selector's `matchExpressions` select (a Plan's `nodeSelector`). */
 export function selectedNodes(matchExpressions: readonly NodeSelectorRequirement[], spec: ClusterSpec): NodeSpec[] {
-  return spec.nodes.filter((node) => matchExpressions.every((req) => matches(req, nodeLabels(node))));
+  return spec.nodes.filter((node) => matchExpressions.every((req) => requirementMatches(req, nodeLabels(node))));
 }
 
 /** Whether the scheduler may put a pod of this template on the node. */
@@ -64,7 +49,7 @@ export function fitsNode(template: PodTemplateModel, node: NodeSpec): boolean {
   const selectorOk = Object.entries(template.nodeSelector).every(([k, v]) => labels[k] === v);
   const affinityOk =
     template.requiredNodeTerms.length === 0 ||
-    template.requiredNodeTerms.some((term) => term.every((req) => matches(req, labels)));
+    template.requiredNodeTerms.some((term) => term.every((req) => requirementMatches(req, labels)));
   const taintsOk = nodeTaints(node)
     .filter((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute')
     .every((taint) => template.tolerations.some((t) => tolerates(t, taint)));

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { LabelSelector, selectorMatches } from '../conventions/label-selectors';
 
 /*
  * MetalLB's layer-2 election, as its speaker decides it (metallb v0.16.1,
@@ -12,39 +13,12 @@ import { createHash } from 'node:crypto';
  *   4. of these, the node whose sha256(node + "#" + ip) sorts first.
  */
 
-/** A Kubernetes label selector (matchLabels and matchExpressions). */
-export interface LabelSelector {
-  readonly matchLabels?: Readonly<Record<string, string>>;
-  readonly matchExpressions?: readonly { readonly key: string; readonly operator: string; readonly values?: readonly string[] }[];
-}
-
 /** The parts of an L2Advertisement the election reads. */
 export interface L2AdvertisementModel {
   /** `spec.ipAddressPools`; none (and no pool selectors): every pool. */
   readonly ipAddressPools?: readonly string[];
   readonly nodeSelectors?: readonly LabelSelector[];
   readonly serviceSelectors?: readonly LabelSelector[];
-}
-
-/** True when `labels` satisfy `selector` (an empty selector selects everything). */
-export function selectorMatches(selector: LabelSelector, labels: Readonly<Record<string, string>>): boolean {
-  const byLabels = Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
-  const byExpressions = (selector.matchExpressions ?? []).every((e) => {
-    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
-    switch (e.operator) {
-      case 'In':
-        return has && (e.values ?? []).includes(labels[e.key]);
-      case 'NotIn':
-        return !has || !(e.values ?? []).includes(labels[e.key]);
-      case 'Exists':
-        return has;
-      case 'DoesNotExist':
-        return !has;
-      default:
-        return false;
-    }
-  });
-  return byLabels && byExpressions;
 }
 
 const EXCLUDE_LABEL = 'node.kubernetes.io/exclude-from-external-load-balancers';

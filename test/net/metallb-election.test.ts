@@ -1,7 +1,8 @@
 import { announcingNode } from '../../lib/analysis/l2-election';
 import { clusterModel, loadBalancersOf } from '../../lib/analysis/workload-model';
 import { eligibleNodes } from '../../lib/analysis/scheduling';
-import { l2Candidates, metallbAnnouncer, selectorMatches } from '../../lib/net/metallb-election';
+import { selectorMatches } from '../../lib/conventions/label-selectors';
+import { l2Candidates, metallbAnnouncer } from '../../lib/net/metallb-election';
 import { clusterObjects } from '../../lib/output/rendered';
 import { fixtureText, FIXTURES } from '../helpers';
 import { renderSpec } from '../helpers-render';
