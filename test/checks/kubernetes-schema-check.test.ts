@@ -1,53 +1,28 @@
-import { STAGES } from '../../charts/stages';
-import { VipAssignments } from '../../lib/net/vip-allocator';
 import { KubernetesSchemaCheck } from '../../lib/checks';
-import { FileSet } from '../../lib/output/file-set';
-import { RenderedCluster } from '../../lib/output/rendered';
-import { synthesize } from '../../lib/synth';
-import { loadSpec } from '../../lib/services/registry';
 import { defaultSpecText } from '../helpers';
+import { clusterWithObject, SAMPLE_DEPLOYMENT } from '../helpers-render';
+import { synthesize } from '../../lib/synth';
 
-function clusterWith(manifest: object): RenderedCluster {
-  return {
-    spec: loadSpec(defaultSpecText(), 'cluster.yaml'),
-    objects: [{ file: 'dist/test/object.yaml', group: 'test', manifest }],
-    bootstrapObjects: [],
-    chartObjects: [],
-    releases: [],
-    files: new FileSet(),
-    objectCounts: new Map(),
-    vips: new VipAssignments(new Map()),
-    stages: STAGES,
-  };
-}
 
-const deployment = {
-  apiVersion: 'apps/v1',
-  kind: 'Deployment',
-  metadata: { name: 'web', namespace: 'apps' },
-  spec: {
-    selector: { matchLabels: { app: 'web' } },
-    template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } },
-  },
-};
+const deployment = SAMPLE_DEPLOYMENT;
 
 describe('KubernetesSchemaCheck', () => {
   const check = new KubernetesSchemaCheck();
 
   test('passes a valid core object', async () => {
-    expect(await check.run(clusterWith(deployment))).toEqual([]);
+    expect(await check.run(clusterWithObject(deployment))).toEqual([]);
   });
 
   test('fails on a wrong type, naming file, object, field and value', async () => {
     const bad = { ...deployment, spec: { ...deployment.spec, replicas: 'two' } };
-    expect((await check.run(clusterWith(bad))).map((f) => f.message)).toEqual([
+    expect((await check.run(clusterWithObject(bad))).map((f) => f.message)).toEqual([
       'dist/test/object.yaml: Deployment/apps/web: spec.replicas: must be integer (value: "two")',
     ]);
   });
 
   test('fails on a missing required field', async () => {
     const bad = { ...deployment, spec: { ...deployment.spec, selector: undefined } };
-    expect((await check.run(clusterWith(bad))).map((f) => f.message)).toEqual([
+    expect((await check.run(clusterWithObject(bad))).map((f) => f.message)).toEqual([
       'dist/test/object.yaml: Deployment/apps/web: spec.selector: is required',
     ]);
   });
@@ -59,14 +34,14 @@ describe('KubernetesSchemaCheck', () => {
       metadata: { name: 'apps', namespace: 'flux-system' },
       spec: { interval: '10m', prune: 'yes', sourceRef: { kind: 'GitRepository', name: 'flux-system' } },
     };
-    expect((await check.run(clusterWith(kustomization))).map((f) => f.message)).toEqual([
+    expect((await check.run(clusterWithObject(kustomization))).map((f) => f.message)).toEqual([
       'dist/test/object.yaml: Kustomization/flux-system/apps: spec.prune: must be boolean (value: "yes")',
     ]);
   });
 
   test('fails on a kind it has no schema for, rather than letting it through', async () => {
     const unknown = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } };
-    expect((await check.run(clusterWith(unknown))).map((f) => f.message)).toEqual([
+    expect((await check.run(clusterWithObject(unknown))).map((f) => f.message)).toEqual([
       'dist/test/object.yaml: Widget/w: no schema is known for example.com/v1 Widget',
     ]);
   });
@@ -98,12 +73,12 @@ describe('KubernetesSchemaCheck on custom resources with generated validators', 
   };
 
   test('passes a valid MetalLB pool', async () => {
-    expect(await check.run(clusterWith(pool))).toEqual([]);
+    expect(await check.run(clusterWithObject(pool))).toEqual([]);
   });
 
   test('fails on a MetalLB pool whose addresses are not a list', async () => {
     const bad = { ...pool, spec: { addresses: '192.168.10.200-192.168.10.239', autoAssign: 'yes' } };
-    expect((await check.run(clusterWith(bad))).map((f) => f.message)).toEqual([
+    expect((await check.run(clusterWithObject(bad))).map((f) => f.message)).toEqual([
       'dist/test/object.yaml: IPAddressPool/metallb-system/lan: spec.addresses: must be array (value: "192.168.10.200-192.168.10.239")',
       'dist/test/object.yaml: IPAddressPool/metallb-system/lan: spec.autoAssign: must be boolean (value: "yes")',
     ]);
@@ -111,7 +86,7 @@ describe('KubernetesSchemaCheck on custom resources with generated validators', 
 
   test('fails on a k3s HelmChart without a chart', async () => {
     const chart = { apiVersion: 'helm.cattle.io/v1', kind: 'HelmChart', metadata: { name: 'x', namespace: 'kube-system' }, spec: { bootstrap: 'true' } };
-    expect((await check.run(clusterWith(chart))).map((f) => f.message)).toEqual([
+    expect((await check.run(clusterWithObject(chart))).map((f) => f.message)).toEqual([
       'dist/test/object.yaml: HelmChart/kube-system/x: spec.bootstrap: must be boolean (value: "true")',
     ]);
   });

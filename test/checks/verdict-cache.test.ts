@@ -1,40 +1,14 @@
-import { STAGES } from '../../charts/stages';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubernetesSchemaCheck } from '../../lib/checks';
 import { filesFingerprint, fileVerdictCache } from '../../lib/output/verdict-cache';
-import { VipAssignments } from '../../lib/net/vip-allocator';
-import { FileSet } from '../../lib/output/file-set';
-import { RenderedCluster } from '../../lib/output/rendered';
-import { loadSpec } from '../../lib/services/registry';
-import { defaultSpecText } from '../helpers';
+import { clusterWithObject, SAMPLE_DEPLOYMENT } from '../helpers-render';
 
 /* The schema check's verdict cache: a pass is kept for the exact object and validators, nothing else. */
 
-function clusterWith(manifest: object): RenderedCluster {
-  return {
-    spec: loadSpec(defaultSpecText(), 'cluster.yaml'),
-    objects: [{ file: 'dist/test/object.yaml', group: 'test', manifest }],
-    bootstrapObjects: [],
-    chartObjects: [],
-    releases: [],
-    files: new FileSet(),
-    objectCounts: new Map(),
-    vips: new VipAssignments(new Map()),
-    stages: STAGES,
-  };
-}
 
-const deployment = {
-  apiVersion: 'apps/v1',
-  kind: 'Deployment',
-  metadata: { name: 'web', namespace: 'apps' },
-  spec: {
-    selector: { matchLabels: { app: 'web' } },
-    template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } },
-  },
-};
+const deployment = SAMPLE_DEPLOYMENT;
 const broken = { ...deployment, spec: { ...deployment.spec, replicas: 'two' } };
 const brokenMessage = 'dist/test/object.yaml: Deployment/apps/web: spec.replicas: must be integer (value: "two")';
 
@@ -46,11 +20,11 @@ beforeEach(() => {
 describe('KubernetesSchemaCheck with a verdict cache', () => {
   test('GIVEN a valid object WHEN checked THEN its pass is recorded; WHEN it changes to an invalid one THEN it is validated again and fails', async () => {
     const check = new KubernetesSchemaCheck({ verdicts: fileVerdictCache(file, 'validators-a') });
-    expect(await check.run(clusterWith(deployment))).toEqual([]);
+    expect(await check.run(clusterWithObject(deployment))).toEqual([]);
     expect(JSON.parse(readFileSync(file, 'utf8'))).toHaveLength(1);
 
     const again = new KubernetesSchemaCheck({ verdicts: fileVerdictCache(file, 'validators-a') });
-    expect((await again.run(clusterWith(broken))).map((f) => f.message)).toEqual([brokenMessage]);
+    expect((await again.run(clusterWithObject(broken))).map((f) => f.message)).toEqual([brokenMessage]);
     // a failure is never recorded
     expect(JSON.parse(readFileSync(file, 'utf8'))).toHaveLength(1);
   });
@@ -61,18 +35,18 @@ describe('KubernetesSchemaCheck with a verdict cache', () => {
     poisoned.flush();
 
     const same = new KubernetesSchemaCheck({ verdicts: fileVerdictCache(file, 'validators-a') });
-    expect(await same.run(clusterWith(broken))).toEqual([]);
+    expect(await same.run(clusterWithObject(broken))).toEqual([]);
     const changed = new KubernetesSchemaCheck({ verdicts: fileVerdictCache(file, 'validators-b') });
-    expect((await changed.run(clusterWith(broken))).map((f) => f.message)).toEqual([brokenMessage]);
+    expect((await changed.run(clusterWithObject(broken))).map((f) => f.message)).toEqual([brokenMessage]);
     const none = new KubernetesSchemaCheck({ verdicts: false });
-    expect((await none.run(clusterWith(broken))).map((f) => f.message)).toEqual([brokenMessage]);
+    expect((await none.run(clusterWithObject(broken))).map((f) => f.message)).toEqual([brokenMessage]);
   });
 
   test('GIVEN a kind with no schema WHEN checked twice THEN it fails both times (no verdict is kept for it)', async () => {
     const unknown = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } };
     for (let i = 0; i < 2; i++) {
       const check = new KubernetesSchemaCheck({ verdicts: fileVerdictCache(file, 'validators-a') });
-      expect((await check.run(clusterWith(unknown))).map((f) => f.message)).toEqual([
+      expect((await check.run(clusterWithObject(unknown))).map((f) => f.message)).toEqual([
         'dist/test/object.yaml: Widget/w: no schema is known for example.com/v1 Widget',
       ]);
     }
@@ -81,8 +55,8 @@ describe('KubernetesSchemaCheck with a verdict cache', () => {
   test('GIVEN a damaged cache file WHEN checked THEN every object is validated and the file is rewritten', async () => {
     writeFileSync(file, '[ not json');
     const check = new KubernetesSchemaCheck({ verdicts: fileVerdictCache(file, 'validators-a') });
-    expect((await check.run(clusterWith(broken))).map((f) => f.message)).toEqual([brokenMessage]);
-    expect(await check.run(clusterWith(deployment))).toEqual([]);
+    expect((await check.run(clusterWithObject(broken))).map((f) => f.message)).toEqual([brokenMessage]);
+    expect(await check.run(clusterWithObject(deployment))).toEqual([]);
     expect(JSON.parse(readFileSync(file, 'utf8'))).toHaveLength(1);
   });
 });
