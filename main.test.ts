@@ -1,30 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { OUTPUT_DIRS, run } from './main';
 import { reportFiles } from './lib/report/report-files';
 import { synthesize } from './lib/synth';
 import { ClusterLock, formatClusterLock, parseClusterLock } from './lib/lock/cluster-lock';
-import { defaultSpecText, FIXTURES, fixtures, REPO } from './test/helpers';
+import { defaultSpecText, FIXTURES, fixtures, REPO, tree } from './test/helpers';
 
-/** Every file under `root`'s output folders (and anything else there), path -> sha256. */
-function tree(root: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (dir: string): void => {
-    for (const name of readdirSync(dir).sort()) {
-      const full = join(dir, name);
-      if (statSync(full).isDirectory()) {
-        walk(full);
-      } else {
-        out[relative(root, full)] = createHash('sha256').update(readFileSync(full)).digest('hex');
-      }
-    }
-  };
-  walk(root);
-  return out;
-}
 
 /** The committed cluster lock: what the running cluster keeps (VIPs, claims' classes and requests). */
 function committedLock(): ClusterLock {

@@ -21,6 +21,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import ipaddr from 'ipaddr.js';
 import { parseDocument } from 'yaml';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -68,18 +69,42 @@ function bundlePackages() {
  */
 const GENERATED_NODES = 6;
 const GENERATED_FAILOVER_SECONDS = 15;
+
+/** Addresses of `cidr` in order, from network + 2, skipping `taken` and the `a-b` ranges given. */
+function* freeAddresses(cidr, taken, ranges) {
+  const toInt = (ip) => ipaddr.IPv4.parse(ip).toByteArray().reduce((n, b) => n * 256 + b, 0);
+  const fromInt = (n) => [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
+  const [net, bits] = ipaddr.IPv4.parseCIDR(cidr);
+  const first = toInt(net.toString()) + 2;
+  const last = first - 2 + 2 ** (32 - bits) - 2;
+  const used = new Set(taken.filter(Boolean).map((ip) => toInt(ip.split('/')[0])));
+  const spans = ranges.filter(Boolean).map((r) => r.split('-').map(toInt));
+  for (let n = first; n <= last; n++) {
+    if (!used.has(n) && !spans.some(([a, b]) => n >= a && n <= b)) yield fromInt(n);
+  }
+}
+
 function generatedSpec() {
   const doc = parseDocument(readFileSync(join(root, 'cluster.yaml'), 'utf8'));
   const nodes = doc.get('nodes');
   const pi = nodes.items.find((n) => n.get('role') === 'agent' && n.get('os') === 'k3os').toJSON();
+  // New node and peer addresses come from the spec's own networks, clear of what it already uses.
+  const lan = doc.getIn(['network', 'lan']).toJSON();
+  const nodeIps = freeAddresses(
+    lan.cidr,
+    [lan.gateway, ...(lan.dns ?? []), doc.getIn(['router', 'address']), ...nodes.items.map((n) => n.get('ip'))],
+    [lan.dhcpRange, doc.getIn(['network', 'loadBalancerPool'])],
+  );
   for (let i = 2; nodes.items.length < GENERATED_NODES; i++) {
-    nodes.add(doc.createNode({ ...pi, name: `pi-worker-${i}`, ip: `192.168.10.${20 + i}` }));
+    nodes.add(doc.createNode({ ...pi, name: `${pi.name}-${i}`, ip: nodeIps.next().value }));
   }
+  const wireguard = doc.getIn(['services', 'wireguard']).toJSON();
+  const peerIps = freeAddresses(wireguard.tunnelCidr, (wireguard.peers ?? []).map((p) => p.address), []);
   const peers = [];
   for (let i = 0; i < 50; i++) {
     const key = createHash('sha256').update(`peer-${i}`).digest();
     key[31] &= 0xf0; // a key's last base64 character carries 2 bits: keep it canonical
-    peers.push({ name: `peer-${i}`, publicKey: key.toString('base64'), address: `10.8.0.${i + 2}/32` });
+    peers.push({ name: `peer-${i}`, publicKey: key.toString('base64'), address: `${peerIps.next().value}/32` });
   }
   doc.setIn(['services', 'wireguard', 'peers'], peers);
   for (const service of ['ingress', 'dns']) doc.setIn(['services', service, 'failoverWithinSeconds'], GENERATED_FAILOVER_SECONDS);

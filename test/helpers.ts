@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { isMap, parseDocument, YAMLMap } from 'yaml';
 
 export const REPO = join(__dirname, '..');
@@ -51,4 +52,21 @@ function merge(target: YAMLMap, overlay: YAMLMap): void {
 
 export function defaultSpecText(): string {
   return readFileSync(join(REPO, 'cluster.yaml'), 'utf8');
+}
+
+/** Every file under `root` (output folders and anything else there), path -> sha256. */
+export function tree(root: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir).sort()) {
+      const full = join(dir, name);
+      if (statSync(full).isDirectory()) {
+        walk(full);
+      } else {
+        out[relative(root, full)] = createHash('sha256').update(readFileSync(full)).digest('hex');
+      }
+    }
+  };
+  walk(root);
+  return out;
 }

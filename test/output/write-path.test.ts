@@ -1,28 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { OUTPUT_DIRS, run, STATE_DIR } from '../../main';
-import { FIXTURES, REPO } from '../helpers';
+import { FIXTURES, REPO, tree } from '../helpers';
 
 /* The write path of main.ts: user files, the lock, the journal, odd --out and --spec values. */
 
-function tree(root: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (dir: string): void => {
-    for (const name of readdirSync(dir).sort()) {
-      const full = join(dir, name);
-      if (statSync(full).isDirectory()) {
-        walk(full);
-      } else {
-        out[relative(root, full)] = createHash('sha256').update(readFileSync(full)).digest('hex');
-      }
-    }
-  };
-  walk(root);
-  return out;
-}
 
 /** The outputs only (not synth's own state folder). */
 function outputs(root: string): Record<string, string> {
