@@ -19,6 +19,7 @@ import {
 import { ChartRelease } from '../output/rendered';
 import { markDeepFrozen } from '../output/verdict-cache';
 import { chartValuesModel, unreadValues } from './unread-values';
+import { ApiVersionReads, apiVersionReads, visibleApiVersions } from './capability-reads';
 import type { ChartObject, RenderedRelease } from '../output/rendered';
 
 /*
@@ -26,13 +27,13 @@ import type { ChartObject, RenderedRelease } from '../output/rendered';
  * installer would (`helm template` at the pinned version, with the release name, namespace,
  * values, Kubernetes version and the API versions the cluster serves; Helm applies the
  * chart's values schema). Each render is kept in .cache/renders/ under a key made of the
- * archive's digest, the values and every flag, so a warm synth runs no helm at all.
+ * archive's digest, the values and every flag the chart can read (of the served APIs only those
+ * its templates look at: capability-reads.ts), so a warm synth runs no helm at all.
  *
  * What helm printed is parsed once per exact text: a render key names the sha256 of its
  * output (`<key>.json`), and `output-<sha>.json` holds the parsed objects. Renders that differ
- * only in a flag the chart never looks at (the Kubernetes version or the served APIs of
- * another cluster) print the same text; helm still runs for each key, the parse of a 3 MB
- * CRD chart does not run again.
+ * only in a flag the chart never looks at (the Kubernetes version of another cluster) print the
+ * same text; helm still runs for each key, the parse of a 3 MB CRD chart does not run again.
  */
 
 /** What the cluster will look like to the charts (`.Capabilities`). */
@@ -66,7 +67,7 @@ export interface HelmChartRendererOptions {
   readonly required?: boolean;
 }
 
-const CACHE_FORMAT = 3;
+const CACHE_FORMAT = 4;
 
 type CachedRender = { objects: ChartObject[]; unreadValues: string[]; releaseBytes: number };
 
@@ -84,6 +85,9 @@ function releaseSecretBytes(files: ReadonlyMap<string, Buffer>, values: unknown,
  * are frozen, so code that would change one fails loudly instead of changing every reader's.
  */
 const parsedRenders = new Map<string, CachedRender>();
+
+/** What each archive (by digest) reads of the served APIs, in this process. */
+const archiveReads = new Map<string, ApiVersionReads>();
 
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
@@ -126,7 +130,7 @@ export class HelmChartRenderer implements ChartRenderer {
             values: release.values,
             includeCrds: release.includeCrds,
             kubeVersion: context.kubeVersion,
-            apiVersions: context.apiVersions,
+            apiVersions: visibleApiVersions(this.apiVersionReads(archive), release.values, context.apiVersions),
           }),
         )
         .digest('hex');
@@ -195,6 +199,30 @@ export class HelmChartRenderer implements ChartRenderer {
     const outputPath = this.outputPath(output);
     if (!existsSync(outputPath)) writeAtomically(outputPath, JSON.stringify(parseRender(stdout, job.release, job.archive)));
     writeAtomically(job.path, JSON.stringify({ output }));
+  }
+
+  /**
+   * What an archive's files read of the served APIs, kept in .cache/renders/ by the archive's
+   * digest: finding out means unpacking the archive, which a warm synth otherwise never does.
+   */
+  private apiVersionReads(archive: ChartArchive): ApiVersionReads {
+    const known = archiveReads.get(archive.digest);
+    if (known) return known;
+    const path = join(this.layout.renders, `reads-${archive.digest}.json`);
+    let reads: ApiVersionReads | undefined;
+    try {
+      const kept = JSON.parse(readFileSync(path, 'utf8')) as { format?: unknown; reads?: ApiVersionReads };
+      if (kept.format === CACHE_FORMAT) reads = kept.reads;
+    } catch {
+      // not kept yet, or unreadable: found out again below
+    }
+    if (!reads) {
+      reads = apiVersionReads(archive.files());
+      mkdirSync(this.layout.renders, { recursive: true });
+      writeAtomically(path, JSON.stringify({ format: CACHE_FORMAT, reads }));
+    }
+    archiveReads.set(archive.digest, reads);
+    return reads;
   }
 
   private outputPath(output: string): string {
