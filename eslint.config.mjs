@@ -1,5 +1,6 @@
 // typescript-eslint, strict and type-aware, on every TypeScript file but the generated imports/.
-// `npm run lint` runs it with --max-warnings 0, and npm test as test/lint.test.ts.
+// `npm run lint` runs it with --max-warnings 0, and npm test as test/static-checks.test.ts (over the program
+// the type check builds: scripts/static-checks.mjs).
 import eslint from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';

@@ -7,7 +7,7 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/programs/'],
   // jest only strips types, with esbuild (test/esbuild-transform.js: about 1 s of CPU for the
   // project and imports/ on a clean clone, where ts-jest took about 9 s in each worker);
-  // test/typecheck.test.ts runs `tsc --noEmit` beside the other files.
+  // test/static-checks.test.ts runs `tsc --noEmit` and the lint beside the other files.
   transform: { '^.+\\.ts$': '<rootDir>/test/esbuild-transform.js' },
   testTimeout: 60000,
   // Every core: jest's default (all but one) leaves one of CI's two cores idle.

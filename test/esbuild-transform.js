@@ -1,4 +1,4 @@
-// jest transform: esbuild strips the types of a TypeScript file (test/typecheck.test.ts
+// jest transform: esbuild strips the types of a TypeScript file (test/static-checks.test.ts
 // type-checks the project once, beside the other test files).
 const { createHash } = require('node:crypto');
 const { readFileSync } = require('node:fs');
