@@ -9,6 +9,8 @@ module.exports = {
   // project and imports/ on a clean clone, where ts-jest took about 9 s in each worker);
   // test/static-checks.test.ts runs `tsc --noEmit` and the lint beside the other files.
   transform: { '^.+\\.ts$': '<rootDir>/test/esbuild-transform.js' },
+  // jest's runtime, with V8's code cache of each module shared by the test files of a worker.
+  runtime: '<rootDir>/test/jest-runtime.js',
   testTimeout: 60000,
   // Every core: jest's default (all but one) leaves one of CI's two cores idle.
   maxWorkers: '100%',
