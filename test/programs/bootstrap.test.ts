@@ -147,7 +147,7 @@ describe('npm run bootstrap', () => {
         .filter((f) => f !== '' && f !== 'node_modules' && existsSync(join(dir, f)));
       expect(visible.filter((f) => f.startsWith('private/'))).toEqual([]);
       // The scripted answers are written in this test file itself; everything else must not hold them.
-      const THIS_TEST = 'test/bootstrap/bootstrap.test.ts';
+      const THIS_TEST = 'test/programs/bootstrap.test.ts';
       const secrets = [...Object.values(ANSWERS), ...generated];
       const leaks = visible.flatMap((f) =>
         (f === THIS_TEST ? generated : secrets).filter((s) => readFileSync(join(dir, f), 'utf8').includes(s)).map(() => f),
