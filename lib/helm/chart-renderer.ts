@@ -19,7 +19,7 @@ import {
 import { ChartRelease } from '../output/rendered';
 import { markDeepFrozen } from '../output/verdict-cache';
 import { chartValuesModel, unreadValues } from './unread-values';
-import { ApiVersionReads, apiVersionReads, visibleApiVersions } from './capability-reads';
+import { CapabilityReads, capabilityReads, visibleCapabilities } from './capability-reads';
 import type { ChartObject, RenderedRelease } from '../output/rendered';
 
 /*
@@ -27,13 +27,13 @@ import type { ChartObject, RenderedRelease } from '../output/rendered';
  * installer would (`helm template` at the pinned version, with the release name, namespace,
  * values, Kubernetes version and the API versions the cluster serves; Helm applies the
  * chart's values schema). Each render is kept in .cache/renders/ under a key made of the
- * archive's digest, the values and every flag the chart can read (of the served APIs only those
- * its templates look at: capability-reads.ts), so a warm synth runs no helm at all.
+ * archive's digest, the values and every flag the chart can read (of the Kubernetes version and
+ * the served APIs only what its templates and Chart.yaml look at: capability-reads.ts), so a warm
+ * synth runs no helm at all.
  *
  * What helm printed is parsed once per exact text: a render key names the sha256 of its
- * output (`<key>.json`), and `output-<sha>.json` holds the parsed objects. Renders that differ
- * only in a flag the chart never looks at (the Kubernetes version of another cluster) print the
- * same text; helm still runs for each key, the parse of a 3 MB CRD chart does not run again.
+ * output (`<key>.json`), and `output-<sha>.json` holds the parsed objects: a bootstrap HelmChart
+ * and the HelmRelease that takes it over often print the same text, parsed once.
  */
 
 /** What the cluster will look like to the charts (`.Capabilities`). */
@@ -67,7 +67,7 @@ export interface HelmChartRendererOptions {
   readonly required?: boolean;
 }
 
-const CACHE_FORMAT = 4;
+const CACHE_FORMAT = 5;
 
 type CachedRender = { objects: ChartObject[]; unreadValues: string[]; releaseBytes: number };
 
@@ -87,7 +87,7 @@ function releaseSecretBytes(files: ReadonlyMap<string, Buffer>, values: unknown,
 const parsedRenders = new Map<string, CachedRender>();
 
 /** What each archive (by digest) reads of the served APIs, in this process. */
-const archiveReads = new Map<string, ApiVersionReads>();
+const archiveReads = new Map<string, CapabilityReads>();
 
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
@@ -129,8 +129,7 @@ export class HelmChartRenderer implements ChartRenderer {
             namespace: release.namespace,
             values: release.values,
             includeCrds: release.includeCrds,
-            kubeVersion: context.kubeVersion,
-            apiVersions: visibleApiVersions(this.apiVersionReads(archive), release.values, context.apiVersions),
+            capabilities: visibleCapabilities(this.capabilityReads(archive), release.values, context.kubeVersion, context.apiVersions),
           }),
         )
         .digest('hex');
@@ -202,22 +201,23 @@ export class HelmChartRenderer implements ChartRenderer {
   }
 
   /**
-   * What an archive's files read of the served APIs, kept in .cache/renders/ by the archive's
-   * digest: finding out means unpacking the archive, which a warm synth otherwise never does.
+   * What an archive's files read of the cluster's capabilities, kept in .cache/renders/ by the
+   * archive's digest: finding out means unpacking the archive, which a warm synth otherwise
+   * never does.
    */
-  private apiVersionReads(archive: ChartArchive): ApiVersionReads {
+  private capabilityReads(archive: ChartArchive): CapabilityReads {
     const known = archiveReads.get(archive.digest);
     if (known) return known;
     const path = join(this.layout.renders, `reads-${archive.digest}.json`);
-    let reads: ApiVersionReads | undefined;
+    let reads: CapabilityReads | undefined;
     try {
-      const kept = JSON.parse(readFileSync(path, 'utf8')) as { format?: unknown; reads?: ApiVersionReads };
+      const kept = JSON.parse(readFileSync(path, 'utf8')) as { format?: unknown; reads?: CapabilityReads };
       if (kept.format === CACHE_FORMAT) reads = kept.reads;
     } catch {
       // not kept yet, or unreadable: found out again below
     }
     if (!reads) {
-      reads = apiVersionReads(archive.files());
+      reads = capabilityReads(archive.files());
       mkdirSync(this.layout.renders, { recursive: true });
       writeAtomically(path, JSON.stringify({ format: CACHE_FORMAT, reads }));
     }

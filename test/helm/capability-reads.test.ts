@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { apiVersionReads, textReads, visibleApiVersions } from '../../lib/helm/capability-reads';
+import { capabilityReads, CapabilityReads, newTally, rangeMet, textReads, visibleCapabilities } from '../../lib/helm/capability-reads';
 import { cacheLayout, helmBinaryPath, readChartArchive } from '../../lib/helm/chart-cache';
 import { HelmChartRenderer } from '../../lib/helm/chart-renderer';
 import { ChartRelease } from '../../lib/output/rendered';
@@ -14,45 +14,66 @@ const pinned = (chart: string) => {
   if (!source) throw new Error(`no pinned chart ${chart}`);
   return source;
 };
-const reads = (text: string): { ok: boolean; has: string[] } => {
-  const has = new Set<string>();
-  return { ok: textReads(text, has), has: [...has] };
+const reads = (text: string) => {
+  const tally = newTally();
+  textReads(text, tally);
+  return { kubeVersion: tally.kubeVersion, allApis: tally.allApis, has: [...tally.has] };
 };
+const NONE = { kubeVersion: false, allApis: false, has: [] };
 
 describe('what a chart reads of the served APIs', () => {
-  test('a template that names Capabilities only for the Kubernetes or Helm version, or not at all, reads none', () => {
-    expect(reads('{{ if semverCompare ">=1.30" .Capabilities.KubeVersion.Version }}x{{ end }}')).toEqual({ ok: true, has: [] });
-    expect(reads('{{ $.Capabilities.HelmVersion.Version }}')).toEqual({ ok: true, has: [] });
+  test('a template that names Capabilities only for the Helm version, or not at all, reads nothing', () => {
+    expect(reads('{{ $.Capabilities.HelmVersion.Version }}')).toEqual(NONE);
     // A word that only ends in the name (a PodSecurityPolicy field) is no template read.
-    expect(reads('allowedCapabilities: []\nrequiredDropCapabilities: [ALL]')).toEqual({ ok: true, has: [] });
+    expect(reads('allowedCapabilities: []\nrequiredDropCapabilities: [ALL]')).toEqual(NONE);
   });
 
-  test('Has of a literal reads that one API; any other use reads them all', () => {
-    expect(reads('{{- if .Capabilities.APIVersions.Has "monitoring.coreos.com/v1" }}')).toEqual({ ok: true, has: ['monitoring.coreos.com/v1'] });
-    expect(reads('{{ $caps := .Capabilities }}{{ $caps.APIVersions }}').ok).toBe(false);
-    expect(reads('{{ toYaml .Capabilities }}').ok).toBe(false);
-    expect(reads('{{ .Capabilities.APIVersions.Has (printf "%s/v1" .Values.group) }}').ok).toBe(false);
-    expect(reads('{{ include "x" (dict "caps" $.Capabilities) }}').ok).toBe(false);
-    expect(reads('{{ index . "Capabilities" }}').ok).toBe(false);
+  test('the Kubernetes version is read by name; Has of a literal reads that one API; any other use reads everything', () => {
+    expect(reads('{{ if semverCompare ">=1.30" .Capabilities.KubeVersion.Version }}x{{ end }}')).toEqual({ ...NONE, kubeVersion: true });
+    expect(reads('{{- if .Capabilities.APIVersions.Has "monitoring.coreos.com/v1" }}')).toEqual({ ...NONE, has: ['monitoring.coreos.com/v1'] });
+    const everything = { kubeVersion: true, allApis: true, has: [] };
+    expect(reads('{{ $caps := .Capabilities }}{{ $caps.APIVersions }}')).toEqual(everything);
+    expect(reads('{{ toYaml .Capabilities }}')).toEqual(everything);
+    expect(reads('{{ .Capabilities.APIVersions.Has (printf "%s/v1" .Values.group) }}')).toEqual(everything);
+    expect(reads('{{ include "x" (dict "caps" $.Capabilities) }}')).toEqual(everything);
+    expect(reads('{{ index . "Capabilities" }}')).toEqual(everything);
   });
 
   test('values that tpl may evaluate count: a Capabilities read there widens the key', () => {
     const served = ['a/v1', 'monitoring.coreos.com/v1', 'policy/v1/PodDisruptionBudget'];
-    const none = { all: false as const, has: [] };
-    expect(visibleApiVersions(none, { replicas: 1 }, served)).toEqual([]);
-    expect(visibleApiVersions(none, { extra: '{{ if .Capabilities.APIVersions.Has "a/v1" }}y{{ end }}' }, served)).toEqual(['a/v1']);
-    expect(visibleApiVersions(none, { extra: '{{ toYaml .Capabilities }}' }, served)).toEqual(served);
-    expect(visibleApiVersions({ all: true }, {}, served)).toEqual(served);
+    const none: CapabilityReads = { kubeVersion: false, kubeVersionRanges: [], apiVersions: { all: false, has: [] } };
+    const see = (values: unknown, reads = none) => visibleCapabilities(reads, values, 'v1.33.11+k3s1', served);
+    expect(see({ replicas: 1 })).toEqual({ kubeVersion: { rangesMet: [] }, apiVersions: [] });
+    expect(see({ extra: '{{ if .Capabilities.APIVersions.Has "a/v1" }}y{{ end }}' })).toEqual({ kubeVersion: { rangesMet: [] }, apiVersions: ['a/v1'] });
+    expect(see({ extra: '{{ .Capabilities.KubeVersion.Minor }}' })).toEqual({ kubeVersion: 'v1.33.11+k3s1', apiVersions: [] });
+    expect(see({ extra: '{{ toYaml .Capabilities }}' })).toEqual({ kubeVersion: 'v1.33.11+k3s1', apiVersions: served });
+    expect(see({}, { ...none, apiVersions: { all: true } })).toEqual({ kubeVersion: { rangesMet: [] }, apiVersions: served });
+    expect(see({}, { ...none, kubeVersionRanges: ['>= 1.22.0-0', '~1.33'] })).toEqual({ kubeVersion: 'v1.33.11+k3s1', apiVersions: [] });
   });
 
-  test('the pinned charts: traefik asks about two APIs, the others about none', () => {
-    expect(apiVersionReads(readChartArchive(pinned('traefik'), REAL).files())).toEqual({
-      all: false,
-      has: ['monitoring.coreos.com/v1', 'policy/v1/PodDisruptionBudget'],
-    });
+  test('the pinned charts: traefik asks about two APIs, none reads the Kubernetes version, three have a kubeVersion range', () => {
+    const of = (chart: string) => capabilityReads(readChartArchive(pinned(chart), REAL).files());
+    expect(of('traefik')).toEqual({ kubeVersion: false, kubeVersionRanges: ['>=1.25.0-0'], apiVersions: { all: false, has: ['monitoring.coreos.com/v1', 'policy/v1/PodDisruptionBudget'] } });
+    expect(of('cert-manager').kubeVersionRanges).toEqual(['>= 1.22.0-0']);
+    // MetalLB's own range and its frr-k8s subchart's.
+    expect(of('metallb').kubeVersionRanges).toEqual(['>= 1.19.0-0', '>= 1.19.0-0']);
     for (const chart of ['flux2', 'tigera-operator', 'cert-manager', 'metallb', 'csi-driver-nfs']) {
-      expect([chart, apiVersionReads(readChartArchive(pinned(chart), REAL).files())]).toEqual([chart, { all: false, has: [] }]);
+      expect([chart, of(chart).kubeVersion, of(chart).apiVersions]).toEqual([chart, false, { all: false, has: [] }]);
     }
+  });
+
+  test('a kubeVersion range as Helm reads it: comparators joined by spaces or commas; anything else keeps the exact version', () => {
+    expect(rangeMet('>= 1.22.0-0', 'v1.33.11+k3s1')).toBe(true);
+    expect(rangeMet('>= 1.22.0-0', 'v1.21.14+k3s1')).toBe(false);
+    expect(rangeMet('>= 1.22.0-0', 'v1.22.0+k3s1')).toBe(true);
+    expect(rangeMet('>=1.25.0-0 <1.34.0', 'v1.33.11+k3s1')).toBe(true);
+    expect(rangeMet('>=1.25.0-0, <1.33.0', 'v1.33.11+k3s1')).toBe(false);
+    expect(rangeMet('< 1.33.0-0', 'v1.33.0+k3s1')).toBe(false);
+    expect(rangeMet('>= 1.25', 'v1.25.0+k3s1')).toBe(true);
+    for (const range of ['~1.33', '^1.30', '1.33.x', '>= 1.20 || < 1.10', '> 1.32', '<= 1.33', '1.20 - 1.30', '= 1.33']) {
+      expect([range, rangeMet(range, 'v1.33.11+k3s1')]).toEqual([range, undefined]);
+    }
+    expect(rangeMet('>= 1.22.0-0', 'v1.34.0-rc.1+k3s1')).toBeUndefined();
   });
 });
 
@@ -64,6 +85,14 @@ describe('the render key holds what helm can see, no more', () => {
     return spawnSync(helm, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
   };
 
+  test('helm itself: cert-manager refuses a Kubernetes version below its range, as rangeMet says', () => {
+    const archive = readChartArchive(pinned('cert-manager'), REAL);
+    for (const kube of ['v1.21.14+k3s1', 'v1.22.0+k3s1', 'v1.33.11+k3s1']) {
+      const r = spawnSync(helm, ['template', 'x', archive.path, '--namespace', 'x', '--kube-version', kube], { encoding: 'utf8', maxBuffer: 64 << 20 });
+      expect([kube, r.status === 0]).toEqual([kube, rangeMet('>= 1.22.0-0', kube)]);
+    }
+  });
+
   test('helm itself: traefik renders otherwise when an API it asks about is served, flux2 prints the same whatever is served', () => {
     const monitor = ['metrics.prometheus.serviceMonitor.enabled=true'];
     const without = template('traefik', ['example.com/v1'], monitor);
@@ -73,9 +102,11 @@ describe('the render key holds what helm can see, no more', () => {
     const flux = template('flux2', []);
     expect(flux.status).toBe(0);
     expect(template('flux2', ['monitoring.coreos.com/v1', 'example.com/v1']).stdout).toBe(flux.stdout);
+    const kube = (version: string) => spawnSync(helm, ['template', 'x', readChartArchive(pinned('flux2'), REAL).path, '--namespace', 'x', '--kube-version', version], { encoding: 'utf8' });
+    expect(kube('v1.30.2+k3s1').stdout).toBe(kube('v1.33.11+k3s1').stdout);
   });
 
-  test('one render serves clusters that differ only in APIs the chart never reads; an API it reads renders again', async () => {
+  test('one render serves clusters that differ only in what the chart never reads; an API it reads renders again', async () => {
     const root = mkdtempSync(join(tmpdir(), 'reads-'));
     try {
       const layout = { ...REAL, renders: join(root, 'renders') };
@@ -92,10 +123,10 @@ describe('the render key holds what helm can see, no more', () => {
         source: pinned(chart),
       });
       const keys = () => readdirSync(layout.renders).filter((f) => /^[0-9a-f]{64}\.json$/.test(f)).length;
-      const context = (apiVersions: string[]) => ({ kubeVersion: 'v1.33.11+k3s1', apiVersions });
+      const context = (apiVersions: string[], kubeVersion = 'v1.33.11+k3s1') => ({ kubeVersion, apiVersions });
       await renderer.render([release('flux2'), release('traefik')], context([]));
       expect(keys()).toBe(2);
-      await renderer.render([release('flux2'), release('traefik')], context(['example.com/v1']));
+      await renderer.render([release('flux2'), release('traefik')], context(['example.com/v1'], 'v1.32.5+k3s1'));
       expect(keys()).toBe(2);
       await renderer.render([release('flux2'), release('traefik')], context(['example.com/v1', 'monitoring.coreos.com/v1']));
       expect(keys()).toBe(3);
