@@ -5,7 +5,8 @@
  * - programs: the tests that run the real programs of the field on the generated files
  *   (restic, sanoid, exportfs, systemd-analyze, wg-quick, amtool, promtool, ansible-playbook,
  *   ansible-lint, sops and ansible-vault through the bootstrap, the Kubernetes admission
- *   decoder built with Go): `npm run test:programs`. They are slower, some need root, and they
+ *   decoder built with Go), and synth processes killed inside the swap:
+ *   `npm run test:programs`. They are slower, some need root, and they
  *   must fail, not skip, when a program is missing in CI.
  * `npm run test:all` runs both at once; .ci/run runs both.
  */

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,7 +5,7 @@ import { join, relative } from 'node:path';
 import { UserError } from '../../lib/errors';
 import { formatClusterLock, lockPathFor, parseClusterLock } from '../../lib/lock/cluster-lock';
 import { synthesize } from '../../lib/synth';
-import { OUTPUT_DIRS, run, STATE_DIR } from '../../main';
+import { OUTPUT_DIRS, run } from '../../main';
 import { defaultSpecText, fixtures, REPO } from '../helpers';
 
 /* The cluster lock beside the spec: VIPs and storage history that stay put without dist/. */
@@ -112,27 +111,5 @@ describe('the cluster lock', () => {
       // no Secret is named or inlined: a class's CSI secrets would be `csi.storage.k8s.io/*-secret-*`
       expect(JSON.stringify(cls)).not.toMatch(/secret/i);
     }
-  });
-
-  test('GIVEN a synth that changes the lock killed inside the swap WHEN the next command runs THEN outputs and lock are wholly new', () => {
-    // GIVEN a checkout with outputs and lock
-    const spec = specWithLock();
-    const synth = (args: string[], env: Record<string, string> = {}) =>
-      spawnSync(process.execPath, [join(REPO, 'scripts/synth.mjs'), ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
-    expect(synth(['--spec', spec, '--out', dir]).status).toBe(0);
-    // WHEN a second game is added and the synth is killed after the lock's first rename (three folders: six renames before it)
-    const withGame = readFileSync(spec, 'utf8').replace(/(\n {2}games:\n)/, '$1    - name: valheim\n      image: docker.io/lloesche/valheim-server\n      version: "2024.10.01"\n      memoryMiB: 2048\n      worldSizeGiB: 5\n      ports:\n        - { name: game, port: 2456, protocol: UDP }\n');
-    expect(withGame).toContain('name: valheim');
-    writeFileSync(spec, withGame);
-    const killed = synth(['--spec', spec, '--out', dir], { HOMELAB_SYNTH_FAULT: 'kill-after-rename:7' });
-    expect(killed.signal).toBe('SIGKILL');
-    expect(existsSync(join(dir, 'cluster.lock.yaml'))).toBe(false); // moved to the backup, the new one not yet in place
-    // THEN the next command finishes the swap: the lock holds the new game's VIP
-    const next = synth(['--spec', spec, '--out', dir]);
-    expect(next.stderr).toBe('');
-    expect(next.stdout).toContain('note: finished the swap of an interrupted synth');
-    expect(parseClusterLock(readFileSync(join(dir, 'cluster.lock.yaml'), 'utf8'), 'x').vips.has('game/valheim')).toBe(true);
-    expect(next.stdout).toMatch(/files: 0 added, 0 changed, \d+ unchanged, 0 removed/);
-    expect(existsSync(join(dir, STATE_DIR))).toBe(false);
   });
 });

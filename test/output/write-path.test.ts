@@ -1,21 +1,17 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { OUTPUT_DIRS, run, STATE_DIR } from '../../main';
 import { FIXTURES, REPO, tree } from '../helpers';
 
-/* The write path of main.ts: user files, the lock, the journal, odd --out and --spec values. */
+/* The write path of main.ts: user files, the lock, the journal, odd --out and --spec values.
+ * Synth processes killed inside the swap: test/programs/killed-synth.test.ts. */
 
 
 /** The outputs only (not synth's own state folder). */
 function outputs(root: string): Record<string, string> {
   return Object.fromEntries(Object.entries(tree(root)).filter(([p]) => !p.startsWith(`${STATE_DIR}/`)));
-}
-
-const SYNTH = join(REPO, 'scripts/synth.mjs');
-function synthProcess(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [SYNTH, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
 }
 
 let out: string;
@@ -99,61 +95,6 @@ describe('the lock', () => {
     // THEN
     expect(result.exitCode).toBe(0);
     expect(existsSync(join(out, STATE_DIR))).toBe(false);
-  });
-});
-
-describe('a synth killed inside the swap', () => {
-  // The outputs of the shipped cluster and of another one, synthesized once for the six cases
-  // (in this process: the same run() the synth process runs); each case starts from a copy.
-  const spec = join(FIXTURES, 'valid', 'minimal.yaml');
-  let shipped: string;
-  let fresh: string;
-  beforeAll(async () => {
-    shipped = mkdtempSync(join(tmpdir(), 'homelab-shipped-'));
-    fresh = mkdtempSync(join(tmpdir(), 'homelab-fresh-'));
-    expect((await run(['--out', shipped])).exitCode).toBe(0);
-    expect((await run(['--spec', spec, '--out', fresh])).exitCode).toBe(0);
-  });
-  afterAll(() => {
-    for (const dir of [shipped, fresh]) rmSync(dir, { recursive: true, force: true });
-  });
-
-  // Three folders, two renames each: kill after every one of them.
-  test.each([1, 2, 3, 4, 5, 6])('after rename %i, the next command leaves the outputs wholly new', (renames) => {
-    // GIVEN the outputs of the shipped cluster, and the outputs of another one for comparison
-    cpSync(shipped, out, { recursive: true });
-    expect(outputs(out)).toEqual(outputs(shipped));
-    // WHEN a synth process of the other cluster is killed after `renames` renames
-    const killed = synthProcess(['--spec', spec, '--out', out, '--allow-data-loss'], { HOMELAB_SYNTH_FAULT: `kill-after-rename:${renames}` });
-    expect(killed.signal).toBe('SIGKILL');
-    if (renames < 6) {
-      // Half swapped (after the sixth, only the journal's removal is left).
-      expect(outputs(out)).not.toEqual(outputs(fresh));
-    }
-    // AND the next command is a synth process that fails on a bad spec
-    const next = synthProcess(['--spec', join(FIXTURES, 'invalid', 'two-servers.yaml'), '--out', out]);
-    // THEN the outputs are wholly the killed synth's, nothing of it is left behind, the lock is free
-    expect(next.status).toBe(1);
-    expect(next.stderr).not.toContain('    at ');
-    expect(outputs(out)).toEqual(outputs(fresh));
-    expect(existsSync(join(out, STATE_DIR))).toBe(false);
-  });
-
-  test('a synth killed before its journal was written leaves the old outputs, and its staging folder is removed', async () => {
-    // GIVEN outputs, and the staging folder of a synth killed while it wrote it (no journal)
-    await run(['--out', out]);
-    const before = outputs(out);
-    mkdirSync(join(out, STATE_DIR, 'txn-1-1/new/dist'), { recursive: true });
-    writeFileSync(join(out, STATE_DIR, 'txn-1-1/new/dist/half.yaml'), 'half');
-    mkdirSync(join(out, '.synth-staging-999999999'));
-    // WHEN
-    const result = await run(['--out', out]);
-    // THEN
-    expect(result.stdout).toContain(`note: removed ${STATE_DIR}/txn-1-1, left by an interrupted synth\n`);
-    expect(result.stdout).toContain('note: removed .synth-staging-999999999, left by an interrupted synth\n');
-    expect(result.stdout).toMatch(/files: 0 added, 0 changed, \d+ unchanged, 0 removed/);
-    expect(outputs(out)).toEqual(before);
-    expect(readdirSync(out).sort()).toEqual([...OUTPUT_DIRS]);
   });
 });
 
