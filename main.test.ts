@@ -8,6 +8,7 @@ import { reportFiles } from './lib/report/report-files';
 import { synthesize } from './lib/synth';
 import { ClusterLock, formatClusterLock, parseClusterLock } from './lib/lock/cluster-lock';
 import { defaultSpecText, FIXTURES, fixtures, REPO, tree } from './test/helpers';
+import { synthesized } from './test/helpers-render';
 
 
 /** The committed cluster lock: what the running cluster keeps (VIPs, claims' classes and requests). */
@@ -23,13 +24,13 @@ describe('whole app', () => {
   // No whole-app snapshot: the drift test below pins the same bytes (the committed outputs),
   // and a second gate on one fact only doubles every review.
   test('two synths give identical bytes', async () => {
-    const a = await synthesize(defaultSpecText(), 'cluster.yaml');
-    const b = await synthesize(defaultSpecText(), 'cluster.yaml');
+    const a = await synthesized();
+    const b = await synthesized();
     expect(b.cluster.files.entries()).toEqual(a.cluster.files.entries());
   });
 
   test('every generated file carries the generated header', async () => {
-    const { cluster } = await synthesize(defaultSpecText(), 'cluster.yaml');
+    const { cluster } = await synthesized();
     for (const [path, content] of cluster.files.entries()) {
       const lines = content.split('\n');
       expect(`${path}: ${lines[0].startsWith('#!') ? lines[1] : lines[0]}`).toBe(
@@ -39,7 +40,7 @@ describe('whole app', () => {
   });
 
   test('every stage folder has a kustomization.yaml listing exactly its objects', async () => {
-    const { cluster } = await synthesize(defaultSpecText(), 'cluster.yaml');
+    const { cluster } = await synthesized();
     const folders = new Set(cluster.objects.map((o) => o.file.split('/').slice(0, o.file.startsWith('dist/') ? 2 : 1).join('/')));
     for (const folder of folders) {
       const listed = /resources:\n((?:\s+- .*\n)*)/.exec(cluster.files.get(`${folder}/kustomization.yaml`)!)![1];

@@ -8,6 +8,7 @@ import { RenderedCluster } from '../../lib/output/rendered';
 import { synthesize } from '../../lib/synth';
 import { defaultSpecText } from '../helpers';
 import type { Yaml } from '../../lib/yaml/yaml';
+import { synthesized } from '../helpers-render';
 
 const PI_CP = 'host-provisioning/k3os/pi-cp.yaml';
 const PI_WORKER = 'host-provisioning/k3os/pi-worker.yaml';
@@ -17,7 +18,7 @@ const PSA = '/var/lib/rancher/k3s/server/psa.yaml';
 
 let cluster: RenderedCluster;
 beforeAll(async () => {
-  cluster = (await synthesize(defaultSpecText(), 'cluster.yaml')).cluster;
+  cluster = (await synthesized()).cluster;
 });
 
 /** The same cluster with one rendered file edited, as if a generator had got it wrong. */

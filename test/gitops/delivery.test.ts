@@ -10,10 +10,11 @@ import { parse } from 'yaml';
 import { Stage, StageRegistry } from '../../lib/stages/stage';
 import { synthesize } from '../../lib/synth';
 import { defaultSpecText } from '../helpers';
+import { synthesized } from '../helpers-render';
 
 describe('Flux delivery', () => {
   test('a stage using a CRD depends on the stage installing it (the shipped registry passes)', async () => {
-    const { cluster } = await synthesize(defaultSpecText(), 'cluster.yaml');
+    const { cluster } = await synthesized();
     expect(await new StageDependencyCheck().run(cluster)).toEqual([]);
     const flux = cluster.objects.filter((o) => o.group === 'flux' && o.manifest.kind === 'Kustomization');
     const networking = flux.find((o) => o.manifest.metadata.name === 'networking')!.manifest;
@@ -35,7 +36,7 @@ describe('Flux delivery', () => {
   });
 
   test('flux/ is not inside any Kustomization path but its own (stages and secrets only)', async () => {
-    const { cluster } = await synthesize(defaultSpecText(), 'cluster.yaml');
+    const { cluster } = await synthesized();
     const paths = cluster.objects
       .filter((o) => o.manifest.kind === 'Kustomization' && o.manifest.apiVersion.startsWith('kustomize.toolkit') && o.manifest.spec.sourceRef.name === 'flux-system')
       .map((o) => o.manifest.spec.path);
@@ -67,7 +68,7 @@ describe('Flux delivery', () => {
 
 describe('Flux bootstrap', () => {
   test('k3s installs Flux from the same chart version and values as the HelmRelease that takes it over', async () => {
-    const { cluster } = await synthesize(defaultSpecText(), 'cluster.yaml');
+    const { cluster } = await synthesized();
     const manifests = bootstrapManifests(cluster.spec);
     expect(manifests.map((m) => m.fileName)).toEqual(['05-calico-crds.yaml', '10-calico.yaml', '20-flux.yaml', '30-flux-sync.yaml']);
     const chart = manifests.find((m) => m.fileName === '20-flux.yaml')!.objects[0];
@@ -77,7 +78,7 @@ describe('Flux bootstrap', () => {
   });
 
   test('the root sync k3s applies is the one flux/ renders, and every bootstrap object fits its schema', async () => {
-    const { cluster } = await synthesize(defaultSpecText(), 'cluster.yaml');
+    const { cluster } = await synthesized();
     const sync = bootstrapManifests(cluster.spec).find((m) => m.fileName === '30-flux-sync.yaml')!.objects;
     const rendered = cluster.objects.filter((o) => o.file.startsWith('flux/') && o.manifest.metadata.name === 'flux-system').map((o) => o.manifest);
     expect(sync).toEqual(expect.arrayContaining(rendered));

@@ -2,6 +2,7 @@ import { SecretsCheck } from '../../lib/checks';
 import { synthesize } from '../../lib/synth';
 import { cluster } from '../analysis/fixtures';
 import { defaultSpecText } from '../helpers';
+import { synthesized } from '../helpers-render';
 
 const ENCRYPTED = (keys: string[]): string =>
   [
@@ -22,7 +23,7 @@ describe('SecretsCheck', () => {
   const check = new SecretsCheck();
 
   test('a fresh clone gets one warning per missing Secret, with the command that creates it', async () => {
-    const { warnings } = await synthesize(defaultSpecText(), 'cluster.yaml');
+    const { warnings } = await synthesized();
     const secrets = warnings.filter((w) => w.check === 'secrets').map((w) => w.message);
     expect(secrets).toContain(
       'Secret vpn/wireguard (private-key, for Deployment/vpn/wireguard) has no secrets/vpn/wireguard.sops.yaml; create it: kubectl create secret generic wireguard -n vpn --from-literal=private-key=... --dry-run=client -o yaml > secrets/vpn/wireguard.sops.yaml && sops --encrypt --in-place secrets/vpn/wireguard.sops.yaml',
@@ -46,7 +47,7 @@ describe('SecretsCheck', () => {
   });
 
   test('fails on an unencrypted file and on a plaintext value under secrets/', async () => {
-    const { cluster: c } = await synthesize(defaultSpecText(), 'cluster.yaml');
+    const { cluster: c } = await synthesized();
     const files = new Map([
       ['secrets/vpn/wireguard.yaml', 'kind: Secret\n'],
       ['secrets/observability/grafana-admin.sops.yaml', ENCRYPTED(['password']).replace('  password: ENC[AES256_GCM,data:Zm9v,iv:YmFy,tag:YmF6,type:str]', '  password: hunter2')],

@@ -14,7 +14,7 @@ import { RenderedCluster } from '../../lib/output/rendered';
 import { synthesize } from '../../lib/synth';
 import { METALLB_CHART, PINNED_CHARTS, TIGERA_OPERATOR_CHART } from '../../lib/upstream/charts';
 import { defaultSpecText } from '../helpers';
-import { renderSpec } from '../helpers-render';
+import { renderSpec, synthesized } from '../helpers-render';
 
 const REAL = cacheLayout();
 
@@ -106,7 +106,7 @@ describe('the chart cache', () => {
 
 describe('rendered releases', () => {
   test('every HelmRelease and bootstrap HelmChart is rendered at its pin, and every check sees their pods', async () => {
-    const { cluster } = await synthesize(defaultSpecText(), 'cluster.yaml');
+    const { cluster } = await synthesized();
     expect(cluster.releases.map((r) => `${r.release.id} ${r.release.source.chart} ${r.release.source.version} ${r.release.group}`)).toEqual([
       'HelmRelease/kube-system/calico-crds crd.projectcalico.org.v1 v3.32.0 networking-crds',
       'HelmRelease/tigera-operator/tigera-operator tigera-operator v3.32.0 networking-controllers',

@@ -2,12 +2,11 @@ import { parse } from 'yaml';
 import { HostConsistencyCheck, K3osConfigCheck } from '../../lib/checks';
 import { FileSet } from '../../lib/output/file-set';
 import { RenderedCluster } from '../../lib/output/rendered';
-import { synthesize } from '../../lib/synth';
-import { defaultSpecText } from '../helpers';
 import type { Yaml } from '../../lib/yaml/yaml';
+import { synthesized } from '../helpers-render';
 
 async function shipped(): Promise<RenderedCluster> {
-  return (await synthesize(defaultSpecText(), 'cluster.yaml')).cluster;
+  return (await synthesized()).cluster;
 }
 
 /** The same cluster with one rendered file edited, as if a generator had got it wrong. */

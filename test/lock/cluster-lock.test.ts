@@ -7,6 +7,7 @@ import { formatClusterLock, lockPathFor, parseClusterLock } from '../../lib/lock
 import { synthesize } from '../../lib/synth';
 import { OUTPUT_DIRS, run } from '../../main';
 import { defaultSpecText, fixtures, REPO } from '../helpers';
+import { synthesized } from '../helpers-render';
 
 /* The cluster lock beside the spec: VIPs and storage history that stay put without dist/. */
 
@@ -70,7 +71,7 @@ describe('the cluster lock', () => {
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain('lock: ');
     const lock = parseClusterLock(readFileSync(join(dir, 'cluster.lock.yaml'), 'utf8'), 'cluster.lock.yaml');
-    const { cluster } = await synthesize(defaultSpecText(), 'cluster.yaml');
+    const { cluster } = await synthesized();
     expect([...lock.vips]).toEqual(cluster.vips.entries());
     // and a second synth changes nothing
     const second = await run(['--spec', join(dir, 'cluster.yaml'), '--out', dir]);

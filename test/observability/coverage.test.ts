@@ -5,8 +5,8 @@ import { coverage, coverageMarkdown } from '../../lib/observability/coverage';
 import { serviceMonitoring } from '../../lib/services/registry';
 import { ipmiExporterConfigTemplate } from '../../lib/observability/ipmi-module';
 import { nodeBudgetMarkdown } from '../../lib/report/node-budget';
-import { synthesize } from '../../lib/synth';
-import { defaultSpecText, REPO } from '../helpers';
+import { REPO } from '../helpers';
+import { synthesized } from '../helpers-render';
 
 /** Every signal the design notes ask to monitor (issue "Observability"). */
 const REQUIRED_SIGNALS = [
@@ -56,7 +56,7 @@ describe('observability coverage of the shipped cluster', () => {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   let rendered: { spec: any; objects: any[]; files: string[] };
   beforeAll(async () => {
-    const { cluster } = await synthesize(defaultSpecText(), 'cluster.yaml');
+    const { cluster } = await synthesized();
     rendered = { spec: cluster.spec, objects: cluster.objects.map((o) => o.manifest), files: [...cluster.files.entries()].map(([p]) => p) };
   });
   const configMap = (name: string): Record<string, string> =>
@@ -107,7 +107,7 @@ describe('observability coverage of the shipped cluster', () => {
   });
 
   test('the README states the per-node resource budget as computed', async () => {
-    const { cluster } = await synthesize(defaultSpecText(), 'cluster.yaml');
+    const { cluster } = await synthesized();
     expect(readFileSync(join(REPO, 'README.md'), 'utf8')).toContain(nodeBudgetMarkdown(cluster));
   });
 });

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { admissionConfiguration, ADMISSION_CONFIG_PATH, POD_SECURITY_EXEMPTIONS } from '../../lib/k3s/cis-hardening';
 import { K3S_VERSION } from '../../lib/spec/schema';
-import { synthesize } from '../../lib/synth';
-import { defaultSpecText, REPO } from '../helpers';
+import { REPO } from '../helpers';
+import { synthesized } from '../helpers-render';
 
 /*
  * The admission configuration as kube-apiserver reads it: tools/admission-config-check
@@ -49,7 +49,7 @@ function check(text: string): { status: number | null; stdout: string; stderr: s
 
 describe('the admission configuration, read by the Kubernetes libraries', () => {
   test('GIVEN tools/admission-config-check/go.mod THEN its Kubernetes libraries are at the minor of k3s.version', async () => {
-    const { cluster } = await synthesize(defaultSpecText(), 'cluster.yaml');
+    const { cluster } = await synthesized();
     const minor = K3S_VERSION.exec(cluster.spec.k3s.version)![2];
     const requires = [...readFileSync(join(TOOL, 'go.mod'), 'utf8').matchAll(/^\s*(k8s\.io\/(?:apiserver|apimachinery|pod-security-admission)) v0\.(\d+)\.\d+/gm)];
     expect(requires.map((m) => [m[1], m[2]]).sort()).toEqual([
@@ -60,7 +60,7 @@ describe('the admission configuration, read by the Kubernetes libraries', () => 
   });
 
   goTest('GIVEN the file the shipped server gets THEN kube-apiserver would accept it, restricted by default with the named exemptions', async () => {
-    const { cluster } = await synthesize(defaultSpecText(), 'cluster.yaml');
+    const { cluster } = await synthesized();
     const server = parse(cluster.files.get('host-provisioning/k3os/pi-cp.yaml')!);
     const file = server.write_files.find((f: { path: string }) => f.path === ADMISSION_CONFIG_PATH);
     const r = check(file.content);

@@ -8,12 +8,11 @@ import { AnsibleFoldersCheck } from '../../lib/checks/node-os-checks';
 import { FileSet } from '../../lib/output/file-set';
 import { RenderedCluster } from '../../lib/output/rendered';
 import { DLNA_IMAGE } from '../../lib/services/dlna/dlna-server';
-import { synthesize } from '../../lib/synth';
-import { defaultSpecText } from '../helpers';
 import type { Yaml } from '../../lib/yaml/yaml';
+import { synthesized } from '../helpers-render';
 
 async function shipped(): Promise<RenderedCluster> {
-  return (await synthesize(defaultSpecText(), 'cluster.yaml')).cluster;
+  return (await synthesized()).cluster;
 }
 
 function editObject(cluster: RenderedCluster, kind: string, name: string, edit: (m: Yaml) => void): RenderedCluster {

@@ -1,8 +1,9 @@
 import { synthesize } from '../../lib/synth';
 import { RenderedCluster } from '../../lib/output/rendered';
 import { parse } from 'yaml';
-import { defaultSpecText, FIXTURES, fixtureText } from '../helpers';
+import { FIXTURES, fixtureText } from '../helpers';
 import { join } from 'node:path';
+import { synthesized } from '../helpers-render';
 
 /* Jellyfin (lib/services/jellyfin/): off in the shipped cluster, on in the media-apps fixture. */
 
@@ -19,7 +20,7 @@ describe('Jellyfin', () => {
   });
 
   test('GIVEN the shipped cluster THEN there is no jellyfin stage and nothing of it is rendered', async () => {
-    const shipped = await synthesize(defaultSpecText(), 'cluster.yaml');
+    const shipped = await synthesized();
     expect(shipped.cluster.stages.enabled(shipped.cluster.spec).map((s) => s.name)).not.toContain('jellyfin');
     expect(shipped.cluster.objects.filter((o) => o.file.includes('jellyfin'))).toEqual([]);
   });

@@ -12,12 +12,13 @@ import { restoreJob } from '../../lib/storage/restore-job';
 import { synthesize } from '../../lib/synth';
 import { cluster } from '../analysis/fixtures';
 import { defaultSpecText, FIXTURES } from '../helpers';
+import { synthesized } from '../helpers-render';
 
 const spec = loadSpec(defaultSpecText(), 'cluster.yaml');
 
 describe('storage classes and exports', () => {
   test('one Retain StorageClass per exported dataset, on the storage node, a folder per claim', async () => {
-    const { cluster: c } = await synthesize(defaultSpecText(), 'cluster.yaml');
+    const { cluster: c } = await synthesized();
     const classes = c.objects.filter((o) => o.manifest.kind === 'StorageClass').map((o) => o.manifest);
     expect(classes.map((sc) => [sc.metadata.name, sc.parameters.share, sc.reclaimPolicy])).toEqual([
       ['nfs-media-f26db8', '/tank/media', 'Retain'],
@@ -81,7 +82,7 @@ describe('backups', () => {
   });
 
   test('no credential value is written: the vault variable is copied with no_log', async () => {
-    const { cluster: c } = await synthesize(defaultSpecText(), 'cluster.yaml');
+    const { cluster: c } = await synthesized();
     const tasks = c.files.get('host-provisioning/ansible/roles/storage/tasks/main.yml')!;
     expect(tasks).toMatch(/content: "\{\{ homelab_restic_env \}\}"\n\s+dest: \/etc\/restic\/b2.env[\s\S]*?no_log: true/);
     for (const [path, content] of c.files.entries()) {
