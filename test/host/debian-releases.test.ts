@@ -4,12 +4,12 @@ import { parse } from 'yaml';
 import { DEBIAN_RELEASES, debianRelease } from '../../lib/host/node-os';
 import { CHROOT_SKIPPED_TAGS } from '../../lib/host/task-tags';
 import { RenderedCluster } from '../../lib/output/rendered';
-import { synthesize } from '../../lib/synth';
 import { defaultSpecText, fixtures, REPO } from '../helpers';
 import type { Yaml } from '../../lib/yaml/yaml';
+import { synthesized } from '../helpers-render';
 
 const fourNodes = fixtures('valid').find(([n]) => n === 'four-nodes.yaml')![1];
-const rendered = async (text: string): Promise<RenderedCluster> => (await synthesize(text, 'spec.yaml')).cluster;
+const rendered = async (text: string): Promise<RenderedCluster> => (await synthesized(text, 'spec.yaml')).cluster;
 type Task = { name: string; tags?: string[]; [module: string]: Yaml };
 const tasks = (c: RenderedCluster, role: string): Task[] => parse(c.files.get(`host-provisioning/ansible/roles/${role}/tasks/main.yml`)!);
 

@@ -8,9 +8,9 @@ import { RUNBOOK_GROUPS } from '../../lib/observability/runbooks';
 import { smartctlScrapeJob } from '../../lib/observability/storage-health';
 import { loadSpec } from '../../lib/services/registry';
 import { SMARTCTL_EXPORTER, smartctlExporterLabel } from '../../lib/storage/disks';
-import { synthesize } from '../../lib/synth';
 import { defaultSpecText, fixtures } from '../helpers';
 import type { Yaml } from '../../lib/yaml/yaml';
+import { synthesized } from '../helpers-render';
 
 /*
  * The storage node's self-care: the BMC watchdog, SMART, scrub and snapshot health, and the
@@ -25,7 +25,7 @@ const hasSmartd = spawnSync('smartd', ['-V']).status === 0;
 const hasPromtool = has('promtool');
 
 async function files(text: string, name: string): Promise<Map<string, string>> {
-  const { cluster } = await synthesize(text, name);
+  const { cluster } = await synthesized(text, name);
   return new Map(cluster.files.entries());
 }
 const shipped = (): Promise<Map<string, string>> => files(defaultSpecText(), 'cluster.yaml');

@@ -13,14 +13,14 @@ import { renderCluster } from '../../lib/render';
 import { RenderedCluster } from '../../lib/output/rendered';
 import { loadSpec } from '../../lib/services/registry';
 import { ClusterSpec } from '../../lib/spec/schema';
-import { synthesize } from '../../lib/synth';
 import { defaultSpecText, fixtures } from '../helpers';
 import type { Yaml } from '../../lib/yaml/yaml';
+import { synthesized } from '../helpers-render';
 
 const debianEverywhere = fixtures('valid').find(([n]) => n === 'debian-everywhere.yaml')![1];
 
 async function rendered(text: string): Promise<RenderedCluster> {
-  return (await synthesize(text, 'spec.yaml')).cluster;
+  return (await synthesized(text, 'spec.yaml')).cluster;
 }
 
 /** A spec rendered without validation, for node mixes the spec rules refuse (no Debian storage node). */

@@ -4,14 +4,14 @@ import { metallbAnnouncer } from '../../lib/net/metallb-election';
 import { wireguardClientTemplate, wireguardServerConfig } from '../../lib/services/wireguard/wireguard-server';
 import { homeAssistantEndpoint } from '../../lib/services/home-assistant/home-assistant';
 import { loadSpec } from '../../lib/services/registry';
-import { synthesize } from '../../lib/synth';
 import { defaultSpecText, fixtures } from '../helpers';
+import { synthesized } from '../helpers-render';
 
 const specs: [string, string][] = [['cluster.yaml', defaultSpecText()], ...fixtures('valid')];
 
 async function render(name: string) {
   const text = specs.find(([n]) => n === name)![1];
-  return (await synthesize(text, name)).cluster;
+  return (await synthesized(text, name)).cluster;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -23,7 +23,7 @@ function object(cluster: Awaited<ReturnType<typeof render>>, kind: string, names
 
 describe('services', () => {
   test.each(specs)('%s: no private key, token or Secret in any output', async (name, text) => {
-    const { cluster } = await synthesize(text, name);
+    const { cluster } = await synthesized(text, name);
     const spec = cluster.spec;
     const publicKeys = new Set(spec.services.wireguard.peers.map((p) => p.publicKey));
     for (const [path, content] of cluster.files.entries()) {

@@ -7,6 +7,7 @@ import { timezoneProblem } from '../../lib/spec/landing-rules';
 import { loadSpec } from '../../lib/services/registry';
 import { synthesize } from '../../lib/synth';
 import { FIXTURES } from '../helpers';
+import { synthesized } from '../helpers-render';
 
 function problems(text: string): readonly string[] {
   try {
@@ -106,7 +107,7 @@ describe('secrets only by reference', () => {
       'services:\n',
       'services:\n  games:\n    - { name: mc, image: docker.io/itzg/minecraft-server, version: 2025.10.2-java21, ports: [{ name: game, port: 25565, protocol: TCP }], memoryMiB: 1024, worldSizeGiB: 5, dataset: apps, env: { EULA: "TRUE", RCON_PASSWORD: { secretKeyRef: { name: mc-rcon, key: password } } } }\n',
     );
-    const { cluster, warnings } = await synthesize(text, 'spec.yaml');
+    const { cluster, warnings } = await synthesized(text, 'spec.yaml');
     const deployment = cluster.objects.find((o) => o.manifest.kind === 'Deployment' && o.manifest.metadata.name === 'mc')!.manifest;
     expect(deployment.spec.template.spec.containers[0].env).toEqual([
       { name: 'EULA', value: 'TRUE' },

@@ -9,7 +9,6 @@ import { loadSpec } from '../../lib/services/registry';
 import { backupScript } from '../../lib/storage/backup-plan';
 import { nfsExports } from '../../lib/storage/nfs-exports';
 import { restoreJob } from '../../lib/storage/restore-job';
-import { synthesize } from '../../lib/synth';
 import { cluster } from '../analysis/fixtures';
 import { defaultSpecText, FIXTURES } from '../helpers';
 import { synthesized } from '../helpers-render';
@@ -42,7 +41,7 @@ describe('storage classes and exports', () => {
   test('every claim in the apps uses a class that exists', async () => {
     for (const name of ['cluster.yaml', 'four-nodes.yaml']) {
       const text = name === 'cluster.yaml' ? defaultSpecText() : readFileSync(join(FIXTURES, 'valid', name), 'utf8');
-      const { cluster: c } = await synthesize(text, name);
+      const { cluster: c } = await synthesized(text, name);
       const classes = new Set(c.objects.filter((o) => o.manifest.kind === 'StorageClass').map((o) => o.manifest.metadata.name));
       const volumes = new Set(c.objects.filter((o) => o.manifest.kind === 'PersistentVolume').map((o) => o.manifest.metadata.name));
       const claims = c.objects.filter((o) => o.manifest.kind === 'PersistentVolumeClaim').map((o) => o.manifest.spec);
@@ -66,7 +65,7 @@ describe('backups', () => {
     const text = defaultSpecText()
       .replace('schedule: "30 3 * * *"', 'schedule: "15 2 * * 0"')
       .replace('retention: { daily: 7, weekly: 4, monthly: 12 }', 'retention: { daily: 3, weekly: 2, monthly: 6 }');
-    const { cluster: c } = await synthesize(text, 'cluster.yaml');
+    const { cluster: c } = await synthesized(text, 'cluster.yaml');
     const tasks = c.files.get('host-provisioning/ansible/roles/storage/tasks/main.yml')!;
     expect(tasks).toContain('15 2 * * 0 root /usr/local/sbin/homelab-backup');
     expect(backupScript(c.spec)).toContain('forget --host atlas-home --group-by host,paths --keep-daily 3 --keep-weekly 2 --keep-monthly 6 --prune');

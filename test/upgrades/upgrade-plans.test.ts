@@ -6,7 +6,7 @@ import { Stage, StageRegistry } from '../../lib/stages/stage';
 import { RenderedCluster } from '../../lib/output/rendered';
 import { synthesize } from '../../lib/synth';
 import { defaultSpecText } from '../helpers';
-import { renderSpec } from '../helpers-render';
+import { renderSpec, synthesized } from '../helpers-render';
 
 /*
  * The k3s upgrade plans: pinned to the spec's one version, the server first and then one
@@ -91,14 +91,14 @@ describe('upgrade plans of the shipped cluster', () => {
 describe('upgrade plans follow cluster.yaml', () => {
   test('a new k3s version moves the Debian install, the k3OS images and every plan together', async () => {
     const text = defaultSpecText().replace(/version: v1\.33\.11\+k3s1/, 'version: v1.33.12+k3s1').replace('k3osRelease: v0.33.11-k3s1-r4', 'k3osRelease: v0.33.12-k3s1-r1');
-    const { cluster } = await synthesize(text, 'cluster.yaml');
+    const { cluster } = await synthesized(text, 'cluster.yaml');
     expect(plans(cluster).map((p) => p.spec.version)).toEqual(['v0.33.12-k3s1-r1', 'v1.33.12+k3s1', 'v0.33.12-k3s1-r1']);
     expect(parse(cluster.files.get('host-provisioning/ansible/inventory.yml')!).all.children.debian.hosts.atlas.k3s_version).toBe('v1.33.12+k3s1');
     expect(cluster.files.get('host-provisioning/k3os/images.txt')).toContain('pi-cp v0.33.12-k3s1-r1 arm64 https://github.com/petercb/k3os/releases/download/v0.33.12-k3s1-r1/k3os-rpi4-arm64.img');
   });
 
   test('a cluster without k3OS gets k3s-server and k3s-agent, the workers waiting for the server', async () => {
-    const { cluster } = await synthesize(allDebian(defaultSpecText()), 'cluster.yaml');
+    const { cluster } = await synthesized(allDebian(defaultSpecText()), 'cluster.yaml');
     expect(plans(cluster).map((p) => [p.metadata.name, p.spec.nodeSelector.matchExpressions[0].values, waitsFor(p)])).toEqual([
       ['k3s-server', ['pi-cp'], undefined],
       ['k3s-agent', ['atlas', 'pi-worker'], 'k3s-server'],
