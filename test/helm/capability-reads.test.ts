@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { capabilityReads, CapabilityReads, newTally, rangeMet, textReads, visibleCapabilities } from '../../lib/helm/capability-reads';
+import { capabilityReads, CapabilityReads, newTally, rangeMet, rootContextEscape, textReads, visibleCapabilities } from '../../lib/helm/capability-reads';
 import { cacheLayout, helmBinaryPath, readChartArchive } from '../../lib/helm/chart-cache';
 import { HelmChartRenderer } from '../../lib/helm/chart-renderer';
 import { ChartRelease } from '../../lib/output/rendered';
@@ -37,6 +37,41 @@ describe('what a chart reads of the served APIs', () => {
     expect(reads('{{ .Capabilities.APIVersions.Has (printf "%s/v1" .Values.group) }}')).toEqual(everything);
     expect(reads('{{ include "x" (dict "caps" $.Capabilities) }}')).toEqual(everything);
     expect(reads('{{ index . "Capabilities" }}')).toEqual(everything);
+  });
+
+  // Go templates that hand the root context on without naming Capabilities, and ones that do not.
+  test.each([
+    ['toYaml $', ['{{ toYaml $ }}'], true],
+    ['toYaml . at the top', ['{{ toYaml . }}'], true],
+    ['. | toJson', ['{{ . | toJson }}'], true],
+    ['index $ "x"', ['{{ index $ "Capab" }}'], true],
+    ['list $ to a template', ['{{ include "x" (list $ 1) }}'], true],
+    ['a variable bound to the root, serialized', ['{{- $root := . }}{{ toYaml $root }}'], true],
+    ['range over the root', ['{{ range $k, $v := $ }}{{ $k }}{{ end }}'], true],
+    ['with $ and toYaml inside', ['{{ with $ }}{{ toYaml . }}{{ end }}'], true],
+    ['the else branch of a range sees the outer root', ['{{ range .Values.x }}{{ toYaml . }}{{ else }}{{ toYaml . }}{{ end }}'], true],
+    ['a define invoked with the root, in another file', ['{{ include "a" $ }}', '{{ define "a" }}{{ toYaml . }}{{ end }}'], true],
+    ['a dict key carrying the root, serialized in the define', ['{{ include "x" (dict "root" $ "v" 1) }}{{ define "x" }}{{ toYaml .root }}{{ end }}'], true],
+    ['a template invoked with the root under a computed name', ['{{ include (printf "%s" .Values.n) . }}{{ define "a" }}{{ toYaml . }}{{ end }}'], true],
+    ['include "x" .', ['{{ include "x" . | nindent 4 }}'], false],
+    ['toYaml of a with block over values', ['{{- with .Values.resources }}{{ toYaml . | nindent 8 }}{{ end }}'], false],
+    ['field chains', ['{{ $.Values.x }} {{ .Release.Name }}'], false],
+    ['a dict key carrying the root, read by field', ['{{ include "x" (dict "root" $) }}{{ define "x" }}{{ .root.Release.Name }}{{ end }}'], false],
+    ['the root in a variable, handed to a template', ['{{- $root := . }}{{ range .Values.list }}{{ include "x" $root }}{{ end }}'], false],
+    ['tpl with the root', ['{{ tpl (toYaml .Values.extra) . }}'], false],
+    ['a define invoked with values only', ['{{ define "a" }}{{ toYaml . }}{{ end }}{{ include "a" .Values.x }}'], false],
+    ['a template file included by its path', ['{{ include (print $.Template.BasePath "/cm.yaml") . | sha256sum }}{{ define "a" }}{{ toYaml . }}{{ end }}'], false],
+    ['a comment', ['{{/* toYaml . */}}'], false],
+  ])('the root context: %s', (_name, texts, escapes) => {
+    expect(rootContextEscape(...texts) !== undefined).toBe(escapes);
+  });
+
+  test('a chart that hands its root context to toYaml reads everything, though it never names Capabilities', () => {
+    const files = new Map([
+      ['c/Chart.yaml', Buffer.from('name: c\nversion: 1.0.0\n')],
+      ['c/templates/cm.yaml', Buffer.from('data:\n  all: {{ toYaml $ | quote }}\n')],
+    ]);
+    expect(capabilityReads(files)).toEqual({ kubeVersion: true, kubeVersionRanges: [], apiVersions: { all: true } });
   });
 
   test('values that tpl may evaluate count: a Capabilities read there widens the key', () => {
