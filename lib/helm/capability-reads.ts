@@ -109,13 +109,11 @@ export function visibleCapabilities(reads: CapabilityReads, values: unknown, kub
   tally.kubeVersion = reads.kubeVersion;
   tally.allApis = reads.apiVersions.all;
   if (!reads.apiVersions.all) reads.apiVersions.has.forEach((h) => tally.has.add(h));
-  for (const s of strings(values)) {
-    textReads(s, tally);
-    // A values string that a template hands to `tpl` runs with the root context.
-    if (rootContextEscapes(s)) {
-      tally.kubeVersion = true;
-      tally.allApis = true;
-    }
+  // A values string that a template hands to `tpl` runs with the root context, and may invoke
+  // the chart's named templates with it: one with an action at all makes the render read everything.
+  if (strings(values).some((s) => s.includes('{{'))) {
+    tally.kubeVersion = true;
+    tally.allApis = true;
   }
   const met = tally.kubeVersion ? undefined : reads.kubeVersionRanges.map((r) => rangeMet(r, kubeVersion));
   return {

@@ -67,7 +67,7 @@ export interface HelmChartRendererOptions {
   readonly required?: boolean;
 }
 
-const CACHE_FORMAT = 6;
+const CACHE_FORMAT = 7;
 
 type CachedRender = { objects: ChartObject[]; unreadValues: string[]; releaseBytes: number };
 

@@ -74,15 +74,18 @@ describe('what a chart reads of the served APIs', () => {
     expect(capabilityReads(files)).toEqual({ kubeVersion: true, kubeVersionRanges: [], apiVersions: { all: true } });
   });
 
-  test('values that tpl may evaluate count: a Capabilities read there widens the key', () => {
+  test('values that tpl may evaluate count: a values string with a template action makes the render read everything', () => {
     const served = ['a/v1', 'monitoring.coreos.com/v1', 'policy/v1/PodDisruptionBudget'];
     const none: CapabilityReads = { kubeVersion: false, kubeVersionRanges: [], apiVersions: { all: false, has: [] } };
     const see = (values: unknown, reads = none) => visibleCapabilities(reads, values, 'v1.33.11+k3s1', served);
-    expect(see({ replicas: 1 })).toEqual({ kubeVersion: { rangesMet: [] }, apiVersions: [] });
-    expect(see({ extra: '{{ if .Capabilities.APIVersions.Has "a/v1" }}y{{ end }}' })).toEqual({ kubeVersion: { rangesMet: [] }, apiVersions: ['a/v1'] });
-    expect(see({ extra: '{{ .Capabilities.KubeVersion.Minor }}' })).toEqual({ kubeVersion: 'v1.33.11+k3s1', apiVersions: [] });
-    expect(see({ extra: '{{ toYaml .Capabilities }}' })).toEqual({ kubeVersion: 'v1.33.11+k3s1', apiVersions: served });
+    const everything = { kubeVersion: 'v1.33.11+k3s1', apiVersions: served };
+    expect(see({ replicas: 1, name: 'Capabilities' })).toEqual({ kubeVersion: { rangesMet: [] }, apiVersions: [] });
+    // `tpl` runs it with the root: it may ask anything, or invoke a named template with the root.
+    expect(see({ extra: '{{ if .Capabilities.APIVersions.Has "a/v1" }}y{{ end }}' })).toEqual(everything);
+    expect(see({ extra: ['{{ include "chart.labels" . }}'] })).toEqual(everything);
     expect(see({}, { ...none, apiVersions: { all: true } })).toEqual({ kubeVersion: { rangesMet: [] }, apiVersions: served });
+    expect(see({}, { ...none, apiVersions: { all: false, has: ['a/v1', 'b/v1'] } })).toEqual({ kubeVersion: { rangesMet: [] }, apiVersions: ['a/v1'] });
+    expect(see({}, { ...none, kubeVersionRanges: ['>= 1.22.0-0'] })).toEqual({ kubeVersion: { rangesMet: [true] }, apiVersions: [] });
     expect(see({}, { ...none, kubeVersionRanges: ['>= 1.22.0-0', '~1.33'] })).toEqual({ kubeVersion: 'v1.33.11+k3s1', apiVersions: [] });
   });
 
