@@ -54,12 +54,13 @@ export function defaultSpecText(): string {
   return readFileSync(join(REPO, 'cluster.yaml'), 'utf8');
 }
 
-/** Every file under `root` (output folders and anything else there), path -> sha256. */
-export function tree(root: string): Record<string, string> {
+/** Every file under `root` (output folders and anything else there), path -> sha256; none under the top-level folder `except` (synth's own state folder, say). */
+export function tree(root: string, except?: string): Record<string, string> {
   const out: Record<string, string> = {};
   const walk = (dir: string): void => {
     for (const name of readdirSync(dir).sort()) {
       const full = join(dir, name);
+      if (dir === root && name === except) continue;
       if (statSync(full).isDirectory()) {
         walk(full);
       } else {

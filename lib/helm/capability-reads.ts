@@ -13,10 +13,10 @@ import { readTarGz } from './archives';
  * makes the exact Kubernetes version part of the key; `.Capabilities.APIVersions.Has "<literal>"`
  * sees only whether each literal is served. Any other use (`.Capabilities` passed on whole,
  * `Has` of a computed name) reads everything. So does a template that hands the root context
- * itself to anything but a named template (`toYaml $`, `dict "root" .`, `. | toJson`): it may
- * reach `.Capabilities` without naming it (rootContextEscapes). Helm also refuses a Kubernetes version outside a
- * Chart.yaml's `kubeVersion` range: the key holds whether each range is met, evaluated below
- * for the ranges Helm's semver library reads plainly, or the exact version for any other.
+ * itself to anything but a named template (`toYaml $`, `list .`, `. | toJson`): it may reach
+ * `.Capabilities` without naming it (rootContextEscapes). Helm also refuses a Kubernetes version
+ * outside a Chart.yaml's `kubeVersion` range: the key holds whether each range is met, evaluated
+ * below for the ranges Helm's semver library reads plainly, or the exact version for any other.
  */
 
 export interface CapabilityReads {

@@ -13,10 +13,6 @@ import { FIXTURES, REPO, tree } from '../helpers';
  * other tests of whole programs rather than in `npm test`.
  */
 
-/** The outputs only (not synth's own state folder). */
-function outputs(root: string): Record<string, string> {
-  return Object.fromEntries(Object.entries(tree(root)).filter(([p]) => !p.startsWith(`${STATE_DIR}/`)));
-}
 
 const SYNTH = join(REPO, 'scripts/synth.mjs');
 function synthProcess(args: string[], env: Record<string, string> = {}) {
@@ -51,27 +47,27 @@ describe('a synth killed inside the swap', () => {
   test.each([1, 2, 3, 4, 5, 6])('after rename %i, the next command leaves the outputs wholly new', (renames) => {
     // GIVEN the outputs of the shipped cluster, and the outputs of another one for comparison
     cpSync(shipped, out, { recursive: true });
-    expect(outputs(out)).toEqual(outputs(shipped));
+    expect(tree(out, STATE_DIR)).toEqual(tree(shipped, STATE_DIR));
     // WHEN a synth process of the other cluster is killed after `renames` renames
     const killed = synthProcess(['--spec', spec, '--out', out, '--allow-data-loss'], { HOMELAB_SYNTH_FAULT: `kill-after-rename:${renames}` });
     expect(killed.signal).toBe('SIGKILL');
     if (renames < 6) {
       // Half swapped (after the sixth, only the journal's removal is left).
-      expect(outputs(out)).not.toEqual(outputs(fresh));
+      expect(tree(out, STATE_DIR)).not.toEqual(tree(fresh, STATE_DIR));
     }
     // AND the next command is a synth process that fails on a bad spec
     const next = synthProcess(['--spec', join(FIXTURES, 'invalid', 'two-servers.yaml'), '--out', out]);
     // THEN the outputs are wholly the killed synth's, nothing of it is left behind, the lock is free
     expect(next.status).toBe(1);
     expect(next.stderr).not.toContain('    at ');
-    expect(outputs(out)).toEqual(outputs(fresh));
+    expect(tree(out, STATE_DIR)).toEqual(tree(fresh, STATE_DIR));
     expect(existsSync(join(out, STATE_DIR))).toBe(false);
   });
 
   test('a synth killed before its journal was written leaves the old outputs, and its staging folder is removed', async () => {
     // GIVEN outputs, and the staging folder of a synth killed while it wrote it (no journal)
     await run(['--out', out]);
-    const before = outputs(out);
+    const before = tree(out, STATE_DIR);
     mkdirSync(join(out, STATE_DIR, 'txn-1-1/new/dist'), { recursive: true });
     writeFileSync(join(out, STATE_DIR, 'txn-1-1/new/dist/half.yaml'), 'half');
     mkdirSync(join(out, '.synth-staging-999999999'));
@@ -81,7 +77,7 @@ describe('a synth killed inside the swap', () => {
     expect(result.stdout).toContain(`note: removed ${STATE_DIR}/txn-1-1, left by an interrupted synth\n`);
     expect(result.stdout).toContain('note: removed .synth-staging-999999999, left by an interrupted synth\n');
     expect(result.stdout).toMatch(/files: 0 added, 0 changed, \d+ unchanged, 0 removed/);
-    expect(outputs(out)).toEqual(before);
+    expect(tree(out, STATE_DIR)).toEqual(before);
     expect(readdirSync(out).sort()).toEqual([...OUTPUT_DIRS]);
   });
 });
