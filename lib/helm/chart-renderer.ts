@@ -67,7 +67,7 @@ export interface HelmChartRendererOptions {
   readonly required?: boolean;
 }
 
-const CACHE_FORMAT = 7;
+const CACHE_FORMAT = 8;
 
 type CachedRender = { objects: ChartObject[]; unreadValues: string[]; releaseBytes: number };
 
@@ -274,12 +274,19 @@ export class HelmChartRenderer implements ChartRenderer {
 
 /** The objects of what helm printed, with the values the chart never reads and the release's size. */
 function parseRender(stdout: string, release: ChartRelease, archive: ChartArchive): CachedRender {
+  // helm prints `# Source: <template>` before each template's output. A file that starts with
+  // its own `---` (traefik's crds/) leaves the comment in an empty document of its own, so an
+  // object's template is the last Source comment before the object's content.
+  const sources = [...stdout.matchAll(/^# Source: (\S+)/gm)].map((m) => ({ at: m.index, template: m[1] }));
   const objects: ChartObject[] = [];
+  let next = 0;
+  let template = '(unknown template)';
   for (const doc of parseAllDocuments(stdout)) {
     const manifest = doc.toJS();
     if (!manifest || typeof manifest !== 'object') continue;
-    const source = /# Source: (\S+)/.exec(doc.commentBefore ?? '')?.[1] ?? /# Source: (\S+)/.exec(doc.toString())?.[1] ?? '(unknown template)';
-    objects.push({ template: source, manifest });
+    const contentAt = doc.contents?.range[0] ?? doc.range[0];
+    while (next < sources.length && sources[next].at < contentAt) template = sources[next++].template;
+    objects.push({ template, manifest });
   }
   return {
     objects,

@@ -137,6 +137,17 @@ describe('rendered releases', () => {
     ]);
   });
 
+  test("every rendered object names the chart template it came from, traefik's CRDs (files that open with their own ---) included", async () => {
+    const { cluster } = await synthesized();
+    const traefik = cluster.releases.find((r) => r.release.id === 'HelmRelease/traefik/traefik')!;
+    const template = (kind: string, name: string): string | undefined => traefik.objects.find((o) => o.manifest.kind === kind && o.manifest.metadata.name === name)?.template;
+    expect(template('CustomResourceDefinition', 'ingressroutes.traefik.io')).toBe('traefik/crds/traefik.io_ingressroutes.yaml');
+    expect(template('CustomResourceDefinition', 'accesscontrolpolicies.hub.traefik.io')).toBe('traefik/crds/hub.traefik.io_accesscontrolpolicies.yaml');
+    expect(template('Deployment', 'traefik')).toBe('traefik/templates/deployment.yaml');
+    const unattributed = cluster.releases.flatMap((r) => r.objects.filter((o) => !o.template.startsWith(`${r.release.source.chart}/`)).map((o) => `${r.release.id}: ${o.manifest.kind}/${o.manifest.metadata.name} ${o.template}`));
+    expect(unattributed).toEqual([]);
+  });
+
   test('GIVEN a values typo WHEN the release is rendered THEN the key the chart never reads is an error', async () => {
     const { cluster } = await synthesize(defaultSpecText(), 'cluster.yaml', { checks: [] });
     const typo = withRelease(cluster, 'metallb', (v) => ({ ...v, speaker: { ...(v.speaker as object), tolerateMastr: true } }));
