@@ -1,6 +1,8 @@
 // typescript-eslint, strict and type-aware, on every TypeScript file but the generated imports/.
-// `npm run lint` runs it with --max-warnings 0, and npm test as test/static-checks.test.ts (over the program
-// the type check builds: scripts/static-checks.mjs).
+// `npm run lint` runs it with --max-warnings 0, and `npm run test:programs` as the reference
+// check (scripts/static-checks.mjs --full, over the program the type check builds). npm test
+// lints with oxlint instead, with the rules of .oxlintrc.json, which `npm run lint:config`
+// generates from this file: after a change here, run it and commit both.
 import eslint from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';

@@ -1,10 +1,11 @@
 // jest testSequencer: the tests that are one long step each start first, so the other files run
 // beside them on the remaining workers instead of after them: the type check and lint of the
-// whole project (test/static-checks.test.ts), promtool's rule unit tests and ansible-lint. Then jest's own
+// whole project (test/static-checks.test.ts; in the programs project the reference checks, tsc
+// and ESLint), promtool's rule unit tests and ansible-lint. Then jest's own
 // order (failed first, then the slowest of the last run, else the largest file).
 const Sequencer = require('@jest/test-sequencer').default;
 
-const FIRST = ['test/static-checks.test.ts', 'test/programs/promtool.test.ts', 'test/programs/ansible.test.ts'];
+const FIRST = ['test/static-checks.test.ts', 'test/programs/static-checks.test.ts', 'test/programs/promtool.test.ts', 'test/programs/ansible.test.ts'];
 
 class LongestFirst extends Sequencer {
   sort(tests) {

@@ -1,66 +1,55 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO } from '../helpers';
 
 /*
- * scripts/static-checks.mjs itself: that it reports what tsc and the lint find, and that the
- * generated constructs in imports/, whose bodies `npm test` does not type-check, are type-checked
- * by `--generated` (run by `npm run import` after it writes them, and here on the project).
+ * scripts/static-checks.mjs itself: both ways it runs find a type error and a lint problem; the
+ * reference (`--full`: tsc and ESLint with typescript-eslint, the generated imports/ included)
+ * passes on the project; and the rules npm test lints with (.oxlintrc.json) are the ones
+ * @oxlint/migrate derives from eslint.config.mjs, so they are written in one place.
  */
 const staticChecks = (...args: string[]) =>
   spawnSync(process.execPath, [join(REPO, 'scripts', 'static-checks.mjs'), ...args], { cwd: REPO, encoding: 'utf8' });
 
-/** A scratch project: a tsconfig.json and the given files, under a fresh folder. */
-function scratch(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'static-checks-'));
-  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, noEmit: true, target: 'ES2022', module: 'node16', types: [] }, include: ['*.ts', 'imports/*.ts'] }));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(join(dir, name, '..'), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-  return dir;
-}
+describe.each([
+  ['oxlint (npm test)', [] as string[], "bad.ts:1:7: Type 'string' is not assignable to type 'number'.", /^bad\.ts:6:3: Promises must be awaited.*no-floating-promises/m],
+  ['tsc and ESLint (--full)', ['--full'], "bad.ts(1,7): error TS2322: Type 'string' is not assignable to type 'number'.", /6:3 +error +Promises must be awaited.*@typescript-eslint\/no-floating-promises/],
+])('%s', (_name, mode, typeError, lintProblem) => {
+  test('GIVEN a type error and a floating promise THEN both are reported and the run fails', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'static-checks-'));
+    try {
+      writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, noEmit: true, target: 'ES2022', module: 'node16', types: [] }, include: ['*.ts'] }));
+      writeFileSync(
+        join(dir, 'bad.ts'),
+        ["const n: number = 'seven';", 'async function later(): Promise<number> {', '  return n;', '}', 'export function start(): void {', '  later();', '}', ''].join('\n'),
+      );
+      const r = staticChecks(...mode, '--root', dir);
+      expect(r.stdout).toContain(typeError);
+      expect(r.stdout).toMatch(lintProblem);
+      expect(r.status).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
 
-test('a type error and a lint problem are both reported, and fail the run', () => {
-  const dir = scratch({
-    'bad.ts': ["const n: number = 'seven';", 'async function later(): Promise<number> {', '  return n;', '}', 'export function start(): void {', '  later();', '}', ''].join('\n'),
-  });
-  try {
-    const r = staticChecks('--root', dir);
-    expect(r.stdout).toContain("bad.ts(1,7): error TS2322: Type 'string' is not assignable to type 'number'.");
-    expect(r.stdout).toMatch(/6:3 +error +Promises must be awaited.*@typescript-eslint\/no-floating-promises/);
-    expect(r.status).toBe(1);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}, 60_000);
-
-test('a type error in a generated construct is left to --generated; a wrong use of one is not', () => {
-  // GIVEN a generated file whose body does not type-check, and a project file that uses its type wrongly
-  const generated = ['export interface Pool { readonly cidr: string }', "export const broken: number = 'not a number';", ''].join('\n');
-  const dir = scratch({
-    'imports/pools.ts': generated,
-    'use.ts': ["import type { Pool } from './imports/pools';", 'export const pool: Pool = { cidr: 24 };', ''].join('\n'),
-  });
-  try {
-    // WHEN the project is checked THEN the wrong use is reported, the generated body is not
-    const project = staticChecks('--root', dir);
-    expect(project.stdout).toContain("use.ts(2,29): error TS2322: Type 'number' is not assignable to type 'string'.");
-    expect(project.stdout).not.toContain('pools.ts');
-    expect(project.status).toBe(1);
-    // WHEN the generated files are checked THEN the generated body's error is reported, and only it
-    const imports = staticChecks('--generated', '--root', dir);
-    expect(imports.stdout).toBe("imports/pools.ts(2,14): error TS2322: Type 'string' is not assignable to type 'number'.\n");
-    expect(imports.status).toBe(1);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}, 60_000);
-
-test("the project's generated constructs type-check", () => {
-  const r = staticChecks('--generated');
+test('the reference checks pass on the project, the generated imports/ included', () => {
+  const r = staticChecks('--full');
   expect(`${r.stdout}${r.stderr}`).toBe('');
   expect(r.status).toBe(0);
-}, 120_000);
+}, 300_000);
+
+test('.oxlintrc.json is what @oxlint/migrate generates from eslint.config.mjs (npm run lint:config)', () => {
+  const dir = mkdtempSync(join(REPO, '.cache', 'oxlintrc-'));
+  try {
+    // @oxlint/migrate joins --output-file to the working directory
+    const out = join(dir.slice(REPO.length + 1), 'oxlintrc.json');
+    const r = spawnSync(process.execPath, [join(REPO, 'node_modules', '@oxlint', 'migrate', 'dist', 'bin', 'oxlint-migrate.mjs'), 'eslint.config.mjs', '--type-aware', '--js-plugins=false', '--output-file', out], { cwd: REPO, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(readFileSync(join(REPO, '.oxlintrc.json'), 'utf8')).toBe(readFileSync(join(REPO, out), 'utf8'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 60_000);
