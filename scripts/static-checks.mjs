@@ -22,7 +22,12 @@ import { fileURLToPath } from 'node:url';
 
 const project = resolve(fileURLToPath(import.meta.url), '..', '..');
 const rootAt = process.argv.indexOf('--root');
-const root = rootAt === -1 ? project : resolve(process.argv[rootAt + 1]);
+const rootArg = rootAt === -1 ? undefined : process.argv[rootAt + 1];
+if (rootAt !== -1 && (rootArg === undefined || rootArg.startsWith('--'))) {
+  process.stdout.write('--root needs a folder: node scripts/static-checks.mjs [--full] [--root DIR]\n');
+  process.exit(2);
+}
+const root = rootArg === undefined ? project : resolve(rootArg);
 
 if (process.argv.includes('--full')) await reference();
 else native();
@@ -35,15 +40,19 @@ function native() {
       process.exit(2);
     }
   }
+  // A root of its own (a scratch project) without a .oxlintrc.json gets the project's rules; the
+  // patterns that file ignores (imports/**, dist/**, ...) are relative to the project, not to it.
   const config = existsSync(join(root, '.oxlintrc.json')) ? join(root, '.oxlintrc.json') : join(project, '.oxlintrc.json');
   const r = spawnSync(
     bin('oxlint'),
-    ['--config', config, '--tsconfig', join(root, 'tsconfig.json'), '--type-aware', '--type-check', '--deny-warnings', '--report-unused-disable-directives-severity=error', '--format', 'unix', '.'],
-    { cwd: root, encoding: 'utf8', env: { ...process.env, OXLINT_TSGOLINT_PATH: bin('tsgolint') } },
+    ['--config', config, '--tsconfig', join(root, 'tsconfig.json'), '--type-aware', '--type-check', '--deny-warnings', '--report-unused-disable-directives-severity=error', '.'],
+    { cwd: root, encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, OXLINT_TSGOLINT_PATH: bin('tsgolint') } },
   );
-  if (r.error) throw r.error;
-  // unix format: one `file:line:col: message [Error/rule]` line per problem, then a count, which
-  // is printed only when there are problems.
+  if (r.error) {
+    process.stdout.write(`oxlint did not run: ${r.error.message}\n`);
+    process.exit(2);
+  }
+  // On success oxlint prints only its count; on a problem, each with its code frame.
   if (r.status !== 0) process.stdout.write(`${r.stdout}${r.stderr}`);
   process.exitCode = r.status === 0 ? 0 : 1;
 }
