@@ -7,6 +7,7 @@ import { RenderedCluster } from '../lib/output/rendered';
 import { loadSpec } from '../lib/services/registry';
 import { synthesize, SynthResult } from '../lib/synth';
 import { markDeepFrozen } from '../lib/output/verdict-cache';
+import { deepFreeze } from '../lib/yaml/yaml';
 import { defaultSpecText } from './helpers';
 
 const synths = new Map<string, Promise<SynthResult>>();
@@ -35,14 +36,6 @@ export function synthesized(text: string = defaultSpecText(), source = 'cluster.
     synths.set(key, result);
   }
   return result;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.values(value).forEach(deepFreeze);
-    Object.freeze(value);
-  }
-  return value;
 }
 
 /** Renders a spec text the way a first synth does (no previous outputs), without checks. */

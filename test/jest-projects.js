@@ -12,9 +12,10 @@ const shared = {
   roots: ['<rootDir>'],
   // jest only strips types, with esbuild (test/esbuild-transform.js: about 1 s of CPU for the
   // project and imports/ on a clean clone, where ts-jest took about 9 s in each worker);
-  // test/static-checks.test.ts runs `tsc --noEmit` and the lint beside the other files.
+  // test/static-checks.test.ts type-checks and lints beside the other files.
   transform: { '^.+\\.ts$': '<rootDir>/test/esbuild-transform.js' },
-  // jest's runtime, with V8's code cache of each module shared by the test files of a worker.
+  // jest's runtime, with each module's source, transform and V8 code cache kept for the test
+  // files of a worker.
   runtime: '<rootDir>/test/jest-runtime.js',
   // The schema verdicts and YAML conversions synth keeps in .cache/, shared by the test files.
   setupFilesAfterEnv: ['<rootDir>/test/shared-caches.ts'],
@@ -32,8 +33,9 @@ const unit = {
  * The real programs of the field on the generated files (restic, sanoid, exportfs,
  * systemd-analyze, wg-quick, amtool, promtool's rule tests, ansible-playbook and ansible-lint,
  * sops and ansible-vault through the bootstrap, the Kubernetes admission decoder built with
- * Go), and synth processes killed inside the swap. Slower; some need root; in CI they fail,
- * not skip, when a program is missing.
+ * Go), synth processes killed inside the swap, the reference type check and lint (tsc and
+ * ESLint) and jest itself on the test runtime. Slower; some need root; in CI they fail, not
+ * skip, when a program is missing.
  */
 const programs = {
   ...shared,

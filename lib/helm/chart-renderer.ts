@@ -18,6 +18,7 @@ import {
 } from './chart-cache';
 import { ChartRelease } from '../output/rendered';
 import { markDeepFrozen } from '../output/verdict-cache';
+import { deepFreeze } from '../yaml/yaml';
 import { chartValuesModel, unreadValues } from './unread-values';
 import { CapabilityReads, capabilityReads, visibleCapabilities } from './capability-reads';
 import type { ChartObject, RenderedRelease } from '../output/rendered';
@@ -88,14 +89,6 @@ const parsedRenders = new Map<string, CachedRender>();
 
 /** What each archive (by digest) reads of the served APIs, in this process. */
 const archiveReads = new Map<string, CapabilityReads>();
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.values(value).forEach(deepFreeze);
-    Object.freeze(value);
-  }
-  return value;
-}
 
 export class HelmChartRenderer implements ChartRenderer {
   private readonly layout: CacheLayout;

@@ -2,6 +2,7 @@ import { Document, isScalar, LineCounter, parseDocument, visit } from 'yaml';
 import { z } from 'zod';
 import { UserError } from '../errors';
 import { rememberYamlData } from '../yaml/yaml-memo';
+import { deepFreeze } from '../yaml/yaml';
 import { crossFieldProblems } from './cross-field-rules';
 import { ClusterSpec, clusterSchema } from './schema';
 
@@ -224,12 +225,4 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown, root: z.core.$ZodT
     default:
       return [`${where}: ${show(value)} ${issue.message}`];
   }
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object') {
-    Object.values(value).forEach(deepFreeze);
-    Object.freeze(value);
-  }
-  return value;
 }

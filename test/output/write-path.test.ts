@@ -8,8 +8,6 @@ import { FIXTURES, REPO, tree } from '../helpers';
 /* The write path of main.ts: user files, the lock, the journal, odd --out and --spec values.
  * Synth processes killed inside the swap: test/programs/killed-synth.test.ts. */
 
-
-
 let out: string;
 beforeEach(() => {
   out = mkdtempSync(join(tmpdir(), 'homelab-write-'));

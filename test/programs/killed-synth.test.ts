@@ -13,7 +13,6 @@ import { FIXTURES, REPO, tree } from '../helpers';
  * other tests of whole programs rather than in `npm test`.
  */
 
-
 const SYNTH = join(REPO, 'scripts/synth.mjs');
 function synthProcess(args: string[], env: Record<string, string> = {}) {
   return spawnSync(process.execPath, [SYNTH, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
