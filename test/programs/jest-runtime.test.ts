@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { REPO } from '../helpers';
 
 /*
@@ -39,8 +40,10 @@ test('GIVEN a module rewritten between two test files of one worker THEN the sec
       encoding: 'utf8',
       env: { ...process.env, SEQUENCER: require.resolve('@jest/test-sequencer', { paths: [REPO] }) },
     });
-    expect(r.stderr).toMatch(/PASS .*a\.test\.js[\s\S]*PASS .*b\.test\.js/);
-    expect(r.stderr).toContain('Tests:       2 passed, 2 total');
+    // jest's report is coloured where CI=true or FORCE_COLOR is set.
+    const report = stripVTControlCharacters(r.stderr);
+    expect(report).toMatch(/PASS .*a\.test\.js[\s\S]*PASS .*b\.test\.js/);
+    expect(report).toContain('Tests:       2 passed, 2 total');
     expect(r.status).toBe(0);
   } finally {
     rmSync(dir, { recursive: true, force: true });
