@@ -1,10 +1,20 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { App } from 'cdk8s';
 import { isMap, parseDocument, YAMLMap } from 'yaml';
 
 export const REPO = join(__dirname, '..');
 export const FIXTURES = join(__dirname, 'fixtures');
+
+/**
+ * An app for construct tests, which read their charts with Testing.synth (toJson) and never
+ * synthesize the app. cdk8s's Testing.app() makes a temporary folder for each app and never
+ * removes it; this one's output folder is never written, so a test run leaves nothing behind.
+ */
+export function testApp(): App {
+  return new App({ outdir: join(REPO, '.build', 'test-app-never-written') });
+}
 
 /**
  * Names and texts of the fixture files in `test/fixtures/<kind>/`. A fixture whose first

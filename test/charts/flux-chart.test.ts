@@ -2,6 +2,7 @@ import { Chart, Testing } from 'cdk8s';
 import { FluxChart } from '../../charts/flux-chart';
 import { Stage } from '../../lib/stages/stage';
 import { SPEC } from '../analysis/fixtures';
+import { testApp } from '../helpers';
 
 describe('FluxChart', () => {
   test('one Kustomization per stage, dependsOn taken from the stage graph', () => {
@@ -10,7 +11,7 @@ describe('FluxChart', () => {
     const crds = new Stage({ name: 'crds', layer: 'a', purpose: 'CRDs', chart });
     const apps = new Stage({ name: 'apps', layer: 'b', purpose: 'apps', chart, dependsOn: [crds] });
     // WHEN
-    const objects = Testing.synth(new FluxChart(Testing.app(), 'Flux', { spec: SPEC, stages: [crds, apps] }));
+    const objects = Testing.synth(new FluxChart(testApp(), 'Flux', { spec: SPEC, stages: [crds, apps] }));
     // THEN
     const kustomizations = objects.filter((o) => o.kind === 'Kustomization');
     expect(kustomizations.map((k) => [k.metadata.name, k.spec.path, k.spec.dependsOn])).toEqual([
@@ -24,7 +25,7 @@ describe('FluxChart', () => {
   });
 
   test('the source points at the spec repository and branch', () => {
-    const objects = Testing.synth(new FluxChart(Testing.app(), 'Flux', { spec: SPEC, stages: [] }));
+    const objects = Testing.synth(new FluxChart(testApp(), 'Flux', { spec: SPEC, stages: [] }));
     const source = objects.find((o) => o.kind === 'GitRepository');
     expect([source.spec.url, source.spec.ref]).toEqual([SPEC.git.url, { branch: SPEC.git.branch }]);
   });

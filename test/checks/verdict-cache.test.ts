@@ -1,6 +1,6 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { KubernetesSchemaCheck } from '../../lib/checks';
 import { filesFingerprint, fileVerdictCache } from '../../lib/output/verdict-cache';
 import { clusterWithObject, SAMPLE_DEPLOYMENT } from '../helpers-render';
@@ -16,6 +16,7 @@ let file: string;
 beforeEach(() => {
   file = join(mkdtempSync(join(tmpdir(), 'verdicts-')), 'kubernetes-schema.json');
 });
+afterEach(() => rmSync(dirname(file), { recursive: true, force: true }));
 
 describe('KubernetesSchemaCheck with a verdict cache', () => {
   test('GIVEN a valid object WHEN checked THEN its pass is recorded; WHEN it changes to an invalid one THEN it is validated again and fails', async () => {
@@ -63,7 +64,7 @@ describe('KubernetesSchemaCheck with a verdict cache', () => {
 
 describe('filesFingerprint', () => {
   test('GIVEN a folder of validators WHEN a byte of a file changes, a file is added or one goes missing THEN the fingerprint changes', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fingerprint-'));
+    const dir = dirname(file);
     mkdirSync(join(dir, 'group'));
     writeFileSync(join(dir, 'group', 'A.js'), 'export const validate = () => true;');
     const pkg = join(dir, 'package.json');

@@ -8,7 +8,7 @@ import { HomelabNamespace } from '../../lib/k8s/homelab-namespace';
 import { synthesize } from '../../lib/synth';
 import { metallbAnnouncer } from '../../lib/net/metallb-election';
 import { loadSpec } from '../../lib/services/registry';
-import { defaultSpecText } from '../helpers';
+import { defaultSpecText, testApp } from '../helpers';
 import { renderSpec } from '../helpers-render';
 import type { Yaml } from '../../lib/yaml/yaml';
 
@@ -132,7 +132,7 @@ describe('schema check', () => {
 
 describe('ExposedHttpApp', () => {
   test('routes https://<name>.<domain> through the shared Gateway to the Service', () => {
-    const chart = new Chart(Testing.app(), 'Test');
+    const chart = new Chart(testApp(), 'Test');
     const namespace = new HomelabNamespace(chart, 'Namespace', { name: 'observability' });
     const app = new ExposedHttpApp(chart, 'Grafana', { spec, name: 'grafana', namespace, serviceName: 'grafana', servicePort: 3000 });
     expect(app.hostname).toBe(`grafana.${spec.domain}`);
@@ -160,7 +160,7 @@ describe('the ingress grant', () => {
 
   test('GIVEN an app exposed through the ingress THEN its namespace admits the ingress controller, and only it', () => {
     // GIVEN
-    const chart = new Chart(Testing.app(), 'Test');
+    const chart = new Chart(testApp(), 'Test');
     const namespace = new HomelabNamespace(chart, 'Namespace', { name: 'media' });
     // WHEN
     new ExposedHttpApp(chart, 'App', { spec, name: 'jellyfin', namespace, serviceName: 'jellyfin', servicePort: 8096 });
@@ -171,7 +171,7 @@ describe('the ingress grant', () => {
   });
 
   test('GIVEN a namespace nothing is exposed from THEN it keeps the baseline alone', () => {
-    const chart = new Chart(Testing.app(), 'Test');
+    const chart = new Chart(testApp(), 'Test');
     new HomelabNamespace(chart, 'Namespace', { name: 'media' });
     expect(policies(chart)).toEqual(['allow-same-namespace', 'default-deny-ingress']);
   });

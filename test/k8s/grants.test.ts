@@ -5,7 +5,7 @@ import { LoadBalancerService } from '../../lib/k8s/load-balancer-service';
 import { loadSpec } from '../../lib/services/registry';
 import { DataVolume } from '../../lib/storage/data-volume';
 import { renderSpec } from '../helpers-render';
-import { defaultSpecText } from '../helpers';
+import { defaultSpecText, testApp } from '../helpers';
 
 /* What runs in a namespace opens what it needs: each grant, and nothing without one. */
 
@@ -14,7 +14,7 @@ const policy = (chart: Chart, name: string) => Testing.synth(chart).find((o) => 
 describe('grants', () => {
   test('GIVEN a scrape target in the namespace THEN Prometheus alone may reach that port; another namespace stays closed', () => {
     // GIVEN the app's scrape targets (the renderer sets them from the cluster's scrape jobs)
-    const app = Testing.app();
+    const app = testApp();
     app.node.setContext(SCRAPE_TARGETS_CONTEXT, [{ namespace: 'edge', port: 9100 }]);
     const chart = new Chart(app, 'Test');
     // WHEN
@@ -41,7 +41,7 @@ describe('grants', () => {
   });
 
   test('GIVEN a LoadBalancer THEN its target ports open themselves, each once, and a named target port is refused', () => {
-    const chart = new Chart(Testing.app(), 'Test');
+    const chart = new Chart(testApp(), 'Test');
     const namespace = new HomelabNamespace(chart, 'Ns', { name: 'games' });
     const port = (name: string, n: number, protocol: string): k8s.ServicePort => ({ name, port: n, targetPort: k8s.IntOrString.fromNumber(n), protocol });
     new LoadBalancerService(chart, 'A', { namespace, name: 'a', spec: { selector: { app: 'a' }, ports: [port('tcp', 25565, 'TCP'), port('udp', 25565, 'UDP')] } });

@@ -1,9 +1,10 @@
 import { Chart, Testing } from 'cdk8s';
 import { HomelabNamespace } from '../../lib/k8s/homelab-namespace';
+import { testApp } from '../helpers';
 
 describe('HomelabNamespace', () => {
   test('is restricted by default, with enforce, audit and warn labels', () => {
-    const chart = new Chart(Testing.app(), 'Test');
+    const chart = new Chart(testApp(), 'Test');
     new HomelabNamespace(chart, 'Ns', { name: 'apps' });
     expect(Testing.synth(chart)[0].metadata).toEqual({
       name: 'apps',
@@ -16,7 +17,7 @@ describe('HomelabNamespace', () => {
   });
 
   test('a data namespace carries the reason of its level and Flux prune protection', () => {
-    const chart = new Chart(Testing.app(), 'Test');
+    const chart = new Chart(testApp(), 'Test');
     const namespace = new HomelabNamespace(chart, 'Ns', { name: 'media', podSecurity: 'baseline', podSecurityReason: 'host network for SSDP' });
     namespace.markHoldsData();
     expect(Testing.synth(chart)[0].metadata.annotations).toEqual({
@@ -26,7 +27,7 @@ describe('HomelabNamespace', () => {
   });
 
   test('fails when a level below restricted has no reason', () => {
-    const chart = new Chart(Testing.app(), 'Test');
+    const chart = new Chart(testApp(), 'Test');
     expect(() => new HomelabNamespace(chart, 'Ns', { name: 'x', podSecurity: 'privileged' })).toThrow(
       'Namespace "x" is privileged: podSecurityReason must say why',
     );

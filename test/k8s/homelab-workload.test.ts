@@ -1,6 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import { containerSecurityContext, HomelabWorkload, RESTRICTED_CONTAINER } from '../../lib/k8s/homelab-workload';
 import { Placement } from '../../lib/placement/placement';
+import { testApp } from '../helpers';
 
 /* Restricted is the default; an exception relaxes exactly its field, and the report reads the same declaration. */
 
@@ -21,7 +22,7 @@ describe('the restricted default', () => {
 
   test('GIVEN a workload with one exception THEN its container is relaxed there and the exception is written where the report reads it', () => {
     // GIVEN
-    const chart = new Chart(Testing.app(), 'Test');
+    const chart = new Chart(testApp(), 'Test');
     // WHEN
     new HomelabWorkload(chart, 'App', {
       kind: 'Deployment',

@@ -1,11 +1,11 @@
 import { Chart, Testing } from 'cdk8s';
 import { NamespaceNetworkPolicies } from '../../lib/k8s/namespace-network-policies';
 import { renderSpec } from '../helpers-render';
-import { defaultSpecText } from '../helpers';
+import { defaultSpecText, testApp } from '../helpers';
 
 describe('NamespaceNetworkPolicies', () => {
   test('with nothing granted: deny all ingress except from the namespace itself', () => {
-    const chart = new Chart(Testing.app(), 'Test');
+    const chart = new Chart(testApp(), 'Test');
     new NamespaceNetworkPolicies(chart, 'Net', { namespace: 'apps' });
     expect(Testing.synth(chart).map((p) => [p.metadata.name, p.spec])).toEqual([
       ['default-deny-ingress', { podSelector: {}, policyTypes: ['Ingress'] }],
@@ -14,7 +14,7 @@ describe('NamespaceNetworkPolicies', () => {
   });
 
   test('allows exactly the callers it is granted, on their ports, each once', () => {
-    const chart = new Chart(Testing.app(), 'Test');
+    const chart = new Chart(testApp(), 'Test');
     const net = new NamespaceNetworkPolicies(chart, 'Net', { namespace: 'edge' });
     net.allowIngressController();
     net.allowPrometheus(9100);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, parseAllDocuments, stringify } from 'yaml';
@@ -144,8 +144,16 @@ describe('isJsonExact', () => {
 });
 
 describe('FileYamlMemoStore', () => {
-  test('GIVEN a saved store WHEN a new process reads the folder THEN it answers from the file, under the same yaml version only', () => {
+  const dirs: string[] = [];
+  const scratch = (): string => {
     const dir = mkdtempSync(join(tmpdir(), 'yaml-memo-'));
+    dirs.push(dir);
+    return dir;
+  };
+  afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+  test('GIVEN a saved store WHEN a new process reads the folder THEN it answers from the file, under the same yaml version only', () => {
+    const dir = scratch();
     const writer = new FileYamlMemoStore(dir, '2.9.1');
     useYamlMemoStore(writer);
     stringifyYaml(manifest);
@@ -159,7 +167,7 @@ describe('FileYamlMemoStore', () => {
   });
 
   test('GIVEN a damaged file WHEN read THEN the store is empty and a save replaces it', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'yaml-memo-'));
+    const dir = scratch();
     writeFileSync(join(dir, 'yaml-1.0.0.json'), '{ not json');
     const damaged = new FileYamlMemoStore(dir, '1.0.0');
     expect(damaged.get('anything')).toBeUndefined();
@@ -169,7 +177,7 @@ describe('FileYamlMemoStore', () => {
   });
 
   test('GIVEN persistYamlMemo WHEN the yaml package.json is missing THEN results stay in the process and nothing is written', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'yaml-memo-'));
+    const dir = scratch();
     const save = persistYamlMemo(dir, join(dir, 'no-such-package.json'));
     stringifyYaml({ a: 1 });
     save();

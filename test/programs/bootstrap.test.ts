@@ -84,20 +84,24 @@ describe('npm run bootstrap', () => {
 
   describe('GIVEN a scratch clone and scripted answers', () => {
     let dir: string;
+    let answersFile: string;
     let first: ReturnType<typeof bootstrap>;
     let afterFirst: Map<string, string>;
     let second: ReturnType<typeof bootstrap>;
     beforeAll(() => {
       if (!hasTools) return;
       dir = scratchClone();
-      writeFileSync(join(dir, '..', `${dir.split('/').pop()}-answers.yaml`), stringify(ANSWERS));
-      const answers = ['--answers', join(dir, '..', `${dir.split('/').pop()}-answers.yaml`)];
+      // beside the clone, not in it: the answers are not a file of the project
+      answersFile = `${dir}-answers.yaml`;
+      writeFileSync(answersFile, stringify(ANSWERS));
+      const answers = ['--answers', answersFile];
       first = bootstrap(dir, answers);
       afterFirst = snapshot(dir);
       second = bootstrap(dir, answers);
     }, 120000);
     afterAll(() => {
       if (dir) rmSync(dir, { recursive: true, force: true });
+      if (answersFile) rmSync(answersFile, { force: true });
     });
 
     toolTest('WHEN it runs THEN it succeeds and every Secret the secrets check asks for has its encrypted file', async () => {
